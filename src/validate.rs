@@ -1,0 +1,137 @@
+//! Infisical's field rules for an Ona App Connection (reference §4.2), shared by every front
+//! end and by the sandbox so that the client-side check and the server agree to the letter.
+
+/// Longest name Infisical accepts (its DB column is 64 characters).
+pub const NAME_MAX: usize = 64;
+/// Longest description Infisical accepts, counted after trimming.
+pub const DESCRIPTION_MAX: usize = 256;
+/// Longest Ona token we accept; real ones are far shorter, this bounds memory.
+pub const TOKEN_MAX: usize = 4096;
+
+pub const NAME_TOO_SHORT: &str = "name field must be at least 1 lowercase character";
+pub const NAME_TOO_LONG: &str = "name field must be at most 64 lowercase characters";
+pub const NAME_BAD_CHARS: &str =
+    "name field can only contain lowercase letters, numbers, and hyphens";
+pub const DESCRIPTION_TOO_LONG: &str = "Description cannot exceed 256 characters";
+pub const TOKEN_REQUIRED: &str = "Personal Access Token required";
+pub const TOKEN_NOT_ONE_LINE: &str =
+    "the token must be one line of printable characters (it contained a line break or control character)";
+pub const TOKEN_TOO_LONG: &str = "the token is longer than 4096 characters; is this really an Ona token?";
+
+/// Every rule the name breaks, in Infisical's order (it reports all issues together).
+pub fn name_issues(raw: &str) -> Vec<&'static str> {
+    let name = raw.trim();
+    let len = name.chars().count();
+    let mut issues = Vec::new();
+    if len < 1 {
+        issues.push(NAME_TOO_SHORT);
+    }
+    if len > NAME_MAX {
+        issues.push(NAME_TOO_LONG);
+    }
+    if len >= 1 && !is_slug(name) {
+        issues.push(NAME_BAD_CHARS);
+    }
+    issues
+}
+
+/// The trimmed name, or the first rule it breaks.
+pub fn name(raw: &str) -> Result<&str, &'static str> {
+    match name_issues(raw).first() {
+        Some(issue) => Err(issue),
+        None => Ok(raw.trim()),
+    }
+}
+
+/// `^[a-z0-9]+(-[a-z0-9]+)*$` without a regex engine.
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('-')
+            .all(|group| !group.is_empty() && group.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+}
+
+/// Turns free text into a name that passes [`name`], for suggesting a default.
+pub fn slugify(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.trim().chars() {
+        let c = c.to_ascii_lowercase();
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let mut out: String = out.trim_end_matches('-').chars().take(NAME_MAX).collect();
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+/// The trimmed description (`None` when empty), or why it is refused.
+pub fn description(raw: &str) -> Result<Option<&str>, &'static str> {
+    let d = raw.trim();
+    if d.chars().count() > DESCRIPTION_MAX {
+        Err(DESCRIPTION_TOO_LONG)
+    } else if d.is_empty() {
+        Ok(None)
+    } else {
+        Ok(Some(d))
+    }
+}
+
+/// The trimmed token, or why it is refused. A token is one line of printable characters.
+pub fn token(raw: &str) -> Result<&str, &'static str> {
+    let t = raw.trim();
+    if t.is_empty() {
+        Err(TOKEN_REQUIRED)
+    } else if t.chars().any(char::is_control) {
+        Err(TOKEN_NOT_ONE_LINE)
+    } else if t.chars().count() > TOKEN_MAX {
+        Err(TOKEN_TOO_LONG)
+    } else {
+        Ok(t)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_infisical_rules() {
+        assert_eq!(name("  ona-dev-team "), Ok("ona-dev-team"));
+        assert_eq!(name("a"), Ok("a"));
+        assert_eq!(name(""), Err(NAME_TOO_SHORT));
+        assert_eq!(name("   "), Err(NAME_TOO_SHORT));
+        assert_eq!(name(&"a".repeat(64)), Ok("a".repeat(64).as_str()));
+        assert_eq!(name(&"a".repeat(65)), Err(NAME_TOO_LONG));
+        for bad in ["Ona", "ona_dev", "ona--dev", "-ona", "ona-", "ona dev", "üní", "a/b"] {
+            assert_eq!(name(bad), Err(NAME_BAD_CHARS), "{bad}");
+        }
+        assert_eq!(name_issues(&"A".repeat(65)), vec![NAME_TOO_LONG, NAME_BAD_CHARS]);
+    }
+
+    #[test]
+    fn slugify_makes_valid_names() {
+        assert_eq!(slugify("Ona – Dev Team!"), "ona-dev-team");
+        assert_eq!(slugify("__x__"), "x");
+        assert!(is_slug(&slugify(&"ab-".repeat(40))));
+    }
+
+    #[test]
+    fn description_counts_after_trim() {
+        assert_eq!(description("  "), Ok(None));
+        assert_eq!(description(&format!(" {} ", "x".repeat(256))).map(|d| d.map(str::len)), Ok(Some(256)));
+        assert_eq!(description(&"x".repeat(257)), Err(DESCRIPTION_TOO_LONG));
+    }
+
+    #[test]
+    fn token_is_one_printable_line() {
+        assert_eq!(token("  abc\n"), Ok("abc"));
+        assert_eq!(token("\n"), Err(TOKEN_REQUIRED));
+        assert_eq!(token("ab\ncd"), Err(TOKEN_NOT_ONE_LINE));
+        assert_eq!(token("ab\u{1b}[31mcd"), Err(TOKEN_NOT_ONE_LINE));
+        assert_eq!(token(&"x".repeat(4097)), Err(TOKEN_TOO_LONG));
+    }
+}
