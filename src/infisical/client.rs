@@ -1,0 +1,621 @@
+//! The typed Infisical client. One constructor sets timeouts, refuses redirects and adds
+//! trusted roots; reads retry, writes never retry blindly; a create whose outcome is unknown
+//! is reconciled by looking the name up.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use reqwest::{Method, StatusCode, header};
+use serde::de::DeserializeOwned;
+use tokio::sync::Mutex;
+
+use super::domain::Domain;
+use super::error::{ApiError, Error, MAX_BODY};
+use super::model::*;
+use crate::secret::Secret;
+
+/// Characters escaped in one path segment (everything but RFC 3986 unreserved).
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+#[derive(Debug, Clone)]
+pub struct Timeouts {
+    pub connect: Duration,
+    /// Whole-call limit for reads and login.
+    pub read: Duration,
+    /// Whole-call limit for create and update: Infisical calls Ona before it answers.
+    pub write: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            connect: Duration::from_secs(10),
+            read: Duration::from_secs(30),
+            write: Duration::from_secs(120),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct RetryPolicy {
+    /// Attempts for an idempotent read, the first included.
+    pub max_attempts: u32,
+    pub base_delay: Duration,
+    pub max_delay: Duration,
+    /// A `Retry-After` longer than this is reported instead of waited for.
+    pub max_retry_after: Duration,
+    /// Pauses before each name lookup after a create with an unknown outcome.
+    pub reconcile_delays: Vec<Duration>,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 3,
+            base_delay: Duration::from_millis(300),
+            max_delay: Duration::from_secs(4),
+            max_retry_after: Duration::from_secs(60),
+            reconcile_delays: [0, 1, 2, 4].map(Duration::from_secs).to_vec(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ClientOptions {
+    pub domain: Domain,
+    pub ca_file: Option<PathBuf>,
+    pub timeouts: Timeouts,
+    pub retry: RetryPolicy,
+}
+
+impl ClientOptions {
+    pub fn new(domain: Domain) -> Self {
+        ClientOptions {
+            domain,
+            ca_file: None,
+            timeouts: Timeouts::default(),
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+/// How to sign in to Infisical.
+#[derive(Debug)]
+pub enum Credentials {
+    /// A user session JWT or machine-identity access token.
+    AccessToken(Secret),
+    UniversalAuth {
+        client_id: String,
+        client_secret: Secret,
+    },
+}
+
+#[derive(Debug, Default)]
+struct Auth {
+    token: Option<Secret>,
+    /// Kept so an access token that expires mid-session can be renewed once.
+    universal_auth: Option<(String, Secret)>,
+}
+
+#[derive(Debug)]
+pub struct Client {
+    http: reqwest::Client,
+    options: ClientOptions,
+    auth: Mutex<Auth>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kind {
+    /// Safe to repeat.
+    Read,
+    /// Never repeated after it may have been carried out.
+    Write,
+}
+
+struct Call<'a> {
+    method: Method,
+    path: String,
+    query: Vec<(&'a str, &'a str)>,
+    body: Option<serde_json::Value>,
+    kind: Kind,
+}
+
+/// How a create ended when it did end with a connection.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Created {
+    pub connection: AppConnection,
+    /// The create's answer was lost and the connection was found by name afterwards.
+    pub recovered: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CreateError {
+    /// Infisical refused; nothing was created.
+    #[error("{0}")]
+    Rejected(Error),
+    /// The name is taken in this project; found before the token was sent.
+    #[error("An App Connection with the name \"{}\" already exists", .0.name)]
+    NameTaken(AppConnection),
+    /// The request may not have arrived and a lookup shows no such connection: sending it
+    /// again is safe (a late duplicate would be refused by name).
+    #[error("{cause} — no connection with this name exists, so it is safe to send again")]
+    NotCreated { cause: Error },
+    /// Neither the create nor the lookup gave an answer.
+    #[error("{cause}; checking whether it was created also failed: {lookup}")]
+    OutcomeUnknown { cause: Error, lookup: Error },
+}
+
+impl CreateError {
+    pub fn cause(&self) -> Option<&Error> {
+        match self {
+            CreateError::Rejected(e)
+            | CreateError::NotCreated { cause: e }
+            | CreateError::OutcomeUnknown { cause: e, .. } => Some(e),
+            CreateError::NameTaken(_) => None,
+        }
+    }
+}
+
+impl Client {
+    pub fn new(options: ClientOptions) -> Result<Client, Error> {
+        let mut builder = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(options.timeouts.connect)
+            .pool_idle_timeout(Duration::from_secs(60))
+            .user_agent(concat!("ona-connect/", env!("CARGO_PKG_VERSION")));
+        let extra_roots = options
+            .ca_file
+            .clone()
+            .or_else(|| std::env::var_os("SSL_CERT_FILE").map(PathBuf::from));
+        if let Some(path) = extra_roots {
+            let ca_error = |detail: String| Error::CaFile {
+                path: path.display().to_string(),
+                detail,
+            };
+            let pem = std::fs::read(&path).map_err(|e| ca_error(e.to_string()))?;
+            let certs =
+                reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| ca_error(e.to_string()))?;
+            if certs.is_empty() {
+                return Err(ca_error("no PEM certificates in it".into()));
+            }
+            for cert in certs {
+                builder = builder.add_root_certificate(cert);
+            }
+        }
+        let http = builder.build().map_err(|e| Error::Tls {
+            host: options.domain.host().into(),
+            detail: e.to_string(),
+        })?;
+        Ok(Client {
+            http,
+            options,
+            auth: Mutex::new(Auth::default()),
+        })
+    }
+
+    pub fn domain(&self) -> &Domain {
+        &self.options.domain
+    }
+
+    /// Signs in: a Universal Auth login, or adopting a given access token.
+    pub async fn sign_in(&self, credentials: Credentials) -> Result<(), Error> {
+        match credentials {
+            Credentials::AccessToken(token) => {
+                let mut auth = self.auth.lock().await;
+                auth.token = Some(token);
+                auth.universal_auth = None;
+                Ok(())
+            }
+            Credentials::UniversalAuth {
+                client_id,
+                client_secret,
+            } => {
+                let token = self.login(&client_id, &client_secret).await?;
+                let mut auth = self.auth.lock().await;
+                auth.token = Some(token);
+                auth.universal_auth = Some((client_id, client_secret));
+                Ok(())
+            }
+        }
+    }
+
+    /// `POST /api/v1/auth/universal-auth/login`. Never retried after an answer: Infisical
+    /// locks the identity after three failures.
+    async fn login(&self, client_id: &str, client_secret: &Secret) -> Result<Secret, Error> {
+        let body = serde_json::json!({
+            "clientId": client_id.trim(),
+            "clientSecret": client_secret.expose().trim(),
+        });
+        let call = Call {
+            method: Method::POST,
+            path: "/v1/auth/universal-auth/login".into(),
+            query: vec![],
+            body: Some(body),
+            kind: Kind::Write,
+        };
+        let bytes = self.send_once(&call, None).await?;
+        let login: LoginResponse = self.decode(&bytes)?;
+        Ok(Secret::new(login.access_token))
+    }
+
+    pub async fn list_projects(&self) -> Result<Vec<Project>, Error> {
+        let envelope: ProjectsEnvelope = self
+            .call(Call {
+                method: Method::GET,
+                path: "/v1/projects".into(),
+                query: vec![("type", "secret-manager")],
+                body: None,
+                kind: Kind::Read,
+            })
+            .await?;
+        Ok(envelope.projects)
+    }
+
+    pub async fn list_connections(
+        &self,
+        project_id: Option<&str>,
+    ) -> Result<Vec<AppConnection>, Error> {
+        let envelope: ConnectionsEnvelope = self
+            .call(Call {
+                method: Method::GET,
+                path: "/v1/app-connections/ona".into(),
+                query: project_id.map(|p| ("projectId", p)).into_iter().collect(),
+                body: None,
+                kind: Kind::Read,
+            })
+            .await?;
+        Ok(envelope.app_connections)
+    }
+
+    pub async fn get_connection(&self, id: &str) -> Result<AppConnection, Error> {
+        self.connection_call(Method::GET, id, None, Kind::Read)
+            .await
+    }
+
+    /// `None` when Infisical answers 404 (project scope when `project_id` is given, org scope
+    /// otherwise; reference §4.6).
+    pub async fn find_connection_by_name(
+        &self,
+        name: &str,
+        project_id: Option<&str>,
+    ) -> Result<Option<AppConnection>, Error> {
+        let result: Result<ConnectionEnvelope, Error> = self
+            .call(Call {
+                method: Method::GET,
+                path: format!(
+                    "/v1/app-connections/ona/connection-name/{}",
+                    utf8_percent_encode(name, SEGMENT)
+                ),
+                query: project_id.map(|p| ("projectId", p)).into_iter().collect(),
+                body: None,
+                kind: Kind::Read,
+            })
+            .await;
+        match result {
+            Ok(envelope) => Ok(Some(envelope.app_connection)),
+            Err(Error::Api(e)) if e.status == 404 => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// One `POST /api/v1/app-connections/ona`, no lookups. Prefer [`Client::create_connection`].
+    pub async fn create_connection_once(
+        &self,
+        request: &CreateRequest,
+    ) -> Result<AppConnection, Error> {
+        let envelope: ConnectionEnvelope = self
+            .call(Call {
+                method: Method::POST,
+                path: "/v1/app-connections/ona".into(),
+                query: vec![],
+                body: Some(request.body(true)),
+                kind: Kind::Write,
+            })
+            .await?;
+        Ok(envelope.app_connection)
+    }
+
+    /// Creates a connection without ever creating two: the name is looked up first (a taken
+    /// name is reported before the token is sent), and a create whose answer was lost is
+    /// followed by lookups instead of a second POST. `after_unknown_outcome` says that an
+    /// earlier attempt for this same request ended without an answer, so finding the name
+    /// means that attempt worked.
+    pub async fn create_connection(
+        &self,
+        request: &CreateRequest,
+        after_unknown_outcome: bool,
+    ) -> Result<Created, CreateError> {
+        match self
+            .find_connection_by_name(&request.name, Some(&request.project_id))
+            .await
+        {
+            Ok(Some(connection)) if after_unknown_outcome => {
+                return Ok(Created {
+                    connection,
+                    recovered: true,
+                });
+            }
+            Ok(Some(existing)) => return Err(CreateError::NameTaken(existing)),
+            Err(e) if e.is_token_error() => return Err(CreateError::Rejected(e)),
+            // Without read permission the lookup fails; the create itself still decides.
+            Ok(None) | Err(_) => {}
+        }
+        let cause = match self.create_connection_once(request).await {
+            Ok(connection) => {
+                return Ok(Created {
+                    connection,
+                    recovered: false,
+                });
+            }
+            Err(e) if !e.outcome_unknown() => return Err(CreateError::Rejected(e)),
+            Err(e) => e,
+        };
+        tracing::info!("create outcome unknown; looking the name up");
+        let mut lookup_error = None;
+        for delay in &self.options.retry.reconcile_delays {
+            tokio::time::sleep(*delay).await;
+            match self
+                .find_connection_by_name(&request.name, Some(&request.project_id))
+                .await
+            {
+                Ok(Some(connection)) => {
+                    return Ok(Created {
+                        connection,
+                        recovered: true,
+                    });
+                }
+                Ok(None) => lookup_error = None,
+                Err(e) => lookup_error = Some(e),
+            }
+        }
+        match lookup_error {
+            None => Err(CreateError::NotCreated { cause }),
+            Some(lookup) => Err(CreateError::OutcomeUnknown { cause, lookup }),
+        }
+    }
+
+    pub async fn update_connection(
+        &self,
+        id: &str,
+        request: &UpdateRequest,
+    ) -> Result<AppConnection, Error> {
+        self.connection_call(Method::PATCH, id, Some(request.body(true)), Kind::Write)
+            .await
+    }
+
+    pub async fn delete_connection(&self, id: &str) -> Result<AppConnection, Error> {
+        self.connection_call(Method::DELETE, id, None, Kind::Write)
+            .await
+    }
+
+    async fn connection_call(
+        &self,
+        method: Method,
+        id: &str,
+        body: Option<serde_json::Value>,
+        kind: Kind,
+    ) -> Result<AppConnection, Error> {
+        let envelope: ConnectionEnvelope = self
+            .call(Call {
+                method,
+                path: format!(
+                    "/v1/app-connections/ona/{}",
+                    utf8_percent_encode(id, SEGMENT)
+                ),
+                query: vec![],
+                body,
+                kind,
+            })
+            .await?;
+        Ok(envelope.app_connection)
+    }
+
+    /// Sends with the session token: reads retry on transient failures; any call rejected
+    /// for its token is repeated once after a fresh Universal Auth login, when possible.
+    async fn call<T: DeserializeOwned>(&self, call: Call<'_>) -> Result<T, Error> {
+        let policy = &self.options.retry;
+        let mut attempt = 1;
+        let mut renewed = false;
+        loop {
+            let token = self.auth.lock().await.token.as_ref().map(Secret::duplicate);
+            let Some(token) = token else {
+                return Err(Error::NotSignedIn);
+            };
+            let error = match self.send_once(&call, Some(&token)).await {
+                Ok(bytes) => return self.decode(&bytes),
+                Err(e) => e,
+            };
+            if error.is_token_error() && !renewed && self.renew().await? {
+                renewed = true;
+                continue;
+            }
+            let wait = match (&error, call.kind) {
+                (_, Kind::Write) => None,
+                (_, Kind::Read) if attempt >= policy.max_attempts => None,
+                (Error::Api(e), _) if e.status == 429 => {
+                    match e.retry_after.map(Duration::from_secs) {
+                        Some(d) if d > policy.max_retry_after => None,
+                        Some(d) => Some(d),
+                        None => Some(backoff(policy, attempt)),
+                    }
+                }
+                (Error::Api(e), _) if e.status >= 500 => Some(backoff(policy, attempt)),
+                (Error::Connect { .. } | Error::Network { .. } | Error::Timeout { .. }, _) => {
+                    Some(backoff(policy, attempt))
+                }
+                _ => None,
+            };
+            let Some(wait) = wait else {
+                return Err(error);
+            };
+            tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, "retrying read");
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        }
+    }
+
+    /// Logs in again with the Universal Auth credentials at hand; false when there are none.
+    async fn renew(&self) -> Result<bool, Error> {
+        let credentials = {
+            let auth = self.auth.lock().await;
+            auth.universal_auth
+                .as_ref()
+                .map(|(id, secret)| (id.clone(), secret.duplicate()))
+        };
+        let Some((client_id, secret)) = credentials else {
+            return Ok(false);
+        };
+        tracing::info!("access token rejected; signing in again");
+        let token = self.login(&client_id, &secret).await?;
+        self.auth.lock().await.token = Some(token);
+        Ok(true)
+    }
+
+    /// One HTTP exchange. Logs method, path, status and duration only; never headers or
+    /// bodies.
+    async fn send_once(&self, call: &Call<'_>, token: Option<&Secret>) -> Result<Vec<u8>, Error> {
+        let domain = &self.options.domain;
+        let mut url = url::Url::parse(&domain.api(&call.path)).map_err(|e| Error::Decode {
+            host: domain.host().into(),
+            status: 0,
+            detail: e.to_string(),
+        })?;
+        if !call.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(call.query.iter());
+        }
+        let timeout = match call.kind {
+            Kind::Read => self.options.timeouts.read,
+            Kind::Write if call.method == Method::POST && call.path.contains("/auth/") => {
+                self.options.timeouts.read
+            }
+            Kind::Write => self.options.timeouts.write,
+        };
+        let mut request = self.http.request(call.method.clone(), url).timeout(timeout);
+        if let Some(token) = token {
+            request = request.bearer_auth(token.expose());
+        }
+        // DELETE gets no content type: Fastify rejects an empty JSON body (reference §1).
+        if let Some(body) = &call.body {
+            request = request
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(serde_json::to_vec(body).unwrap_or_default());
+        }
+        let started = Instant::now();
+        let result = request.send().await;
+        let host = domain.host().to_string();
+        let mut response = match result {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::debug!(method = %call.method, path = %call.path, error = "transport", elapsed_ms = started.elapsed().as_millis() as u64);
+                return Err(classify(e, host, timeout));
+            }
+        };
+        let status = response.status();
+        tracing::debug!(method = %call.method, path = %call.path, status = status.as_u16(), elapsed_ms = started.elapsed().as_millis() as u64);
+        if status.is_redirection() {
+            let location = response
+                .headers()
+                .get(header::LOCATION)
+                .and_then(|l| l.to_str().ok())
+                .unwrap_or("(no location)");
+            return Err(Error::Redirect {
+                status: status.as_u16(),
+                location: crate::sanitize::for_terminal(location, 200),
+            });
+        }
+        let retry_after = response
+            .headers()
+            .get(header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let mut body = Vec::new();
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    let room = MAX_BODY.saturating_sub(body.len());
+                    body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                    if room < chunk.len() {
+                        break;
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => return Err(classify(e, host, timeout)),
+            }
+        }
+        if status.is_success() {
+            Ok(body)
+        } else {
+            Err(Error::Api(ApiError::from_body(
+                status.as_u16(),
+                &body,
+                retry_after.as_deref(),
+            )))
+        }
+    }
+
+    fn decode<T: DeserializeOwned>(&self, body: &[u8]) -> Result<T, Error> {
+        serde_json::from_slice(body).map_err(|e| Error::Decode {
+            host: self.options.domain.host().into(),
+            status: StatusCode::OK.as_u16(),
+            detail: format!("not the expected JSON ({e})"),
+        })
+    }
+}
+
+fn backoff(policy: &RetryPolicy, attempt: u32) -> Duration {
+    let factor = 2u32.saturating_pow(attempt.saturating_sub(1));
+    policy
+        .base_delay
+        .saturating_mul(factor)
+        .min(policy.max_delay)
+}
+
+fn classify(e: reqwest::Error, host: String, timeout: Duration) -> Error {
+    let mut detail = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        detail = s.to_string();
+        source = s.source();
+    }
+    let detail = crate::sanitize::for_terminal(&detail, 200);
+    let tls = detail.to_ascii_lowercase().contains("certificate") || detail.contains("tls");
+    if e.is_timeout() {
+        Error::Timeout {
+            host,
+            seconds: timeout.as_secs(),
+            sent: !e.is_connect(),
+        }
+    } else if e.is_connect() && tls {
+        Error::Tls { host, detail }
+    } else if e.is_connect() {
+        Error::Connect { host, detail }
+    } else {
+        Error::Network { host, detail }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_is_capped() {
+        let p = RetryPolicy::default();
+        assert_eq!(backoff(&p, 1), Duration::from_millis(300));
+        assert_eq!(backoff(&p, 2), Duration::from_millis(600));
+        assert_eq!(backoff(&p, 10), Duration::from_secs(4));
+    }
+
+    #[test]
+    fn names_are_one_path_segment() {
+        assert_eq!(
+            utf8_percent_encode("a/../b?x#%2F", SEGMENT).to_string(),
+            "a%2F..%2Fb%3Fx%23%252F"
+        );
+    }
+}

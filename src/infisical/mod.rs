@@ -1,0 +1,11 @@
+//! Everything that talks to Infisical.
+
+pub mod client;
+pub mod domain;
+pub mod error;
+pub mod model;
+
+pub use client::{Client, ClientOptions, CreateError, Created, Credentials, RetryPolicy, Timeouts};
+pub use domain::{Domain, DomainError, EU_CLOUD, US_CLOUD};
+pub use error::{ApiError, ApiMessage, Error, Issue};
+pub use model::{AppConnection, CreateRequest, Project, UpdateRequest};
