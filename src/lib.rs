@@ -1,7 +1,16 @@
 //! ona-connect: a terminal wizard that creates an Infisical App Connection for Ona.
 #![forbid(unsafe_code)]
 
+pub mod app;
+pub mod cli;
+pub mod cli_login;
+pub mod config;
+pub mod guide;
 pub mod infisical;
+pub mod run;
 pub mod sanitize;
 pub mod secret;
+pub mod terminal;
+pub mod ui;
 pub mod validate;
+pub mod wizard;

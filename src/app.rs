@@ -1,0 +1,325 @@
+//! The driver: the one impure loop. It turns terminal events into intents, runs the effects
+//! `update` asks for (HTTP in tokio tasks, the config file), feeds results back as messages
+//! and draws only when something changed.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crossterm::event::Event;
+use futures::{Stream, StreamExt};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use tokio::sync::mpsc;
+
+use crate::config::{self, EnvCredentials};
+use crate::infisical::{Client, ClientOptions, CreateError, Credentials, Domain, Error, Timeouts};
+use crate::ui::{self, Theme};
+use crate::wizard::{self, Effect, Msg, Outcome, SignInWith, SignedIn, State};
+
+/// What the driver needs besides the state: how to build clients, and where to remember
+/// choices.
+pub struct Context {
+    pub env_credentials: Option<EnvCredentials>,
+    pub ca_file: Option<PathBuf>,
+    pub timeouts: Timeouts,
+    pub config_path: Option<PathBuf>,
+    pub theme: Theme,
+}
+
+/// Why the loop ended other than through the wizard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Interrupted {
+    /// A signal such as SIGTERM or SIGHUP (the number), or the terminal went away.
+    Signal(i32),
+    TerminalClosed,
+}
+
+/// A result from a task, with the signed-in client when a sign-in produced one.
+struct Report {
+    msg: Msg,
+    client: Option<Arc<Client>>,
+}
+
+pub async fn run<B, E>(
+    terminal: &mut Terminal<B>,
+    mut events: E,
+    mut state: State,
+    initial: Vec<Effect>,
+    context: Context,
+) -> Result<Outcome, Interrupted>
+where
+    B: Backend,
+    E: Stream<Item = std::io::Result<Event>> + Unpin,
+{
+    let (tx, mut rx) = mpsc::unbounded_channel::<Report>();
+    let mut driver = Driver {
+        context,
+        client: None,
+        tx,
+    };
+    let mut signals = Signals::new();
+    let mut tick = tokio::time::interval(Duration::from_millis(100));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let theme = driver.context.theme;
+    let draw = |terminal: &mut Terminal<B>, state: &State| {
+        let _ = terminal.draw(|frame| ui::render(state, theme, frame));
+    };
+    // First frame before any network work starts.
+    draw(terminal, &state);
+    for effect in initial {
+        driver.run(effect, &state);
+    }
+    loop {
+        let msg = tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(Event::Key(key))) => wizard::intent_for(&state, key).map(Msg::Key),
+                Some(Ok(Event::Paste(text))) => Some(Msg::Paste(text)),
+                Some(Ok(Event::Resize(..))) => {
+                    let _ = terminal.autoresize();
+                    draw(terminal, &state);
+                    None
+                }
+                Some(Ok(_)) => None,
+                // EOF or EIO: the terminal is gone (SSH dropped); leave instead of spinning.
+                Some(Err(_)) | None => return Err(Interrupted::TerminalClosed),
+            },
+            report = rx.recv() => match report {
+                Some(report) => {
+                    if let Some(client) = report.client {
+                        driver.client = Some(client);
+                    }
+                    Some(report.msg)
+                }
+                None => None,
+            },
+            _ = tick.tick(), if state.busy() => Some(Msg::Tick),
+            signal = signals.recv() => return Err(Interrupted::Signal(signal)),
+        };
+        let Some(msg) = msg else { continue };
+        let effects = wizard::update(&mut state, msg);
+        let mut exit = false;
+        for effect in effects {
+            if matches!(effect, Effect::Exit) {
+                exit = true;
+            } else {
+                driver.run(effect, &state);
+            }
+        }
+        if exit {
+            return Ok(state.exit.take().unwrap_or(Outcome::Cancelled));
+        }
+        draw(terminal, &state);
+    }
+}
+
+struct Driver {
+    context: Context,
+    client: Option<Arc<Client>>,
+    tx: mpsc::UnboundedSender<Report>,
+}
+
+impl Driver {
+    fn send(tx: &mpsc::UnboundedSender<Report>, msg: Msg, client: Option<Arc<Client>>) {
+        let _ = tx.send(Report { msg, client });
+    }
+
+    fn client_options(&self, domain: Domain) -> ClientOptions {
+        let mut options = ClientOptions::new(domain);
+        options.ca_file = self.context.ca_file.clone();
+        options.timeouts = self.context.timeouts.clone();
+        options
+    }
+
+    fn run(&mut self, effect: Effect, state: &State) {
+        let tx = self.tx.clone();
+        match effect {
+            Effect::ProbeCli { domain } => {
+                tokio::spawn(async move {
+                    let result = crate::cli_login::user_token(domain.site()).await.map(drop);
+                    Driver::send(&tx, Msg::CliProbed(result), None);
+                });
+            }
+            Effect::SignIn { domain, with } => {
+                let (credentials, via) = match with {
+                    SignInWith::Environment => match &self.context.env_credentials {
+                        Some(EnvCredentials::AccessToken { variable, token }) => (
+                            Some(Credentials::AccessToken(token.duplicate())),
+                            format!("access token from {variable}"),
+                        ),
+                        Some(EnvCredentials::UniversalAuth {
+                            client_id,
+                            client_secret,
+                        }) => (
+                            Some(Credentials::UniversalAuth {
+                                client_id: client_id.clone(),
+                                client_secret: client_secret.duplicate(),
+                            }),
+                            format!("Universal Auth from the environment, client id {client_id}"),
+                        ),
+                        None => (None, String::new()),
+                    },
+                    SignInWith::Cli => (None, "Infisical CLI login".into()),
+                    SignInWith::UniversalAuth {
+                        client_id,
+                        client_secret,
+                    } => {
+                        let via = format!("Universal Auth, client id {client_id}");
+                        (
+                            Some(Credentials::UniversalAuth {
+                                client_id,
+                                client_secret,
+                            }),
+                            via,
+                        )
+                    }
+                    SignInWith::AccessToken(token) => {
+                        (Some(Credentials::AccessToken(token)), "access token".into())
+                    }
+                };
+                let options = self.client_options(domain.clone());
+                tokio::spawn(async move {
+                    let credentials = match credentials {
+                        Some(c) => Ok(c),
+                        None => crate::cli_login::user_token(domain.site())
+                            .await
+                            .map(Credentials::AccessToken),
+                    };
+                    let (result, client) = match credentials {
+                        Err(e) => (Err(vec![e]), None),
+                        Ok(credentials) => sign_in(options, credentials, via).await,
+                    };
+                    Driver::send(&tx, Msg::SignInFinished(result), client);
+                });
+            }
+            Effect::Submit {
+                attempt,
+                request,
+                after_unknown_outcome,
+            } => {
+                let client = self.client.clone();
+                tokio::spawn(async move {
+                    let result = match client {
+                        Some(client) => {
+                            client
+                                .create_connection(&request, after_unknown_outcome)
+                                .await
+                        }
+                        None => Err(CreateError::Rejected(Error::NotSignedIn)),
+                    };
+                    Driver::send(&tx, Msg::SubmitFinished { attempt, result }, None);
+                });
+            }
+            Effect::SaveConfig {
+                domain,
+                project_id,
+                client_id,
+                name,
+            } => {
+                let Some(path) = self.context.config_path.clone() else {
+                    return;
+                };
+                let _ = state;
+                let result = config::load(&path).and_then(|mut file| {
+                    file.domain = Some(domain);
+                    file.project_id = Some(project_id);
+                    if client_id.is_some() {
+                        file.client_id = client_id;
+                    }
+                    file.last_name = Some(name);
+                    config::save(&path, &file)
+                });
+                if let Err(e) = result {
+                    Driver::send(&tx, Msg::ConfigSaveFailed(e.to_string()), None);
+                }
+            }
+            Effect::Exit => {}
+        }
+    }
+}
+
+/// Signs in and reads the project list; a token error on the list means the sign-in failed.
+pub async fn sign_in(
+    options: ClientOptions,
+    credentials: Credentials,
+    via: String,
+) -> (Result<SignedIn, Vec<String>>, Option<Arc<Client>>) {
+    let site = options.domain.site().to_string();
+    let client = match Client::new(options) {
+        Ok(c) => Arc::new(c),
+        Err(e) => return (Err(e.display_lines()), None),
+    };
+    let hint = |e: &Error| {
+        let mut lines = e.display_lines();
+        if e.is_token_error() {
+            lines.push(format!("Check the credentials, and that they belong to {site} (US and EU cloud are separate)."));
+        }
+        lines
+    };
+    if let Err(e) = client.sign_in(credentials).await {
+        return (Err(hint(&e)), None);
+    }
+    let projects = match client.list_projects().await {
+        Ok(p) => Ok(p),
+        Err(e) if e.is_token_error() => return (Err(hint(&e)), None),
+        Err(e) => Err(format!(
+            "Could not list projects ({}); type the project id instead.",
+            e.display_lines().join(" ")
+        )),
+    };
+    (
+        Ok(SignedIn {
+            site,
+            via,
+            projects,
+        }),
+        Some(client),
+    )
+}
+
+/// SIGTERM, SIGINT and SIGHUP end the loop like a quit, so the terminal is restored.
+struct Signals {
+    #[cfg(unix)]
+    streams: Vec<(i32, tokio::signal::unix::Signal)>,
+}
+
+impl Signals {
+    fn new() -> Signals {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let kinds = [
+                (15, SignalKind::terminate()),
+                (2, SignalKind::interrupt()),
+                (1, SignalKind::hangup()),
+            ];
+            Signals {
+                streams: kinds
+                    .into_iter()
+                    .filter_map(|(n, k)| signal(k).ok().map(|s| (n, s)))
+                    .collect(),
+            }
+        }
+        #[cfg(not(unix))]
+        Signals {}
+    }
+
+    async fn recv(&mut self) -> i32 {
+        #[cfg(unix)]
+        {
+            if self.streams.is_empty() {
+                return std::future::pending().await;
+            }
+            let futures = self.streams.iter_mut().map(|(n, s)| {
+                let n = *n;
+                Box::pin(async move {
+                    s.recv().await;
+                    n
+                })
+            });
+            futures::future::select_all(futures).await.0
+        }
+        #[cfg(not(unix))]
+        std::future::pending().await
+    }
+}

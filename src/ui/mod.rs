@@ -1,0 +1,243 @@
+//! Rendering: a pure function of the wizard's state. Nothing here knows about tasks,
+//! files or the network, and secret fields are only ever drawn as masks.
+
+mod screens;
+pub mod theme;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
+
+pub use screens::{connections_page, equivalent_command, summary_lines};
+pub use theme::Theme;
+
+use crate::guide;
+use crate::wizard::{Field, Overlay, STEP_COUNT, Screen, SignInField, State};
+
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 20;
+
+pub const MASK: char = '•';
+pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+pub fn render(state: &State, theme: Theme, frame: &mut Frame) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let text = vec![
+            Line::styled("Terminal too small", theme.error()),
+            Line::raw(format!(
+                "ona-connect needs at least {MIN_WIDTH}×{MIN_HEIGHT}; this one is {}×{}.",
+                area.width, area.height
+            )),
+            Line::raw("Enlarge the window (nothing you typed is lost)."),
+        ];
+        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+        return;
+    }
+    let [header, body, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    render_header(state, theme, frame, header);
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .title(Span::styled(
+            format!(" {} ", screen_title(state)),
+            theme.title(),
+        ));
+    let inner = block.inner(body);
+    frame.render_widget(block, body);
+    let inner = inner.inner(ratatui::layout::Margin::new(1, 0));
+    match state.screen {
+        Screen::SignIn => screens::sign_in(state, theme, frame, inner),
+        Screen::Guide(i) => screens::guide(state, theme, frame, inner, i),
+        Screen::Form => screens::form(state, theme, frame, inner),
+        Screen::Review => screens::review(state, theme, frame, inner),
+        Screen::Submitting => screens::submitting(state, theme, frame, inner),
+        Screen::Done => screens::done(state, theme, frame, inner),
+    }
+    frame.render_widget(Paragraph::new(help_bar(state, theme)), footer);
+    match state.overlay {
+        Overlay::None => {}
+        Overlay::Help => render_help(state, theme, frame, area),
+        Overlay::ConfirmQuit => render_confirm_quit(state, theme, frame, area),
+    }
+}
+
+pub fn screen_title(state: &State) -> String {
+    match state.screen {
+        Screen::SignIn => "Sign in to Infisical".into(),
+        Screen::Guide(i) => guide::steps()
+            .get(i)
+            .map_or_else(String::new, |s| s.title.clone()),
+        Screen::Form => "Connection details".into(),
+        Screen::Review => "Review".into(),
+        Screen::Submitting => "Creating the connection".into(),
+        Screen::Done => "Connection created".into(),
+    }
+}
+
+fn render_header(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
+    let mut left = vec![
+        Span::styled(" ona-connect ", theme.title()),
+        Span::styled("Ona connection for Infisical", theme.dim()),
+    ];
+    if state.demo.is_some() {
+        left.push(Span::raw("  "));
+        left.push(Span::styled(" DEMO ", theme.badge()));
+    }
+    let step = format!("step {} of {STEP_COUNT} ", state.screen.step_number());
+    let [l, r] = Layout::horizontal([
+        Constraint::Min(1),
+        Constraint::Length(step.chars().count() as u16),
+    ])
+    .areas(area);
+    frame.render_widget(Paragraph::new(Line::from(left)), l);
+    frame.render_widget(Paragraph::new(Span::styled(step, theme.label())), r);
+}
+
+/// The keys that work on this screen, most important first.
+pub fn help_bar(state: &State, theme: Theme) -> Line<'static> {
+    let mut keys: Vec<(&str, &str)> = Vec::new();
+    match state.overlay {
+        Overlay::Help => keys.push(("any key", "close help")),
+        Overlay::ConfirmQuit => keys.extend([("y", "quit"), ("n", "stay")]),
+        Overlay::None => match state.screen {
+            Screen::SignIn => {
+                if state.sign_in.is_signed_in() {
+                    keys.push(("Enter", "continue"));
+                } else {
+                    keys.push(("Enter", "sign in"));
+                }
+                if !state.sign_in.fields().is_empty() {
+                    keys.push(("Tab", "next field"));
+                    if matches!(state.sign_in.focus, SignInField::Host | SignInField::Method) {
+                        keys.push(("←/→", "change"));
+                    }
+                    if matches!(
+                        state.sign_in.focus,
+                        SignInField::ClientSecret | SignInField::AccessToken
+                    ) {
+                        keys.push(("Ctrl-R", "reveal"));
+                    }
+                }
+            }
+            Screen::Guide(_) => keys.extend([("Enter", "done, next"), ("Esc", "back")]),
+            Screen::Form => {
+                keys.extend([("Enter", "review"), ("Esc", "back"), ("Tab", "next field")]);
+                if state.form.focus == Field::Token {
+                    keys.push(("Ctrl-R", "reveal"));
+                }
+                if state.form.focus == Field::Project {
+                    keys.push(("↑/↓", "choose"));
+                }
+            }
+            Screen::Review => keys.extend([("Enter", "create"), ("Esc", "edit")]),
+            Screen::Submitting => {}
+            Screen::Done => keys.push(("Enter", "exit")),
+        },
+    }
+    if state.overlay == Overlay::None {
+        keys.extend([("F1", "help"), ("Ctrl-C", "quit")]);
+    }
+    let mut spans = vec![Span::raw(" ")];
+    for (i, (key, what)) in keys.into_iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(" · ", theme.dim()));
+        }
+        spans.push(Span::styled(key.to_string(), theme.label()));
+        spans.push(Span::raw(format!(" {what}")));
+    }
+    Line::from(spans)
+}
+
+fn popup(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+fn render_help(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
+    let rows: &[(&str, &str)] = &[
+        (
+            "Enter",
+            "continue / confirm (on Review: create the connection)",
+        ),
+        ("Esc", "back one screen; every value is kept"),
+        ("Tab / Shift-Tab", "next / previous field"),
+        (
+            "← / →",
+            "change a choice (host, method); move in a text field",
+        ),
+        ("↑ / ↓", "choose a project; type to filter the list"),
+        ("Ctrl-R", "reveal / hide the secret in the focused field"),
+        ("Ctrl-U", "clear the focused field"),
+        ("paste", "your terminal's paste; a token is pasted whole"),
+        ("F1", "this help"),
+        ("Ctrl-C", "quit (exit status 130)"),
+    ];
+    let mut lines = vec![Line::styled("Keys", theme.title()), Line::raw("")];
+    for (k, v) in rows {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{k:<16}"), theme.label()),
+            Span::raw(*v),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        format!(
+            "Signed in to: {}",
+            state
+                .sign_in
+                .signed_in_site
+                .as_deref()
+                .unwrap_or("(not yet)")
+        ),
+        theme.dim(),
+    ));
+    let r = popup(area, 76, lines.len() as u16 + 2);
+    frame.render_widget(Clear, r);
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+            Block::bordered()
+                .border_type(BorderType::Double)
+                .title(" Help "),
+        ),
+        r,
+    );
+}
+
+fn render_confirm_quit(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
+    let mut lines = vec![Line::styled("Quit ona-connect?", theme.title())];
+    if state.screen == Screen::Submitting {
+        lines.push(Line::raw(
+            "A create request is in flight. If you quit now, check with",
+        ));
+        lines.push(Line::raw(
+            "`ona-connect list` whether the connection was created.",
+        ));
+    } else {
+        lines.push(Line::raw("What you entered is not saved anywhere."));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::from(vec![
+        Span::styled("y", theme.label()),
+        Span::raw(" quit   "),
+        Span::styled("n", theme.label()),
+        Span::raw(" stay"),
+    ]));
+    let r = popup(area, 64, lines.len() as u16 + 2);
+    frame.render_widget(Clear, r);
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::bordered().border_type(BorderType::Double)),
+        r,
+    );
+}

@@ -1,0 +1,686 @@
+//! One function per screen. Each takes the state and the area inside the frame's border.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use tui_input::Input;
+
+use super::{MASK, SPINNER, Theme};
+use crate::guide;
+use crate::infisical::Domain;
+use crate::validate;
+use crate::wizard::{
+    CliProbe, Field, HostPreset, Method, Projects, SignInField, SignInStatus, State,
+};
+
+const LABEL_WIDTH: usize = 15;
+
+/// What a one-line input shows: its text, where the cursor is and how far it is scrolled.
+struct FieldView {
+    text: String,
+    cursor: usize,
+    scroll: usize,
+}
+
+fn plain_view(input: &Input, width: usize) -> FieldView {
+    FieldView {
+        text: input.value().to_string(),
+        cursor: input.visual_cursor(),
+        scroll: input.visual_scroll(width),
+    }
+}
+
+/// A secret is drawn as one mask glyph per character, or in clear only when revealed.
+fn secret_view(value: &str, cursor: usize, reveal: bool, width: usize) -> FieldView {
+    let text = if reveal {
+        value.to_string()
+    } else {
+        MASK.to_string().repeat(value.chars().count())
+    };
+    FieldView {
+        text,
+        cursor,
+        scroll: cursor.saturating_sub(width.saturating_sub(1)),
+    }
+}
+
+/// Draws a one-line field; places the terminal cursor when it has focus.
+fn draw_input(
+    frame: &mut Frame,
+    area: Rect,
+    view: FieldView,
+    focused: bool,
+    placeholder: &str,
+    theme: Theme,
+) {
+    let marker = if focused { "❯ " } else { "  " };
+    let width = area.width.saturating_sub(2) as usize;
+    let visible: String = view.text.chars().skip(view.scroll).take(width).collect();
+    let line = if view.text.is_empty() && !placeholder.is_empty() {
+        Line::from(vec![
+            Span::styled(marker, theme.focused_label()),
+            Span::styled(placeholder.to_string(), theme.dim()),
+        ])
+    } else {
+        Line::from(vec![
+            Span::styled(marker, theme.focused_label()),
+            Span::raw(visible),
+        ])
+    };
+    frame.render_widget(Paragraph::new(line), area);
+    if focused {
+        let x = area.x + 2 + (view.cursor.saturating_sub(view.scroll)) as u16;
+        frame.set_cursor_position((x.min(area.right().saturating_sub(1)), area.y));
+    }
+}
+
+fn rows(area: Rect) -> impl Iterator<Item = Rect> {
+    (area.y..area.bottom()).map(move |y| Rect::new(area.x, y, area.width, 1))
+}
+
+fn wrapped(lines: Vec<Line<'static>>) -> Paragraph<'static> {
+    Paragraph::new(lines).wrap(Wrap { trim: false })
+}
+
+fn choice_spans(
+    labels: &[&str],
+    selected: usize,
+    focused: bool,
+    theme: Theme,
+) -> Vec<Span<'static>> {
+    let mut spans = Vec::new();
+    for (i, label) in labels.iter().enumerate() {
+        if i == selected {
+            let style = if focused {
+                theme.selected()
+            } else {
+                theme.label()
+            };
+            spans.push(Span::styled(format!("‹ {label} ›"), style));
+        } else {
+            spans.push(Span::styled(format!("  {label}  "), theme.dim()));
+        }
+        spans.push(Span::raw(" "));
+    }
+    spans
+}
+
+fn label(text: &str, focused: bool, theme: Theme) -> Span<'static> {
+    let style = if focused {
+        theme.focused_label()
+    } else {
+        theme.label()
+    };
+    Span::styled(format!("{text:<LABEL_WIDTH$}"), style)
+}
+
+pub fn sign_in(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
+    let s = &state.sign_in;
+    let site = s.site_text();
+    let mut lines: Vec<Line<'static>> = vec![
+        Line::raw("The Ona token will be stored in this Infisical instance:"),
+        Line::styled(
+            if site.is_empty() {
+                "(type its URL below)".to_string()
+            } else {
+                site.clone()
+            },
+            theme.link(),
+        ),
+        Line::raw(""),
+    ];
+    let fields = s.fields();
+    let mut input_rows: Vec<(SignInField, usize)> = Vec::new();
+    if fields.is_empty() {
+        if let Some(source) = &s.env_source {
+            lines.push(Line::from(vec![
+                label("Credentials", false, theme),
+                Span::raw(format!("from {source}")),
+            ]));
+        }
+    } else {
+        for field in &fields {
+            let focused = s.focus == *field;
+            match field {
+                SignInField::Host => {
+                    let labels: Vec<&str> = HostPreset::ALL.iter().map(|p| p.label()).collect();
+                    let selected = HostPreset::ALL
+                        .iter()
+                        .position(|p| *p == s.preset)
+                        .unwrap_or(0);
+                    let mut spans = vec![label("Host", focused, theme)];
+                    spans.extend(choice_spans(&labels, selected, focused, theme));
+                    lines.push(Line::from(spans));
+                }
+                SignInField::Method => {
+                    let methods = s.methods();
+                    let labels: Vec<&str> = methods.iter().map(|m| m.label()).collect();
+                    let selected = methods.iter().position(|m| *m == s.method).unwrap_or(0);
+                    let mut spans = vec![label("Sign in with", focused, theme)];
+                    spans.extend(choice_spans(&labels, selected, focused, theme));
+                    lines.push(Line::from(spans));
+                }
+                SignInField::CustomUrl => {
+                    input_rows.push((*field, lines.len()));
+                    lines.push(Line::from(label("URL", focused, theme)));
+                }
+                SignInField::ClientId => {
+                    input_rows.push((*field, lines.len()));
+                    lines.push(Line::from(label("Client ID", focused, theme)));
+                }
+                SignInField::ClientSecret => {
+                    input_rows.push((*field, lines.len()));
+                    lines.push(Line::from(label("Client secret", focused, theme)));
+                }
+                SignInField::AccessToken => {
+                    input_rows.push((*field, lines.len()));
+                    lines.push(Line::from(label("Access token", focused, theme)));
+                }
+            }
+        }
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(method_hint(s.method, &s.cli), theme.dim()));
+    }
+    lines.push(Line::raw(""));
+    match &s.status {
+        SignInStatus::Idle => {}
+        SignInStatus::Working => lines.push(Line::styled(
+            format!(
+                "{} Signing in to {site}…",
+                SPINNER[state.spinner % SPINNER.len()]
+            ),
+            theme.warn(),
+        )),
+        SignInStatus::Failed(errors) => {
+            lines.push(Line::styled("Sign-in failed:", theme.error()));
+            lines.extend(
+                errors
+                    .iter()
+                    .map(|e| Line::styled(format!("  {e}"), theme.error())),
+            );
+        }
+        SignInStatus::SignedIn { host, via } => {
+            lines.push(Line::styled(
+                format!("✓ Signed in to {host} ({via})."),
+                theme.ok(),
+            ));
+            lines.push(Line::raw("Press Enter to continue."));
+        }
+    }
+    frame.render_widget(wrapped(lines), area);
+    // Text inputs are drawn over their label rows, after the label column.
+    for (field, row) in input_rows {
+        let y = area.y + row as u16;
+        if y >= area.bottom() {
+            continue;
+        }
+        let r = Rect::new(
+            area.x + LABEL_WIDTH as u16,
+            y,
+            area.width.saturating_sub(LABEL_WIDTH as u16),
+            1,
+        );
+        let focused = s.focus == field && state.overlay == crate::wizard::Overlay::None;
+        let width = r.width.saturating_sub(2) as usize;
+        let (view, placeholder) = match field {
+            SignInField::CustomUrl => (
+                plain_view(&s.custom_url, width),
+                "https://infisical.example.com",
+            ),
+            SignInField::ClientId => (
+                plain_view(&s.client_id, width),
+                "machine identity client id",
+            ),
+            SignInField::ClientSecret => (
+                secret_view(
+                    s.client_secret.expose(),
+                    s.client_secret.cursor(),
+                    s.reveal,
+                    width,
+                ),
+                "client secret (masked)",
+            ),
+            _ => (
+                secret_view(
+                    s.access_token.expose(),
+                    s.access_token.cursor(),
+                    s.reveal,
+                    width,
+                ),
+                "paste an access token (masked)",
+            ),
+        };
+        draw_input(frame, r, view, focused, placeholder, theme);
+    }
+}
+
+fn method_hint(method: Method, cli: &CliProbe) -> String {
+    match method {
+        Method::Cli => match cli {
+            CliProbe::Works => "Uses the session of `infisical login` on this machine (infisical user get token).".into(),
+            CliProbe::Checking => "Checking the Infisical CLI's login…".into(),
+            CliProbe::Missing => "The Infisical CLI is not installed here.".into(),
+            CliProbe::Failed(why) => format!("The Infisical CLI has no usable login: {why}"),
+        },
+        Method::UniversalAuth => "A machine identity's Universal Auth client id and secret (Organization → Access Control → Identities).".into(),
+        Method::AccessToken => "An Infisical access token: a user session token or a machine identity's access token.".into(),
+    }
+}
+
+pub fn guide(state: &State, theme: Theme, frame: &mut Frame, area: Rect, index: usize) {
+    let Some(step) = guide::steps().get(index) else {
+        return;
+    };
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    for b in &step.body {
+        lines.push(Line::raw(b.clone()));
+    }
+    let mut link_rows = Vec::new();
+    if !step.links.is_empty() {
+        lines.push(Line::raw(""));
+        for link in &step.links {
+            link_rows.push(lines.len());
+            lines.push(Line::styled(format!("{}:", link.label), theme.label()));
+            lines.push(Line::styled(link.url.clone(), theme.link()));
+        }
+    }
+    if let (Some(demo), "copy-token") = (&state.demo, step.id.as_str()) {
+        lines.push(Line::raw(""));
+        lines.push(Line::from(vec![
+            Span::styled(" DEMO ", theme.badge()),
+            Span::raw(" The sandbox's Ona token; copy it and paste it on the next screen:"),
+        ]));
+        lines.push(Line::styled(demo.ona_token.clone(), theme.label()));
+        lines.push(Line::styled(
+            "(Any other text shows how a rejected token looks.)",
+            theme.dim(),
+        ));
+    }
+    if !step.notes.is_empty() {
+        lines.push(Line::raw(""));
+        for n in &step.notes {
+            lines.push(Line::styled(format!("Note: {n}"), theme.dim()));
+        }
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("Press Enter when this is done.", theme.dim()));
+    // Body text wraps; URLs are drawn unwrapped on their own rows so copying never breaks.
+    let [top, rest] = Layout::vertical([
+        Constraint::Length(step.body.len() as u16 + 1),
+        Constraint::Min(0),
+    ])
+    .areas(area);
+    let body: Vec<Line> = lines.drain(..step.body.len()).collect();
+    frame.render_widget(wrapped(body), top);
+    frame.render_widget(Paragraph::new(lines), rest);
+    let _ = link_rows;
+}
+
+pub fn form(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
+    let form = &state.form;
+    let width = area.width.saturating_sub(2) as usize;
+    let focused = |f: Field| form.focus == f && state.overlay == crate::wizard::Overlay::None;
+    let mut r = rows(area);
+    let mut next = || r.next().unwrap_or_default();
+
+    for field in [Field::Name, Field::Description, Field::Token] {
+        let info = match field {
+            Field::Name => "lowercase letters, digits, single hyphens".to_string(),
+            Field::Description => format!(
+                "optional · {}/{}",
+                form.description.value().trim().chars().count(),
+                validate::DESCRIPTION_MAX
+            ),
+            _ => format!("{} characters", form.token.char_count()),
+        };
+        label_row(frame, next(), field.label(), &info, focused(field), theme);
+        let row = next();
+        let view = match field {
+            Field::Name => plain_view(&form.name, width),
+            Field::Description => plain_view(&form.description, width),
+            _ => secret_view(form.token.expose(), form.token.cursor(), form.reveal, width),
+        };
+        let placeholder = match field {
+            Field::Name => "e.g. ona-dev-team",
+            Field::Description => "e.g. Ona for the dev team",
+            _ => "paste the token from Ona (masked)",
+        };
+        draw_input(frame, row, view, focused(field), placeholder, theme);
+        let message = match (state.field_error(field), field) {
+            (Some(e), _) => Line::styled(format!("  ✗ {e}"), theme.error()),
+            (None, Field::Name) => Line::styled("  ✓ valid name", theme.ok()),
+            (None, Field::Token) => match &form.token_notice {
+                Some(n) if n.starts_with("refused") => {
+                    Line::styled(format!("  ✗ {n}"), theme.error())
+                }
+                Some(n) => Line::styled(format!("  {n} · Ctrl-R reveals"), theme.dim()),
+                None if form.reveal => {
+                    Line::styled("  shown in clear · Ctrl-R hides", theme.warn())
+                }
+                None => Line::styled("  masked · Ctrl-R reveals", theme.dim()),
+            },
+            (None, _) => Line::raw(""),
+        };
+        frame.render_widget(Paragraph::new(message), next());
+    }
+
+    let info = match &form.projects {
+        Projects::Loading => "loading…".to_string(),
+        Projects::Loaded(all) => format!(
+            "{} of {} · type to filter",
+            form.filtered_projects().len(),
+            all.len()
+        ),
+        Projects::Unavailable(_) => "type the project id".to_string(),
+    };
+    label_row(
+        frame,
+        next(),
+        Field::Project.label(),
+        &info,
+        focused(Field::Project),
+        theme,
+    );
+    let query_placeholder = match form.projects {
+        Projects::Unavailable(_) => "project id",
+        _ => "filter by name, slug or id",
+    };
+    draw_input(
+        frame,
+        next(),
+        plain_view(&form.project_query, width),
+        focused(Field::Project),
+        query_placeholder,
+        theme,
+    );
+    let remaining: Vec<Rect> = r.collect();
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    match &form.projects {
+        Projects::Loading => {
+            lines.push(Line::styled("  waiting for the project list…", theme.dim()))
+        }
+        Projects::Unavailable(why) => lines.push(Line::styled(
+            format!("  {}", crate::sanitize::server_text(why)),
+            theme.warn(),
+        )),
+        Projects::Loaded(_) => {
+            let filtered = form.filtered_projects();
+            if filtered.is_empty() {
+                let typed = form.project_query.value().trim();
+                lines.push(Line::styled(
+                    format!("  no project matches; \"{typed}\" will be used as the project id"),
+                    theme.warn(),
+                ));
+            }
+            let visible = remaining.len().saturating_sub(1).max(1);
+            let cursor = form.project_cursor.min(filtered.len().saturating_sub(1));
+            let first = cursor.saturating_sub(visible - 1);
+            for (i, p) in filtered.iter().enumerate().skip(first).take(visible) {
+                let text = format!(
+                    "{} {}  ({}, {})",
+                    if i == cursor { "›" } else { " " },
+                    p.name,
+                    p.slug,
+                    short_id(&p.id)
+                );
+                let style = if i == cursor && focused(Field::Project) {
+                    theme.selected()
+                } else if i == cursor {
+                    theme.label()
+                } else {
+                    Style::default()
+                };
+                lines.push(Line::styled(format!("  {text}"), style));
+            }
+        }
+    }
+    if let Some(e) = state.field_error(Field::Project) {
+        lines.insert(0, Line::styled(format!("  ✗ {e}"), theme.error()));
+    }
+    for (line, row) in lines.into_iter().zip(remaining) {
+        frame.render_widget(Paragraph::new(line), row);
+    }
+}
+
+use ratatui::style::Style;
+
+fn short_id(id: &str) -> String {
+    if id.chars().count() > 8 {
+        format!("{}…", id.chars().take(8).collect::<String>())
+    } else {
+        id.to_string()
+    }
+}
+
+fn label_row(frame: &mut Frame, row: Rect, text: &str, info: &str, focused: bool, theme: Theme) {
+    let style = if focused {
+        theme.focused_label()
+    } else {
+        theme.label()
+    };
+    let info_width = info.chars().count() as u16;
+    let [l, r] =
+        Layout::horizontal([Constraint::Min(1), Constraint::Length(info_width)]).areas(row);
+    frame.render_widget(Paragraph::new(Span::styled(text.to_string(), style)), l);
+    frame.render_widget(
+        Paragraph::new(Span::styled(info.to_string(), theme.dim())),
+        r,
+    );
+}
+
+fn kv(key: &str, value: String, theme: Theme) -> Line<'static> {
+    Line::from(vec![label(key, false, theme), Span::raw(value)])
+}
+
+pub fn review(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
+    let form = &state.form;
+    let site = state
+        .sign_in
+        .signed_in_site
+        .clone()
+        .unwrap_or_else(|| state.sign_in.site_text());
+    let endpoint = Domain::parse(&site).map_or_else(
+        |_| "(invalid host)".into(),
+        |d| d.api("/v1/app-connections/ona"),
+    );
+    let project = form.chosen_project();
+    let description = validate::description(form.description.value())
+        .ok()
+        .flatten()
+        .map_or("(none)".to_string(), str::to_string);
+    let mut lines = vec![
+        Line::raw("Nothing has been sent yet. This is exactly what Infisical will receive:"),
+        Line::raw(""),
+        kv("Infisical", site.clone(), theme),
+        Line::from(vec![
+            label("Endpoint", false, theme),
+            Span::raw(format!("POST {endpoint}")),
+        ]),
+        kv(
+            "Project",
+            project.map_or("(none)".into(), |p| match p.name {
+                Some(n) => format!("{n} ({})", p.id),
+                None => p.id,
+            }),
+            theme,
+        ),
+        kv("Name", form.name.value().trim().to_string(), theme),
+        kv("Description", description, theme),
+        kv(
+            "Method",
+            crate::infisical::model::ONA_METHOD.to_string(),
+            theme,
+        ),
+        kv(
+            "Token",
+            format!(
+                "{} ({} characters)",
+                MASK.to_string().repeat(form.token.char_count().min(24)),
+                form.token.char_count()
+            ),
+            theme,
+        ),
+        Line::raw(""),
+    ];
+    if let Some(err) = &state.submit_error {
+        lines.push(Line::styled("The last attempt failed:", theme.error()));
+        lines.extend(
+            err.lines
+                .iter()
+                .map(|l| Line::styled(format!("  {l}"), theme.error())),
+        );
+        lines.push(Line::styled(err.hint.clone(), theme.warn()));
+    } else {
+        lines.push(Line::styled(
+            "Infisical checks the token with Ona before it stores it.",
+            theme.dim(),
+        ));
+        lines.push(Line::raw(
+            "Press Enter to create the connection, Esc to change something.",
+        ));
+    }
+    frame.render_widget(wrapped(lines), area);
+}
+
+pub fn submitting(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
+    let site = state.sign_in.signed_in_site.clone().unwrap_or_default();
+    let lines = vec![
+        Line::styled(
+            format!(
+                "{} Creating \"{}\" in {site}…",
+                SPINNER[state.spinner % SPINNER.len()],
+                state.form.name.value().trim()
+            ),
+            theme.warn(),
+        ),
+        Line::raw(""),
+        Line::raw(
+            "Infisical asks Ona whether the token is valid before it stores it; this can take a few seconds.",
+        ),
+        Line::styled(
+            "The request is not re-sent automatically: if the answer is lost, the name is looked up instead.",
+            theme.dim(),
+        ),
+    ];
+    frame.render_widget(wrapped(lines), area);
+}
+
+pub fn done(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
+    let Some(created) = &state.created else {
+        return;
+    };
+    let c = &created.connection;
+    let mut lines = vec![if created.recovered {
+        Line::styled(
+            "✓ The connection exists: the answer to the create was lost, and a lookup by name found it.",
+            theme.ok(),
+        )
+    } else {
+        Line::styled("✓ The Ona connection was created.", theme.ok())
+    }];
+    lines.extend(
+        summary_lines(created)
+            .into_iter()
+            .map(|(k, v)| kv(k, v, theme)),
+    );
+    if let Some(w) = &created.config_warning {
+        lines.push(Line::styled(
+            format!("Note: choices not remembered: {w}"),
+            theme.warn(),
+        ));
+    }
+    lines.push(Line::styled("App Connections page:", theme.label()));
+    lines.push(Line::styled(connections_page(created), theme.link()));
+    lines.push(Line::styled(
+        "The same from a script (token on stdin):",
+        theme.label(),
+    ));
+    lines.push(Line::raw(equivalent_command(created)));
+    let _ = c;
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// Rows of the result summary, shared with what is printed after exit.
+pub fn summary_lines(created: &crate::wizard::Created) -> Vec<(&'static str, String)> {
+    let c = &created.connection;
+    let clean = |s: &str| crate::sanitize::for_terminal(s, 200);
+    let project = match (&created.project_name, &c.project_id) {
+        (Some(n), Some(id)) => format!("{} ({})", clean(n), clean(id)),
+        (None, Some(id)) => clean(id),
+        (_, None) => "(organization-wide)".into(),
+    };
+    vec![
+        ("ID", clean(&c.id)),
+        ("Name", clean(&c.name)),
+        (
+            "Description",
+            c.description.as_deref().map_or("(none)".into(), clean),
+        ),
+        (
+            "App / method",
+            format!(
+                "{} · {} · version {}",
+                clean(&c.app),
+                clean(&c.method),
+                c.version.map_or("?".into(), |v| v.to_string())
+            ),
+        ),
+        ("Project", project),
+        ("Organization", clean(&c.org_id)),
+        (
+            "Created",
+            format!(
+                "{} (updated {})",
+                c.created_at.as_deref().map_or("?".into(), clean),
+                c.updated_at.as_deref().map_or("?".into(), clean)
+            ),
+        ),
+        (
+            "Credentials #",
+            c.credentials_hash.as_deref().map_or("?".into(), clean),
+        ),
+    ]
+}
+
+pub fn connections_page(created: &crate::wizard::Created) -> String {
+    let c = &created.connection;
+    Domain::parse(&created.site).map_or_else(
+        |_| created.site.clone(),
+        |d| {
+            d.app_connections_page(
+                &crate::sanitize::for_terminal(&c.org_id, 64),
+                c.project_id.as_deref(),
+            )
+        },
+    )
+}
+
+/// The non-interactive command that does the same; the token is read from stdin.
+pub fn equivalent_command(created: &crate::wizard::Created) -> String {
+    let c = &created.connection;
+    let mut cmd = format!(
+        "ona-connect create --domain {} --name {}",
+        shell_quote(&created.site),
+        shell_quote(&c.name)
+    );
+    if let Some(p) = &c.project_id {
+        cmd.push_str(&format!(" --project {}", shell_quote(p)));
+    }
+    if let Some(d) = c.description.as_deref().filter(|d| !d.is_empty()) {
+        cmd.push_str(&format!(" --description {}", shell_quote(d)));
+    }
+    cmd.push_str(" --pat-stdin");
+    crate::sanitize::for_terminal(&cmd, 1000)
+}
+
+fn shell_quote(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:@".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
