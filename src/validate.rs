@@ -14,9 +14,9 @@ pub const NAME_BAD_CHARS: &str =
     "name field can only contain lowercase letters, numbers, and hyphens";
 pub const DESCRIPTION_TOO_LONG: &str = "Description cannot exceed 256 characters";
 pub const TOKEN_REQUIRED: &str = "Personal Access Token required";
-pub const TOKEN_NOT_ONE_LINE: &str =
-    "the token must be one line of printable characters (it contained a line break or control character)";
-pub const TOKEN_TOO_LONG: &str = "the token is longer than 4096 characters; is this really an Ona token?";
+pub const TOKEN_NOT_ONE_LINE: &str = "the token must be one line of printable characters (it contained a line break or control character)";
+pub const TOKEN_TOO_LONG: &str =
+    "the token is longer than 4096 characters; is this really an Ona token?";
 
 /// Every rule the name breaks, in Infisical's order (it reports all issues together).
 pub fn name_issues(raw: &str) -> Vec<&'static str> {
@@ -46,8 +46,12 @@ pub fn name(raw: &str) -> Result<&str, &'static str> {
 /// `^[a-z0-9]+(-[a-z0-9]+)*$` without a regex engine.
 pub fn is_slug(s: &str) -> bool {
     !s.is_empty()
-        && s.split('-')
-            .all(|group| !group.is_empty() && group.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        && s.split('-').all(|group| {
+            !group.is_empty()
+                && group
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
 }
 
 /// Turns free text into a name that passes [`name`], for suggesting a default.
@@ -106,10 +110,15 @@ mod tests {
         assert_eq!(name("   "), Err(NAME_TOO_SHORT));
         assert_eq!(name(&"a".repeat(64)), Ok("a".repeat(64).as_str()));
         assert_eq!(name(&"a".repeat(65)), Err(NAME_TOO_LONG));
-        for bad in ["Ona", "ona_dev", "ona--dev", "-ona", "ona-", "ona dev", "üní", "a/b"] {
+        for bad in [
+            "Ona", "ona_dev", "ona--dev", "-ona", "ona-", "ona dev", "üní", "a/b",
+        ] {
             assert_eq!(name(bad), Err(NAME_BAD_CHARS), "{bad}");
         }
-        assert_eq!(name_issues(&"A".repeat(65)), vec![NAME_TOO_LONG, NAME_BAD_CHARS]);
+        assert_eq!(
+            name_issues(&"A".repeat(65)),
+            vec![NAME_TOO_LONG, NAME_BAD_CHARS]
+        );
     }
 
     #[test]
@@ -122,7 +131,10 @@ mod tests {
     #[test]
     fn description_counts_after_trim() {
         assert_eq!(description("  "), Ok(None));
-        assert_eq!(description(&format!(" {} ", "x".repeat(256))).map(|d| d.map(str::len)), Ok(Some(256)));
+        assert_eq!(
+            description(&format!(" {} ", "x".repeat(256))).map(|d| d.map(str::len)),
+            Ok(Some(256))
+        );
         assert_eq!(description(&"x".repeat(257)), Err(DESCRIPTION_TOO_LONG));
     }
 
