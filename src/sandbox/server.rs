@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Limited};
+use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -21,8 +21,10 @@ use super::reply::{self, ApiError, Resp};
 use super::routes::{self, Auth, Route};
 use super::{RecordedRequest, Shared};
 
-/// Larger bodies are refused with 413 without being read.
+/// Larger bodies are refused with 413 and not kept.
 pub(crate) const BODY_LIMIT: usize = 1024 * 1024;
+/// Beyond this an oversized body is not even drained; the connection is closed after the 413.
+const DRAIN_LIMIT: usize = 16 * 1024 * 1024;
 
 pub(crate) async fn run(
     listener: std::net::TcpListener,
@@ -76,18 +78,33 @@ enum BodyError {
     Broken,
 }
 
-async fn read_body(body: Incoming, headers: &HeaderMap) -> Result<Bytes, BodyError> {
+/// Reads at most [`BODY_LIMIT`] bytes. An oversized body is still drained (up to
+/// [`DRAIN_LIMIT`]) so the 413 reaches the client instead of a reset of unread data.
+async fn read_body(mut body: Incoming, headers: &HeaderMap) -> Result<Bytes, BodyError> {
     let declared = headers
         .get(hyper::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > BODY_LIMIT as u64) {
+    if declared.is_some_and(|n| n > DRAIN_LIMIT as u64) {
         return Err(BodyError::TooLarge);
     }
-    match Limited::new(body, BODY_LIMIT).collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(BodyError::TooLarge),
-        Err(_) => Err(BodyError::Broken),
+    let mut kept = Vec::new();
+    let mut seen = 0usize;
+    while let Some(frame) = body.frame().await {
+        let Ok(data) = frame.map_err(|_| BodyError::Broken)?.into_data() else {
+            continue;
+        };
+        seen = seen.saturating_add(data.len());
+        if seen <= BODY_LIMIT {
+            kept.extend_from_slice(&data);
+        } else if seen > DRAIN_LIMIT {
+            return Err(BodyError::TooLarge);
+        }
+    }
+    if seen > BODY_LIMIT {
+        Err(BodyError::TooLarge)
+    } else {
+        Ok(kept.into())
     }
 }
 
