@@ -14,8 +14,8 @@ use super::ona;
 use super::reply::{self, ApiError, Resp};
 use super::schema;
 use super::state::{
-    ACCESS_TOKEN_TTL, LOCKOUT_AFTER, State, StoredConnection, TokenKind, credentials_hash, iso,
-    now_millis,
+    ACCESS_TOKEN_TTL, LOCKOUT_AFTER, LOCKOUT_SECONDS, State, StoredConnection, TokenKind,
+    credentials_hash, iso, now_millis,
 };
 
 /// A known endpoint; path parameters are kept raw (still percent-encoded).
@@ -247,14 +247,19 @@ fn login(state: &mut State, req: &Request<'_>) -> Result<Resp, ApiError> {
     if client_id != demo::CLIENT_ID {
         return Err(reply::unauthorized("Invalid credentials"));
     }
-    let failures = state.ua_failures.entry(client_id).or_default();
+    let now = OffsetDateTime::now_utc();
+    let (failures, last) = state.ua_failures.entry(client_id).or_insert((0, now));
     if *failures >= LOCKOUT_AFTER {
-        return Err(reply::unauthorized(
-            "This identity auth method is temporarily locked, please try again later",
-        ));
+        if now - *last < Duration::seconds(LOCKOUT_SECONDS) {
+            return Err(reply::unauthorized(
+                "This identity auth method is temporarily locked, please try again later",
+            ));
+        }
+        *failures = 0;
     }
     if secret != demo::CLIENT_SECRET {
         *failures += 1;
+        *last = now;
         return Err(reply::unauthorized("Invalid credentials"));
     }
     *failures = 0;

@@ -15,6 +15,8 @@ use super::faults::Fault;
 
 /// Failed Universal Auth logins (per client id) after which the method is locked.
 pub(crate) const LOCKOUT_AFTER: u32 = 3;
+/// How long the lockout lasts, counted from the last failure (Infisical's default).
+pub(crate) const LOCKOUT_SECONDS: i64 = 300;
 /// Lifetime of identity access tokens, as Infisical's default identity config (30 days).
 pub(crate) const ACCESS_TOKEN_TTL: i64 = 2_592_000;
 
@@ -92,7 +94,8 @@ pub(crate) struct State {
     pub projects: Vec<Project>,
     pub connections: Vec<StoredConnection>,
     pub tokens: HashMap<String, TokenInfo>,
-    pub ua_failures: HashMap<String, u32>,
+    /// Per client id: consecutive failed logins and when the last one happened.
+    pub ua_failures: HashMap<String, (u32, OffsetDateTime)>,
     pub ona_pats: HashMap<String, PatRecord>,
     pub faults: Vec<Fault>,
     /// Signing secret for this instance's tokens: tokens of another sandbox fail "signature".
