@@ -173,16 +173,85 @@ fn print_created(created: &Created) {
     }
 }
 
+/// The wizard against an in-process sandbox: no account, no network, nothing written to
+/// the user's config file.
 async fn demo(global: &Global) -> i32 {
-    let _ = global;
-    eprintln!("ona-connect: demo is not available in this build");
-    EXIT_FAILURE
+    use crate::sandbox::{Sandbox, SandboxOptions, demo};
+    let sandbox = match Sandbox::start(SandboxOptions {
+        // Long enough to see the waiting states, short enough not to bore an audience.
+        delay: std::time::Duration::from_millis(300),
+        ..SandboxOptions::default()
+    }) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("ona-connect: cannot start the demo sandbox: {e}");
+            return EXIT_FAILURE;
+        }
+    };
+    let domain = match crate::infisical::Domain::parse(&sandbox.url()) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("ona-connect: {e}");
+            return EXIT_FAILURE;
+        }
+    };
+    let settings = Settings {
+        domain,
+        project_id: global.project.clone(),
+        client_id: Some(demo::CLIENT_ID.to_string()),
+        client_secret: Some(Secret::new(demo::CLIENT_SECRET)),
+        env_credentials: None,
+        last_name: None,
+    };
+    let demo = Demo {
+        ona_token: demo::ONA_PAT.to_string(),
+    };
+    let code = wizard_command(global, settings, None, Some(demo)).await;
+    sandbox.shutdown();
+    code
 }
 
+/// `ona-connect sandbox`: the sandbox in the foreground, one line per request.
 async fn sandbox(port: u16) -> i32 {
-    let _ = port;
-    eprintln!("ona-connect: sandbox is not available in this build");
-    EXIT_FAILURE
+    use crate::sandbox::{Sandbox, SandboxOptions, demo};
+    let logger: crate::sandbox::RequestLogger = std::sync::Arc::new(|line| println!("{line}"));
+    let sandbox = match Sandbox::start(SandboxOptions {
+        port,
+        on_request: Some(logger),
+        ..SandboxOptions::default()
+    }) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("ona-connect: cannot start the sandbox on 127.0.0.1:{port}: {e}");
+            return EXIT_FAILURE;
+        }
+    };
+    println!("Infisical sandbox listening on {}", sandbox.url());
+    println!("  Ona API (emulated):     {}", sandbox.ona_api_url());
+    println!(
+        "  Universal Auth:         INFISICAL_UNIVERSAL_AUTH_CLIENT_ID={}",
+        demo::CLIENT_ID
+    );
+    println!(
+        "                          INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET={}",
+        demo::CLIENT_SECRET
+    );
+    println!(
+        "  Projects:               {} ({}), {} ({})",
+        demo::BACKEND_PROJECT_NAME,
+        demo::BACKEND_PROJECT_ID,
+        demo::FRONTEND_PROJECT_NAME,
+        demo::FRONTEND_PROJECT_ID
+    );
+    println!("  Valid Ona token:        {}", demo::ONA_PAT);
+    println!(
+        "These are public demo values. Try: ona-connect --domain {}",
+        sandbox.url()
+    );
+    println!("Ctrl-C stops it. Requests:");
+    let _ = tokio::signal::ctrl_c().await;
+    sandbox.shutdown();
+    EXIT_OK
 }
 
 /// Reads one line from stdin; on a terminal without echo.
