@@ -68,7 +68,7 @@ where
     // First frame before any network work starts.
     draw(terminal, &state);
     for effect in initial {
-        driver.run(effect, &state);
+        driver.run(effect);
     }
     loop {
         let msg = tokio::select! {
@@ -103,7 +103,7 @@ where
             if matches!(effect, Effect::Exit) {
                 exit = true;
             } else {
-                driver.run(effect, &state);
+                driver.run(effect);
             }
         }
         if exit {
@@ -131,7 +131,7 @@ impl Driver {
         options
     }
 
-    fn run(&mut self, effect: Effect, state: &State) {
+    fn run(&mut self, effect: Effect) {
         let tx = self.tx.clone();
         match effect {
             Effect::ProbeCli { domain } => {
@@ -219,7 +219,6 @@ impl Driver {
                 let Some(path) = self.context.config_path.clone() else {
                     return;
                 };
-                let _ = state;
                 let result = config::load(&path).and_then(|mut file| {
                     file.domain = Some(domain);
                     file.project_id = Some(project_id);

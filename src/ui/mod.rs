@@ -59,7 +59,7 @@ pub fn render(state: &State, theme: Theme, frame: &mut Frame) {
         Screen::Submitting => screens::submitting(state, theme, frame, inner),
         Screen::Done => screens::done(state, theme, frame, inner),
     }
-    frame.render_widget(Paragraph::new(help_bar(state, theme)), footer);
+    frame.render_widget(Paragraph::new(help_bar(state, theme, footer.width)), footer);
     match state.overlay {
         Overlay::None => {}
         Overlay::Help => render_help(state, theme, frame, area),
@@ -100,7 +100,7 @@ fn render_header(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
 }
 
 /// The keys that work on this screen, most important first.
-pub fn help_bar(state: &State, theme: Theme) -> Line<'static> {
+pub fn help_bar(state: &State, theme: Theme, width: u16) -> Line<'static> {
     let mut keys: Vec<(&str, &str)> = Vec::new();
     match state.overlay {
         Overlay::Help => keys.push(("any key", "close help")),
@@ -140,8 +140,21 @@ pub fn help_bar(state: &State, theme: Theme) -> Line<'static> {
             Screen::Done => keys.push(("Enter", "exit")),
         },
     }
+    let screen_keys = keys.len();
     if state.overlay == Overlay::None {
         keys.extend([("F1", "help"), ("Ctrl-C", "quit")]);
+    }
+    // Narrow terminals lose the least important screen keys first; F1 lists them all.
+    let fits = |keys: &[(&str, &str)]| {
+        keys.iter()
+            .map(|(k, w)| k.chars().count() + w.chars().count() + 4)
+            .sum::<usize>()
+            < width as usize
+    };
+    let mut drop_at = screen_keys;
+    while !fits(&keys) && drop_at > 1 {
+        drop_at -= 1;
+        keys.remove(drop_at);
     }
     let mut spans = vec![Span::raw(" ")];
     for (i, (key, what)) in keys.into_iter().enumerate() {

@@ -276,11 +276,9 @@ pub fn guide(state: &State, theme: Theme, frame: &mut Frame, area: Rect, index: 
     for b in &step.body {
         lines.push(Line::raw(b.clone()));
     }
-    let mut link_rows = Vec::new();
     if !step.links.is_empty() {
         lines.push(Line::raw(""));
         for link in &step.links {
-            link_rows.push(lines.len());
             lines.push(Line::styled(format!("{}:", link.label), theme.label()));
             lines.push(Line::styled(link.url.clone(), theme.link()));
         }
@@ -314,7 +312,6 @@ pub fn guide(state: &State, theme: Theme, frame: &mut Frame, area: Rect, index: 
     let body: Vec<Line> = lines.drain(..step.body.len()).collect();
     frame.render_widget(wrapped(body), top);
     frame.render_widget(Paragraph::new(lines), rest);
-    let _ = link_rows;
 }
 
 pub fn form(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
@@ -362,7 +359,12 @@ pub fn form(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
             },
             (None, _) => Line::raw(""),
         };
-        frame.render_widget(Paragraph::new(message), next());
+        // A long server message may take a second row when the screen has room for it.
+        let mut row = next();
+        if message.width() > row.width as usize && area.height > 16 {
+            row.height += next().height;
+        }
+        frame.render_widget(wrapped(vec![message]), row);
     }
 
     let info = match &form.projects {
@@ -422,7 +424,7 @@ pub fn form(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
                     if i == cursor { "›" } else { " " },
                     p.name,
                     p.slug,
-                    short_id(&p.id)
+                    p.id
                 );
                 let style = if i == cursor && focused(Field::Project) {
                     theme.selected()
@@ -444,14 +446,6 @@ pub fn form(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
 }
 
 use ratatui::style::Style;
-
-fn short_id(id: &str) -> String {
-    if id.chars().count() > 8 {
-        format!("{}…", id.chars().take(8).collect::<String>())
-    } else {
-        id.to_string()
-    }
-}
 
 fn label_row(frame: &mut Frame, row: Rect, text: &str, info: &str, focused: bool, theme: Theme) {
     let style = if focused {
@@ -570,7 +564,6 @@ pub fn done(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
     let Some(created) = &state.created else {
         return;
     };
-    let c = &created.connection;
     let mut lines = vec![if created.recovered {
         Line::styled(
             "✓ The connection exists: the answer to the create was lost, and a lookup by name found it.",
@@ -596,9 +589,24 @@ pub fn done(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
         "The same from a script (token on stdin):",
         theme.label(),
     ));
-    lines.push(Line::raw(equivalent_command(created)));
-    let _ = c;
+    let command_row = lines.len() as u16;
+    // The URL stays on one unwrapped row (copyable); the command may wrap below it.
     frame.render_widget(Paragraph::new(lines), area);
+    let rest = Rect::new(
+        area.x,
+        area.y + command_row.min(area.height),
+        area.width,
+        area.height.saturating_sub(command_row),
+    );
+    let tail = vec![
+        Line::raw(equivalent_command(created)),
+        Line::raw(""),
+        Line::styled(
+            "Enter exits; this summary is printed again in your terminal.",
+            theme.dim(),
+        ),
+    ];
+    frame.render_widget(wrapped(tail), rest);
 }
 
 /// Rows of the result summary, shared with what is printed after exit.

@@ -1,0 +1,357 @@
+//! Every screen rendered into a `TestBackend` and compared with a reviewed snapshot
+//! (`cargo insta review`); CI runs with `INSTA_UPDATE=no`, so a changed screen fails.
+
+use ona_connect::infisical::{self, ApiError, AppConnection, CreateError, Project};
+use ona_connect::ui::{self, Theme};
+use ona_connect::wizard::{self, Demo, Field, Init, Intent, Msg, SignedIn, State};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use tui_input::InputRequest;
+
+const TOKEN: &str = "onaPAT_CANARY_Q7v9xT2mLk";
+const THEME: Theme = Theme { color: true };
+
+fn draw(state: &State, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| ui::render(state, THEME, f)).unwrap();
+    // TestBackend cannot print a zero-width buffer.
+    let text = if width > 0 {
+        terminal.backend().to_string()
+    } else {
+        String::new()
+    };
+    assert!(
+        !text.contains(TOKEN) || state.form.reveal,
+        "the token must never be drawn unmasked"
+    );
+    terminal
+}
+
+macro_rules! snapshot {
+    ($name:expr, $state:expr) => {
+        insta::assert_snapshot!($name, draw(&$state, 80, 24).backend())
+    };
+    ($name:expr, $state:expr, $w:expr, $h:expr) => {
+        insta::assert_snapshot!($name, draw(&$state, $w, $h).backend())
+    };
+}
+
+fn key(s: &mut State, i: Intent) {
+    wizard::update(s, Msg::Key(i));
+}
+
+fn type_text(s: &mut State, text: &str) {
+    for c in text.chars() {
+        key(s, Intent::Edit(InputRequest::InsertChar(c)));
+    }
+}
+
+fn projects() -> Vec<Project> {
+    ["Backend", "Frontend", "Payments"]
+        .iter()
+        .enumerate()
+        .map(|(i, n)| Project {
+            id: format!("{i}{i}{i}{i}{i}{i}{i}{i}-0000-4000-8000-000000000000"),
+            name: (*n).into(),
+            slug: n.to_lowercase(),
+            org_id: "00000000-0000-4000-8000-00000000000a".into(),
+            kind: Some("secret-manager".into()),
+        })
+        .collect()
+}
+
+fn init() -> Init {
+    Init {
+        site: "https://app.infisical.com".into(),
+        client_id: Some("3f1c2a9e-client-id".into()),
+        ..Init::default()
+    }
+}
+
+fn signed_in(s: &mut State, projects: Result<Vec<Project>, String>) {
+    wizard::update(
+        s,
+        Msg::SignInFinished(Ok(SignedIn {
+            site: "https://app.infisical.com".into(),
+            via: "Universal Auth, client id 3f1c2a9e-client-id".into(),
+            projects,
+        })),
+    );
+}
+
+fn on_form() -> State {
+    let (mut s, _) = State::new(init());
+    signed_in(&mut s, Ok(projects()));
+    key(&mut s, Intent::Next);
+    for _ in 0..4 {
+        key(&mut s, Intent::Next);
+    }
+    s
+}
+
+fn filled() -> State {
+    let mut s = on_form();
+    s.form.focus = Field::Name;
+    key(&mut s, Intent::Edit(InputRequest::DeleteLine));
+    type_text(&mut s, "ona-dev-team");
+    key(&mut s, Intent::FocusNext);
+    type_text(&mut s, "Ona for the dev team");
+    key(&mut s, Intent::FocusNext);
+    wizard::update(&mut s, Msg::Paste(TOKEN.into()));
+    key(&mut s, Intent::FocusNext);
+    key(&mut s, Intent::Down);
+    s
+}
+
+fn submitting() -> State {
+    let mut s = filled();
+    key(&mut s, Intent::Next);
+    key(&mut s, Intent::Next);
+    s
+}
+
+fn created(recovered: bool) -> State {
+    let mut s = submitting();
+    let connection: AppConnection =
+        serde_json::from_str(include_str!("fixtures/create-response.json"))
+            .map(|v: serde_json::Value| serde_json::from_value(v["appConnection"].clone()).unwrap())
+            .unwrap();
+    let attempt = s.attempt;
+    wizard::update(
+        &mut s,
+        Msg::SubmitFinished {
+            attempt,
+            result: Ok(infisical::Created {
+                connection,
+                recovered,
+            }),
+        },
+    );
+    s
+}
+
+fn failed(error: CreateError) -> State {
+    let mut s = submitting();
+    let attempt = s.attempt;
+    wizard::update(
+        &mut s,
+        Msg::SubmitFinished {
+            attempt,
+            result: Err(error),
+        },
+    );
+    s
+}
+
+fn fixture_error(status: u16, file: &str) -> CreateError {
+    let body = std::fs::read(format!(
+        "{}/tests/fixtures/{file}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    CreateError::Rejected(infisical::Error::Api(ApiError::from_body(
+        status, &body, None,
+    )))
+}
+
+#[test]
+fn sign_in_screens() {
+    let (s, _) = State::new(init());
+    snapshot!("sign_in_universal_auth", s);
+
+    let (mut s, _) = State::new(init());
+    type_text(&mut s, "secret");
+    key(&mut s, Intent::Next);
+    snapshot!("sign_in_working", s);
+    wizard::update(
+        &mut s,
+        Msg::SignInFinished(Err(vec![
+            "HTTP 401 UnauthorizedError".into(),
+            "Invalid credentials".into(),
+            "reqId: req-FAKE0000000001".into(),
+        ])),
+    );
+    snapshot!("sign_in_failed", s);
+
+    let (mut s, _) = State::new(Init {
+        env_source: Some("INFISICAL_TOKEN".into()),
+        ..init()
+    });
+    signed_in(&mut s, Ok(projects()));
+    snapshot!("sign_in_from_environment", s);
+
+    let (mut s, _) = State::new(Init {
+        site: "https://infisical.example.com".into(),
+        cli_on_path: true,
+        ..Init::default()
+    });
+    wizard::update(&mut s, Msg::CliProbed(Ok(())));
+    snapshot!("sign_in_self_hosted_cli", s);
+}
+
+#[test]
+fn guide_screens() {
+    let mut s = on_form();
+    for i in (0..4).rev() {
+        key(&mut s, Intent::Back);
+        snapshot!(format!("guide_{i}"), s);
+    }
+    let (mut demo, _) = State::new(Init {
+        demo: Some(Demo {
+            ona_token: "ona_demo_pat_sandbox_not_a_real_token".into(),
+        }),
+        site: "http://127.0.0.1:41285".into(),
+        ..init()
+    });
+    demo.screen = wizard::Screen::Guide(3);
+    snapshot!("guide_3_demo", demo);
+}
+
+#[test]
+fn form_screens() {
+    let s = on_form();
+    snapshot!("form_arrival", s);
+    let s = filled();
+    snapshot!("form_filled", s);
+    let mut s = filled();
+    s.form.focus = Field::Token;
+    key(&mut s, Intent::ToggleReveal);
+    snapshot!("form_revealed", s);
+    let mut s = on_form();
+    s.form.focus = Field::Name;
+    type_text(&mut s, "_Bad Name");
+    key(&mut s, Intent::Next);
+    snapshot!("form_errors", s);
+    let mut s = on_form();
+    s.form.focus = Field::Project;
+    type_text(&mut s, "zzz");
+    snapshot!("form_project_no_match", s);
+    let (mut s, _) = State::new(init());
+    signed_in(
+        &mut s,
+        Err(
+            "Could not list projects (HTTP 403 PermissionDenied); type the project id instead."
+                .into(),
+        ),
+    );
+    s.screen = wizard::Screen::Form;
+    snapshot!("form_projects_unavailable", s);
+}
+
+#[test]
+fn errors_land_on_the_form() {
+    snapshot!(
+        "form_duplicate_name",
+        failed(fixture_error(400, "error-400-duplicate-name.json"))
+    );
+    snapshot!(
+        "form_ona_rejected",
+        failed(fixture_error(400, "error-400-ona-credentials.json"))
+    );
+    snapshot!(
+        "form_validation_issues",
+        failed(fixture_error(422, "error-422-validation.json"))
+    );
+    snapshot!(
+        "form_project_not_found",
+        failed(fixture_error(400, "error-400-project-not-found.json"))
+    );
+    snapshot!(
+        "sign_in_after_expired_token",
+        failed(fixture_error(403, "error-403-token-expired.json"))
+    );
+}
+
+#[test]
+fn review_submit_and_result() {
+    let mut s = filled();
+    key(&mut s, Intent::Next);
+    snapshot!("review", s);
+    snapshot!("submitting", submitting());
+    let timeout = infisical::Error::Timeout {
+        host: "app.infisical.com".into(),
+        seconds: 120,
+        sent: true,
+    };
+    let lookup = infisical::Error::Connect {
+        host: "app.infisical.com".into(),
+        detail: "connection refused".into(),
+    };
+    snapshot!(
+        "review_outcome_unknown",
+        failed(CreateError::OutcomeUnknown {
+            cause: timeout,
+            lookup
+        })
+    );
+    snapshot!(
+        "review_server_error",
+        failed(fixture_error(500, "error-500.json"))
+    );
+    snapshot!("result", created(false));
+    snapshot!("result_recovered", created(true));
+}
+
+#[test]
+fn overlays_and_sizes() {
+    let mut s = filled();
+    key(&mut s, Intent::Help);
+    snapshot!("help_overlay", s);
+    let mut s = filled();
+    key(&mut s, Intent::Quit);
+    snapshot!("confirm_quit", s);
+    snapshot!("form_narrow_60x20", filled(), 60, 20);
+    snapshot!("result_narrow_60x20", created(false), 60, 20);
+    snapshot!("too_small_40x12", filled(), 40, 12);
+}
+
+#[test]
+fn focus_and_errors_carry_colour_unless_no_color() {
+    let s = failed(fixture_error(400, "error-400-duplicate-name.json"));
+    let colored = draw(&s, 80, 24);
+    let has_red = |t: &Terminal<TestBackend>| {
+        t.backend()
+            .buffer()
+            .content()
+            .iter()
+            .any(|c| c.fg == ratatui::style::Color::Red)
+    };
+    assert!(has_red(&colored));
+    let mut plain = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    plain
+        .draw(|f| ui::render(&s, Theme { color: false }, f))
+        .unwrap();
+    assert!(!has_red(&plain));
+    assert!(
+        plain
+            .backend()
+            .buffer()
+            .content()
+            .iter()
+            .all(|c| c.fg == ratatui::style::Color::Reset)
+    );
+}
+
+#[test]
+fn no_screen_panics_at_any_size() {
+    let states = [
+        on_form(),
+        filled(),
+        submitting(),
+        created(false),
+        failed(fixture_error(422, "error-422-validation.json")),
+    ];
+    for s in &states {
+        for (w, h) in [
+            (0, 0),
+            (1, 1),
+            (10, 3),
+            (59, 19),
+            (60, 20),
+            (61, 40),
+            (200, 60),
+        ] {
+            draw(s, w, h);
+        }
+    }
+}
