@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use std::io::Write;
+
 use crossterm::event::Event;
 use futures::{Stream, StreamExt};
 use ratatui::Terminal;
@@ -14,6 +16,7 @@ use tokio::sync::mpsc;
 
 use crate::config::{self, EnvCredentials};
 use crate::infisical::{Client, ClientOptions, CreateError, Credentials, Domain, Error, Timeouts};
+use crate::links::TerminalEnv;
 use crate::ui::{self, Theme};
 use crate::wizard::{self, Effect, Msg, Outcome, SignInWith, SignedIn, State};
 
@@ -25,6 +28,9 @@ pub struct Context {
     pub timeouts: Timeouts,
     pub config_path: Option<PathBuf>,
     pub theme: Theme,
+    /// The real terminal's capabilities; `None` when drawing somewhere else (tests), so no
+    /// raw escape sequences (OSC 8, OSC 52) are written.
+    pub terminal_env: Option<TerminalEnv>,
 }
 
 /// Why the loop ended other than through the wizard.
@@ -62,8 +68,20 @@ where
     let mut tick = tokio::time::interval(Duration::from_millis(100));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let theme = driver.context.theme;
+    let hyperlinks = driver.context.terminal_env.clone().filter(|e| e.hyperlinks);
     let draw = |terminal: &mut Terminal<B>, state: &State| {
-        let _ = terminal.draw(|frame| ui::render(state, theme, frame));
+        let Ok(frame) = terminal.draw(|frame| ui::render(state, theme, frame)) else {
+            return;
+        };
+        if let Some(env) = &hyperlinks {
+            let sequences = hyperlink_pass(frame.buffer, state, env);
+            if !sequences.is_empty() {
+                let mut out = std::io::stdout();
+                let _ = out
+                    .write_all(sequences.as_bytes())
+                    .and_then(|()| out.flush());
+            }
+        }
     };
     // First frame before any network work starts.
     draw(terminal, &state);
@@ -232,9 +250,62 @@ impl Driver {
                     Driver::send(&tx, Msg::ConfigSaveFailed(e.to_string()), None);
                 }
             }
+            Effect::OpenUrl(url) => {
+                tokio::task::spawn_blocking(move || {
+                    let notice = match crate::links::open_command(&url).status() {
+                        Ok(status) if status.success() => {
+                            "opened the link in your browser".to_string()
+                        }
+                        Ok(status) => format!(
+                            "the browser opener failed ({status}); c copies the link instead"
+                        ),
+                        Err(e) => {
+                            format!("could not start a browser ({e}); c copies the link instead")
+                        }
+                    };
+                    Driver::send(&tx, Msg::Notice(notice), None);
+                });
+            }
+            Effect::CopyToClipboard(url) => {
+                if let Some(env) = &self.context.terminal_env {
+                    let mut out = std::io::stdout();
+                    let _ = out
+                        .write_all(env.osc52(&url).as_bytes())
+                        .and_then(|()| out.flush());
+                }
+            }
             Effect::Exit => {}
         }
     }
+}
+
+/// OSC 8 sequences that turn the drawn links into hyperlinks: each link's text is found in
+/// the frame and rewritten in place between the hyperlink's opening and closing sequences.
+fn hyperlink_pass(buffer: &ratatui::buffer::Buffer, state: &State, env: &TerminalEnv) -> String {
+    use crossterm::cursor::{MoveTo, RestorePosition, SavePosition};
+    if state.link_view == wizard::LinkView::Qr || state.overlay != wizard::Overlay::None {
+        return String::new();
+    }
+    let mut out = String::new();
+    let area = buffer.area;
+    for (_, url) in state.links() {
+        for y in area.top()..area.bottom() {
+            let row: String = (area.left()..area.right())
+                .map(|x| buffer[(x, y)].symbol())
+                .collect();
+            let display = crate::links::shorten(&url, area.width.saturating_sub(4) as usize);
+            if let Some(col) = row.find(&display) {
+                let x = area.left() + row[..col].chars().count() as u16;
+                out.push_str(&format!(
+                    "{SavePosition}{}{}{RestorePosition}",
+                    MoveTo(x, y),
+                    env.osc8(&url, &display)
+                ));
+                break;
+            }
+        }
+    }
+    out
 }
 
 /// Signs in and reads the project list; a token error on the list means the sign-in failed.

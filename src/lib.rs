@@ -7,6 +7,7 @@ pub mod cli_login;
 pub mod config;
 pub mod guide;
 pub mod infisical;
+pub mod links;
 pub mod run;
 pub mod sandbox;
 pub mod sanitize;

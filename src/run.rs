@@ -102,6 +102,7 @@ async fn wizard_command(
         return EXIT_USAGE;
     }
     let cli_on_path = demo.is_none() && cli_login::find_on_path("infisical").is_some();
+    let terminal_env = crate::links::TerminalEnv::detect(&env_shim::var_os_str);
     let init = Init {
         site: settings.domain.site().to_string(),
         project_id: settings.project_id.clone(),
@@ -117,6 +118,7 @@ async fn wizard_command(
             .map(|c| c.source().to_string()),
         cli_on_path,
         demo,
+        browser_unavailable: terminal_env.local_browser().err(),
     };
     let (state, effects) = wizard::State::new(init);
     let context = Context {
@@ -125,6 +127,7 @@ async fn wizard_command(
         timeouts: Timeouts::default(),
         config_path,
         theme: Theme::from_env(),
+        terminal_env: Some(terminal_env),
     };
     let mut guard = match crate::terminal::Guard::enter() {
         Ok(g) => g,

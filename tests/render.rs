@@ -355,3 +355,70 @@ fn no_screen_panics_at_any_size() {
         }
     }
 }
+
+#[test]
+fn link_views() {
+    let mut s = on_form();
+    for _ in 0..4 {
+        key(&mut s, Intent::Back);
+    }
+    key(&mut s, Intent::Down);
+    key(&mut s, Intent::ToggleQr);
+    snapshot!("guide_0_qr_docs", s, 100, 40);
+    snapshot!("guide_0_qr_too_small", s);
+    key(&mut s, Intent::ToggleQr);
+    key(&mut s, Intent::FullLink);
+    snapshot!("guide_0_full_link", s, 60, 20);
+    let mut r = created(false);
+    key(&mut r, Intent::CopyLink);
+    snapshot!("result_after_copy", r);
+}
+
+/// Reads the QR code back from the drawn cells and compares it with the encoder's matrix.
+#[test]
+fn the_drawn_qr_code_decodes_to_the_url() {
+    use ona_connect::ui::qr::{Matrix, decode_rows};
+    let mut s = on_form();
+    for _ in 0..4 {
+        key(&mut s, Intent::Back);
+    }
+    key(&mut s, Intent::ToggleQr);
+    let url = s.selected_link().unwrap().1;
+    let expected = Matrix::encode(&url).unwrap();
+    for color in [true, false] {
+        let mut t = Terminal::new(TestBackend::new(100, 40)).unwrap();
+        t.draw(|f| ui::render(&s, Theme { color }, f)).unwrap();
+        let buffer = t.backend().buffer();
+        let (w, h) = expected.cells();
+        // The code is centred in the body: find its first row by its top-left finder pattern.
+        let rows: Vec<String> = (0..buffer.area.height)
+            .map(|y| {
+                (0..buffer.area.width)
+                    .map(|x| buffer[(x, y)].symbol())
+                    .collect::<String>()
+            })
+            .collect();
+        let x0 = (100 - 4 - w) / 2 + 2;
+        let first = rows
+            .iter()
+            .position(|r| {
+                r.chars()
+                    .skip(x0 as usize)
+                    .take(w as usize)
+                    .any(|c| "█▀▄".contains(c))
+            })
+            .unwrap();
+        // With colour the quiet zone is white cells; the module rows start one row up from
+        // the first inked row when the top quiet zone is blank.
+        let top = first.saturating_sub(if color { 1 } else { 0 });
+        let drawn: Vec<String> = rows[top..top + h as usize]
+            .iter()
+            .map(|r| r.chars().skip(x0 as usize).take(w as usize).collect())
+            .collect();
+        assert_eq!(
+            decode_rows(&drawn, expected.size, color),
+            expected.dark,
+            "colour: {color}"
+        );
+    }
+}

@@ -1,6 +1,7 @@
 //! Rendering: a pure function of the wizard's state. Nothing here knows about tasks,
 //! files or the network, and secret fields are only ever drawn as masks.
 
+pub mod qr;
 mod screens;
 pub mod theme;
 
@@ -125,6 +126,9 @@ pub fn help_bar(state: &State, theme: Theme, width: u16) -> Line<'static> {
                     }
                 }
             }
+            _ if state.link_view != crate::wizard::LinkView::Inline => {
+                keys.extend([("Esc", "back"), ("c", "copy link")]);
+            }
             Screen::Guide(_) => keys.extend([("Enter", "done, next"), ("Esc", "back")]),
             Screen::Form => {
                 keys.extend([("Enter", "review"), ("Esc", "back"), ("Tab", "next field")]);
@@ -139,6 +143,12 @@ pub fn help_bar(state: &State, theme: Theme, width: u16) -> Line<'static> {
             Screen::Submitting => {}
             Screen::Done => keys.push(("Enter", "exit")),
         },
+    }
+    if state.overlay == Overlay::None
+        && state.link_view == crate::wizard::LinkView::Inline
+        && !state.links().is_empty()
+    {
+        keys.extend([("o", "open"), ("c", "copy link"), ("v", "QR code")]);
     }
     let screen_keys = keys.len();
     if state.overlay == Overlay::None {
@@ -193,6 +203,11 @@ fn render_help(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
         ("↑ / ↓", "choose a project; type to filter the list"),
         ("Ctrl-R", "reveal / hide the secret in the focused field"),
         ("Ctrl-U", "clear the focused field"),
+        (
+            "o / c",
+            "open a link in this machine's browser / copy it to your clipboard",
+        ),
+        ("v / u", "show a link as a QR code / whole and unshortened"),
         ("paste", "your terminal's paste; a token is pasted whole"),
         ("F1", "this help"),
         ("Ctrl-C", "quit (exit status 130)"),

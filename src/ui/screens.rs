@@ -11,7 +11,7 @@ use crate::guide;
 use crate::infisical::Domain;
 use crate::validate;
 use crate::wizard::{
-    CliProbe, Field, HostPreset, Method, Projects, SignInField, SignInStatus, State,
+    CliProbe, Field, HostPreset, LinkView, Method, Projects, SignInField, SignInStatus, State,
 };
 
 const LABEL_WIDTH: usize = 15;
@@ -272,46 +272,170 @@ pub fn guide(state: &State, theme: Theme, frame: &mut Frame, area: Rect, index: 
     let Some(step) = guide::steps().get(index) else {
         return;
     };
-    let mut lines: Vec<Line<'static>> = Vec::new();
-    for b in &step.body {
-        lines.push(Line::raw(b.clone()));
+    if link_view(state, theme, frame, area) {
+        return;
     }
+    let mut parts: Vec<Paragraph<'static>> = vec![wrapped(
+        step.body.iter().map(|b| Line::raw(b.clone())).collect(),
+    )];
     if !step.links.is_empty() {
-        lines.push(Line::raw(""));
-        for link in &step.links {
-            lines.push(Line::styled(format!("{}:", link.label), theme.label()));
-            lines.push(Line::styled(link.url.clone(), theme.link()));
-        }
+        parts.push(Paragraph::new(Line::raw("")));
+        parts.push(Paragraph::new(link_lines(state, theme, area.width)));
     }
     if let (Some(demo), "copy-token") = (&state.demo, step.id.as_str()) {
-        lines.push(Line::raw(""));
-        lines.push(Line::from(vec![
-            Span::styled(" DEMO ", theme.badge()),
-            Span::raw(" The sandbox's Ona token; copy it and paste it on the next screen:"),
+        parts.push(wrapped(vec![
+            Line::raw(""),
+            Line::from(vec![
+                Span::styled(" DEMO ", theme.badge()),
+                Span::raw(" The sandbox's Ona token; copy it and paste it on the next screen:"),
+            ]),
         ]));
-        lines.push(Line::styled(demo.ona_token.clone(), theme.label()));
-        lines.push(Line::styled(
+        parts.push(Paragraph::new(Line::styled(
+            demo.ona_token.clone(),
+            theme.label(),
+        )));
+        parts.push(wrapped(vec![Line::styled(
             "(Any other text shows how a rejected token looks.)",
             theme.dim(),
-        ));
+        )]));
     }
-    if !step.notes.is_empty() {
-        lines.push(Line::raw(""));
-        for n in &step.notes {
-            lines.push(Line::styled(format!("Note: {n}"), theme.dim()));
+    let mut tail: Vec<Line<'static>> = Vec::new();
+    for n in &step.notes {
+        tail.push(Line::raw(""));
+        tail.push(Line::styled(format!("Note: {n}"), theme.dim()));
+    }
+    tail.push(Line::raw(""));
+    tail.push(Line::styled("Press Enter when this is done.", theme.dim()));
+    parts.push(wrapped(tail));
+    stack(frame, area, parts);
+}
+
+/// Draws paragraphs one below the other, each as tall as its wrapped text.
+fn stack(frame: &mut Frame, area: Rect, parts: Vec<Paragraph<'static>>) {
+    let mut y = area.y;
+    for part in parts {
+        if y >= area.bottom() {
+            break;
+        }
+        let height = (part.line_count(area.width) as u16).min(area.bottom() - y);
+        frame.render_widget(part, Rect::new(area.x, y, area.width, height));
+        y += height;
+    }
+}
+
+/// The screen's links, each URL on its own unwrapped row (shortened in the middle when it does
+/// not fit), the keys that act on them and the last link notice.
+fn link_lines(state: &State, theme: Theme, width: u16) -> Vec<Line<'static>> {
+    let links = state.links();
+    let many = links.len() > 1;
+    let mut shortened = false;
+    let mut lines = Vec::new();
+    for (i, (label, url)) in links.iter().enumerate() {
+        let selected = i == state.link.min(links.len() - 1);
+        let marker = if many && selected {
+            "› "
+        } else if many {
+            "  "
+        } else {
+            ""
+        };
+        lines.push(Line::styled(format!("{marker}{label}:"), theme.label()));
+        let display = crate::links::shorten(url, width.saturating_sub(4) as usize);
+        shortened |= display != *url;
+        let style = if selected { theme.link() } else { theme.dim() };
+        lines.push(Line::from(vec![
+            Span::raw(if many { "  " } else { "" }),
+            Span::styled(display, style),
+        ]));
+    }
+    let mut keys = String::from("o open · c copy · v QR code · u full link");
+    if many {
+        keys.push_str(" · ↑/↓ choose");
+    }
+    if shortened {
+        keys.push_str(" (shortened: u shows it whole)");
+    }
+    lines.push(Line::styled(keys, theme.dim()));
+    if let Some(n) = &state.notice {
+        lines.push(Line::styled(n.clone(), theme.warn()));
+    }
+    lines
+}
+
+/// The selected link as a QR code or alone in full, when asked for; true when drawn.
+fn link_view(state: &State, theme: Theme, frame: &mut Frame, area: Rect) -> bool {
+    let Some((label, url)) = state.selected_link() else {
+        return false;
+    };
+    match state.link_view {
+        LinkView::Inline => false,
+        LinkView::Full => {
+            let lines = vec![
+                Line::styled(format!("{label} (the whole link):"), theme.label()),
+                Line::raw(""),
+                Line::styled(url, theme.link()),
+                Line::raw(""),
+                Line::styled(
+                    "u or Esc goes back · c copies it · v shows a QR code",
+                    theme.dim(),
+                ),
+            ];
+            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+            true
+        }
+        LinkView::Qr => {
+            let Some(matrix) = super::qr::Matrix::encode(&url) else {
+                frame.render_widget(
+                    wrapped(vec![Line::styled(
+                        "This link is too long for a QR code.",
+                        theme.error(),
+                    )]),
+                    area,
+                );
+                return true;
+            };
+            let (w, h) = matrix.cells();
+            if w > area.width || h + 2 > area.height {
+                frame.render_widget(
+                    wrapped(vec![
+                        Line::styled("The terminal is too small for the QR code.", theme.warn()),
+                        Line::raw(format!(
+                            "It needs at least {}×{}; enlarge the window or use a smaller font.",
+                            w + 4,
+                            h + 6
+                        )),
+                        Line::raw("v or Esc goes back."),
+                    ]),
+                    area,
+                );
+                return true;
+            }
+            // Black on white when colours are allowed; otherwise the glyphs draw the light
+            // modules, which reads right on the usual light-on-dark terminal.
+            let rows = matrix.rows(theme.color);
+            let style = if theme.color {
+                Style::new()
+                    .fg(ratatui::style::Color::Black)
+                    .bg(ratatui::style::Color::White)
+            } else {
+                Style::default()
+            };
+            let x = area.x + (area.width - w) / 2;
+            for (i, row) in rows.into_iter().enumerate() {
+                frame.render_widget(
+                    Paragraph::new(Span::styled(row, style)),
+                    Rect::new(x, area.y + i as u16, w, 1),
+                );
+            }
+            let caption = format!("{label}: scan it with your phone · v or Esc goes back");
+            frame.render_widget(
+                Paragraph::new(Line::styled(caption, theme.dim()))
+                    .alignment(ratatui::layout::Alignment::Center),
+                Rect::new(area.x, area.y + h + 1, area.width, 1),
+            );
+            true
         }
     }
-    lines.push(Line::raw(""));
-    lines.push(Line::styled("Press Enter when this is done.", theme.dim()));
-    // Body text wraps; URLs are drawn unwrapped on their own rows so copying never breaks.
-    let [top, rest] = Layout::vertical([
-        Constraint::Length(step.body.len() as u16 + 1),
-        Constraint::Min(0),
-    ])
-    .areas(area);
-    let body: Vec<Line> = lines.drain(..step.body.len()).collect();
-    frame.render_widget(wrapped(body), top);
-    frame.render_widget(Paragraph::new(lines), rest);
 }
 
 pub fn form(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
@@ -564,6 +688,9 @@ pub fn done(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
     let Some(created) = &state.created else {
         return;
     };
+    if link_view(state, theme, frame, area) {
+        return;
+    }
     let mut lines = vec![if created.recovered {
         Line::styled(
             "✓ The connection exists: the answer to the create was lost, and a lookup by name found it.",
@@ -583,8 +710,7 @@ pub fn done(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
             theme.warn(),
         ));
     }
-    lines.push(Line::styled("App Connections page:", theme.label()));
-    lines.push(Line::styled(connections_page(created), theme.link()));
+    lines.extend(link_lines(state, theme, area.width));
     lines.push(Line::styled(
         "The same from a script (token on stdin):",
         theme.label(),

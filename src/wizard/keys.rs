@@ -47,6 +47,10 @@ pub fn intent_for(state: &State, key: KeyEvent) -> Option<Intent> {
         KeyCode::Left => Some(Intent::Left),
         KeyCode::Right => Some(Intent::Right),
         KeyCode::Char('q') if !typing => Some(Intent::Quit),
+        KeyCode::Char('o') if !typing => Some(Intent::OpenLink),
+        KeyCode::Char('c') if !typing => Some(Intent::CopyLink),
+        KeyCode::Char('v') if !typing => Some(Intent::ToggleQr),
+        KeyCode::Char('u') if !typing => Some(Intent::FullLink),
         KeyCode::Char('?') if !typing => Some(Intent::Help),
         KeyCode::Char(' ') if !typing && state.screen == Screen::SignIn => Some(Intent::Right),
         _ if typing => {

@@ -34,6 +34,10 @@ pub enum Intent {
     Quit,
     Yes,
     No,
+    OpenLink,
+    CopyLink,
+    ToggleQr,
+    FullLink,
 }
 
 impl fmt::Debug for Intent {
@@ -57,6 +61,10 @@ impl fmt::Debug for Intent {
             Intent::Quit => f.write_str("Quit"),
             Intent::Yes => f.write_str("Yes"),
             Intent::No => f.write_str("No"),
+            Intent::OpenLink => f.write_str("OpenLink"),
+            Intent::CopyLink => f.write_str("CopyLink"),
+            Intent::ToggleQr => f.write_str("ToggleQr"),
+            Intent::FullLink => f.write_str("FullLink"),
         }
     }
 }
@@ -86,6 +94,8 @@ pub enum Msg {
     },
     /// The config file could not be written after a create (the connection exists).
     ConfigSaveFailed(String),
+    /// Feedback from a link action, e.g. the browser could not be started.
+    Notice(String),
 }
 
 impl fmt::Debug for Msg {
@@ -100,6 +110,7 @@ impl fmt::Debug for Msg {
                 write!(f, "SubmitFinished({attempt}, {result:?})")
             }
             Msg::ConfigSaveFailed(e) => write!(f, "ConfigSaveFailed({e:?})"),
+            Msg::Notice(n) => write!(f, "Notice({n:?})"),
         }
     }
 }
@@ -140,6 +151,10 @@ pub enum Effect {
         client_id: Option<String>,
         name: String,
     },
+    /// Open a URL in the local browser.
+    OpenUrl(String),
+    /// Put a URL (never a secret) on the user's clipboard through the terminal (OSC 52).
+    CopyToClipboard(String),
     /// Leave the event loop; the outcome is in `state.exit`.
     Exit,
 }
@@ -156,6 +171,8 @@ pub struct Init {
     pub env_source: Option<String>,
     pub cli_on_path: bool,
     pub demo: Option<Demo>,
+    /// Why no local browser can be opened (SSH session, no display).
+    pub browser_unavailable: Option<String>,
 }
 
 pub const DEFAULT_NAME: &str = "ona";
@@ -245,10 +262,47 @@ impl State {
             submit_error: None,
             created: None,
             overlay: Overlay::None,
+            link: 0,
+            link_view: LinkView::Inline,
+            notice: None,
+            browser_unavailable: init.browser_unavailable,
             spinner: 0,
             exit: None,
         };
         (state, effects)
+    }
+
+    /// The links the current screen shows, as (label, URL).
+    pub fn links(&self) -> Vec<(String, String)> {
+        match self.screen {
+            Screen::Guide(i) => guide::steps()
+                .get(i)
+                .map(|s| {
+                    s.links
+                        .iter()
+                        .map(|l| (l.label.clone(), l.url.clone()))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            Screen::Done => self
+                .created
+                .as_ref()
+                .map(|c| {
+                    vec![(
+                        "App Connections page".to_string(),
+                        crate::ui::connections_page(c),
+                    )]
+                })
+                .unwrap_or_default(),
+            _ => vec![],
+        }
+    }
+
+    pub fn selected_link(&self) -> Option<(String, String)> {
+        let links = self.links();
+        links
+            .get(self.link.min(links.len().saturating_sub(1)))
+            .cloned()
     }
 
     /// Something is in flight, so the spinner should turn.
@@ -327,7 +381,14 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.spinner = (state.spinner + 1) % SPINNER_FRAMES;
             vec![]
         }
-        Msg::Key(intent) => on_intent(state, intent),
+        Msg::Key(intent) => {
+            let before = state.screen;
+            let effects = on_intent(state, intent);
+            if state.screen != before {
+                reset_links(state);
+            }
+            effects
+        }
         Msg::Paste(text) => {
             on_paste(state, &text);
             vec![]
@@ -352,6 +413,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                 return vec![];
             }
             on_submitted(state, result)
+        }
+        Msg::Notice(n) => {
+            state.notice = Some(n);
+            vec![]
         }
         Msg::ConfigSaveFailed(e) => {
             if let Some(created) = &mut state.created {
@@ -397,6 +462,9 @@ fn on_intent(state: &mut State, intent: Intent) -> Vec<Effect> {
         }
         _ => {}
     }
+    if let Some(effects) = link_intent(state, intent) {
+        return effects;
+    }
     match state.screen {
         Screen::SignIn => sign_in_intent(state, intent),
         Screen::Guide(i) => match intent {
@@ -437,6 +505,84 @@ fn on_intent(state: &mut State, intent: Intent) -> Vec<Effect> {
             _ => vec![],
         },
     }
+}
+
+/// Keys about the links of a screen (guide steps, result); `None` when not about links.
+fn link_intent(state: &mut State, intent: Intent) -> Option<Vec<Effect>> {
+    let links = state.links();
+    if links.is_empty() {
+        return None;
+    }
+    let (_, url) = state.selected_link()?;
+    if state.link_view != LinkView::Inline {
+        // A QR code or the full link is open: the usual keys close it first.
+        return match intent {
+            Intent::ToggleQr if state.link_view == LinkView::Qr => close_view(state),
+            Intent::FullLink if state.link_view == LinkView::Full => close_view(state),
+            Intent::ToggleQr => {
+                state.link_view = LinkView::Qr;
+                Some(vec![])
+            }
+            Intent::FullLink => {
+                state.link_view = LinkView::Full;
+                Some(vec![])
+            }
+            Intent::Back | Intent::Next => close_view(state),
+            Intent::CopyLink | Intent::OpenLink => link_action(state, intent, url),
+            _ => Some(vec![]),
+        };
+    }
+    match intent {
+        Intent::Up | Intent::FocusPrev if links.len() > 1 => {
+            state.link = (state.link + links.len() - 1) % links.len();
+            state.notice = None;
+            Some(vec![])
+        }
+        Intent::Down | Intent::FocusNext if links.len() > 1 => {
+            state.link = (state.link + 1) % links.len();
+            state.notice = None;
+            Some(vec![])
+        }
+        Intent::ToggleQr => {
+            state.link_view = LinkView::Qr;
+            Some(vec![])
+        }
+        Intent::FullLink => {
+            state.link_view = LinkView::Full;
+            Some(vec![])
+        }
+        Intent::OpenLink | Intent::CopyLink => link_action(state, intent, url),
+        _ => None,
+    }
+}
+
+fn close_view(state: &mut State) -> Option<Vec<Effect>> {
+    state.link_view = LinkView::Inline;
+    Some(vec![])
+}
+
+fn link_action(state: &mut State, intent: Intent, url: String) -> Option<Vec<Effect>> {
+    if intent == Intent::CopyLink {
+        state.notice = Some("copied the link (if your terminal allows clipboard access)".into());
+        return Some(vec![Effect::CopyToClipboard(url)]);
+    }
+    match &state.browser_unavailable {
+        Some(why) => {
+            state.notice = Some(format!("cannot open a browser: {why}"));
+            Some(vec![])
+        }
+        None => {
+            state.notice = Some("opening the link in your browser…".into());
+            Some(vec![Effect::OpenUrl(url)])
+        }
+    }
+}
+
+/// Every screen change starts with the first link, shown inline.
+fn reset_links(state: &mut State) {
+    state.link = 0;
+    state.link_view = LinkView::Inline;
+    state.notice = None;
 }
 
 fn quit(state: &mut State) -> Vec<Effect> {

@@ -313,6 +313,17 @@ pub struct Created {
     pub config_warning: Option<String>,
 }
 
+/// How the selected link of a screen is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkView {
+    /// In the screen's text.
+    Inline,
+    /// As a QR code, for a phone.
+    Qr,
+    /// Alone and unshortened.
+    Full,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Overlay {
     None,
@@ -339,6 +350,13 @@ pub struct State {
     pub submit_error: Option<SubmitError>,
     pub created: Option<Created>,
     pub overlay: Overlay,
+    /// The selected link on screens that show links, and how it is shown.
+    pub link: usize,
+    pub link_view: LinkView,
+    /// Feedback about the last link action ("copied …", why a browser cannot be opened).
+    pub notice: Option<String>,
+    /// Why `o` cannot open a browser here (SSH, no display); `None` when it can.
+    pub browser_unavailable: Option<String>,
     pub spinner: usize,
     pub exit: Option<Outcome>,
 }

@@ -772,3 +772,72 @@ fn key_releases_are_ignored_and_keys_map_per_screen() {
         Some(Intent::Help)
     );
 }
+
+#[test]
+fn links_can_be_chosen_copied_opened_and_shown() {
+    let mut s = fresh();
+    signed_in(&mut s);
+    key(&mut s, Intent::Next);
+    assert_eq!(s.screen, Screen::Guide(0));
+    assert_eq!(s.selected_link().unwrap().1, "https://app.ona.com");
+    key(&mut s, Intent::Down);
+    let docs = "https://ona.com/docs/ona/integrations/personal-access-token";
+    assert_eq!(s.selected_link().unwrap().1, docs);
+    let effects = key(&mut s, Intent::CopyLink);
+    assert!(matches!(effects.as_slice(), [Effect::CopyToClipboard(u)] if u == docs));
+    assert!(s.notice.as_deref().unwrap().starts_with("copied"));
+    let effects = key(&mut s, Intent::OpenLink);
+    assert!(matches!(effects.as_slice(), [Effect::OpenUrl(u)] if u == docs));
+
+    s.browser_unavailable = Some("this is an SSH session".into());
+    assert!(key(&mut s, Intent::OpenLink).is_empty());
+    assert!(s.notice.as_deref().unwrap().contains("SSH"));
+
+    key(&mut s, Intent::ToggleQr);
+    assert_eq!(s.link_view, LinkView::Qr);
+    key(&mut s, Intent::Back);
+    assert_eq!(
+        (s.link_view, s.screen),
+        (LinkView::Inline, Screen::Guide(0)),
+        "Esc closes the QR code first"
+    );
+    key(&mut s, Intent::FullLink);
+    key(&mut s, Intent::Next);
+    assert_eq!(
+        (s.link_view, s.screen),
+        (LinkView::Inline, Screen::Guide(0))
+    );
+    key(&mut s, Intent::Next);
+    assert_eq!(
+        (s.screen, s.link, s.notice.as_ref()),
+        (Screen::Guide(1), 0, None),
+        "a new screen starts fresh"
+    );
+    assert!(
+        key(&mut s, Intent::CopyLink).is_empty(),
+        "no links on this step"
+    );
+}
+
+#[test]
+fn the_result_offers_the_app_connections_page() {
+    let (mut s, attempt) = at_submitting();
+    update(
+        &mut s,
+        Msg::SubmitFinished {
+            attempt,
+            result: Ok(infisical::Created {
+                connection: connection("ona"),
+                recovered: false,
+            }),
+        },
+    );
+    let (_, url) = s.selected_link().unwrap();
+    assert_eq!(
+        url,
+        "https://app.infisical.com/organizations/org-1/projects/secret-management/p2/app-connections"
+    );
+    assert!(
+        matches!(key(&mut s, Intent::CopyLink).as_slice(), [Effect::CopyToClipboard(u)] if *u == url)
+    );
+}
