@@ -31,6 +31,8 @@ pub struct Context {
     /// The real terminal's capabilities; `None` when drawing somewhere else (tests), so no
     /// raw escape sequences (OSC 8, OSC 52) are written.
     pub terminal_env: Option<TerminalEnv>,
+    /// Ona's API base for the token pre-check; `None` with `--skip-ona-check`.
+    pub ona_api: Option<crate::infisical::Domain>,
 }
 
 /// Why the loop ended other than through the wizard.
@@ -63,6 +65,7 @@ where
         context,
         client: None,
         tx,
+        debounce: None,
     };
     let mut signals = Signals::new();
     let mut tick = tokio::time::interval(Duration::from_millis(100));
@@ -135,7 +138,14 @@ struct Driver {
     context: Context,
     client: Option<Arc<Client>>,
     tx: mpsc::UnboundedSender<Report>,
+    /// The pending "pause in typing" timer of the token field.
+    debounce: Option<tokio::task::JoinHandle<()>>,
 }
+
+/// How long typing must pause before the token is checked with Ona.
+const ONA_CHECK_PAUSE: Duration = Duration::from_millis(700);
+/// Ona is a warning, not a gate: give up on it sooner than on Infisical.
+const ONA_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl Driver {
     fn send(tx: &mpsc::UnboundedSender<Report>, msg: Msg, client: Option<Arc<Client>>) {
@@ -233,22 +243,65 @@ impl Driver {
                 project_id,
                 client_id,
                 name,
+                connection_id,
+                token_expires,
             } => {
                 let Some(path) = self.context.config_path.clone() else {
                     return;
                 };
                 let result = config::load(&path).and_then(|mut file| {
-                    file.domain = Some(domain);
-                    file.project_id = Some(project_id);
+                    file.domain = Some(domain.clone());
+                    file.project_id = Some(project_id.clone());
                     if client_id.is_some() {
                         file.client_id = client_id;
                     }
+                    file.remember(config::RememberedConnection {
+                        id: connection_id,
+                        name: name.clone(),
+                        domain: domain.clone(),
+                        project_id: Some(project_id.clone()),
+                        token_expires,
+                    });
                     file.last_name = Some(name);
                     config::save(&path, &file)
                 });
                 if let Err(e) = result {
                     Driver::send(&tx, Msg::ConfigSaveFailed(e.to_string()), None);
                 }
+            }
+            Effect::ScheduleOnaCheck { generation } => {
+                if let Some(previous) = self.debounce.take() {
+                    previous.abort();
+                }
+                self.debounce = Some(tokio::spawn(async move {
+                    tokio::time::sleep(ONA_CHECK_PAUSE).await;
+                    Driver::send(&tx, Msg::OnaCheckDue { generation }, None);
+                }));
+            }
+            Effect::CheckOnaToken { generation, token } => {
+                let Some(base) = self.context.ona_api.clone() else {
+                    return;
+                };
+                tokio::spawn(async move {
+                    let now = time::OffsetDateTime::now_utc();
+                    let result = match crate::ona::OnaClient::new(base, ONA_TIMEOUT) {
+                        Ok(client) => {
+                            client
+                                .check(&token, crate::ona::SUGGESTED_DESCRIPTION, now)
+                                .await
+                        }
+                        Err(e) => Err(e),
+                    };
+                    Driver::send(
+                        &tx,
+                        Msg::OnaChecked {
+                            generation,
+                            result,
+                            now,
+                        },
+                        None,
+                    );
+                });
             }
             Effect::OpenUrl(url) => {
                 tokio::task::spawn_blocking(move || {

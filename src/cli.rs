@@ -18,6 +18,7 @@ Environment (flags win over environment, environment over the config file):
   INFISICAL_UNIVERSAL_AUTH_CLIENT_ID,
   INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET   Universal Auth credentials
   INFISICAL_PROJECT_ID                     the project to create the connection in
+  ONA_API_URL                              Ona API base for the token check
   NO_COLOR                                 no colours
 
 Exit status: 0 success, 1 API or network failure, 2 usage or validation error,
@@ -55,6 +56,12 @@ pub struct Global {
     /// Extra trusted CA certificates (PEM) for a self-hosted Infisical
     #[arg(long, global = true, value_name = "PATH")]
     pub ca_file: Option<PathBuf>,
+    /// Ona API base for checking the token before it is sent to Infisical [default: https://app.gitpod.io/api]
+    #[arg(long, global = true, value_name = "URL", env = "ONA_API_URL")]
+    pub ona_api_url: Option<String>,
+    /// Do not check the token with Ona first (Infisical still checks it)
+    #[arg(long, global = true)]
+    pub skip_ona_check: bool,
 }
 
 #[derive(Debug, Subcommand)]

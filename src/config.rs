@@ -20,6 +20,28 @@ pub struct FileConfig {
     pub client_id: Option<String>,
     /// Name of the last connection created.
     pub last_name: Option<String>,
+    /// Connections created here, with the expiry of their Ona token when it was known.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub connections: Vec<RememberedConnection>,
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RememberedConnection {
+    pub id: String,
+    pub name: String,
+    pub domain: String,
+    pub project_id: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub token_expires: Option<String>,
+}
+
+impl FileConfig {
+    /// Adds or replaces the record of a connection (by id).
+    pub fn remember(&mut self, connection: RememberedConnection) {
+        self.connections.retain(|c| c.id != connection.id);
+        self.connections.push(connection);
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -8,6 +8,7 @@ pub mod config;
 pub mod guide;
 pub mod infisical;
 pub mod links;
+pub mod ona;
 pub mod run;
 pub mod sandbox;
 pub mod sanitize;

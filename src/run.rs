@@ -91,6 +91,20 @@ fn interactive_terminal() -> Result<(), String> {
     Ok(())
 }
 
+/// Ona's API base for the token check, or `None` when it is switched off.
+pub fn ona_api(global: &Global) -> Result<Option<crate::infisical::Domain>, String> {
+    if global.skip_ona_check {
+        return Ok(None);
+    }
+    let raw = global
+        .ona_api_url
+        .as_deref()
+        .unwrap_or(crate::ona::DEFAULT_API);
+    crate::infisical::Domain::parse(raw)
+        .map(Some)
+        .map_err(|e| format!("--ona-api-url / ONA_API_URL: {e}"))
+}
+
 async fn wizard_command(
     global: &Global,
     settings: Settings,
@@ -101,6 +115,13 @@ async fn wizard_command(
         eprintln!("ona-connect: {why}");
         return EXIT_USAGE;
     }
+    let ona_api = match ona_api(global) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("ona-connect: {e}");
+            return EXIT_USAGE;
+        }
+    };
     let cli_on_path = demo.is_none() && cli_login::find_on_path("infisical").is_some();
     let terminal_env = crate::links::TerminalEnv::detect(&env_shim::var_os_str);
     let init = Init {
@@ -119,6 +140,7 @@ async fn wizard_command(
         cli_on_path,
         demo,
         browser_unavailable: terminal_env.local_browser().err(),
+        skip_ona_check: ona_api.is_none(),
     };
     let (state, effects) = wizard::State::new(init);
     let context = Context {
@@ -128,6 +150,7 @@ async fn wizard_command(
         config_path,
         theme: Theme::from_env(),
         terminal_env: Some(terminal_env),
+        ona_api,
     };
     let mut guard = match crate::terminal::Guard::enter() {
         Ok(g) => g,
@@ -209,7 +232,11 @@ async fn demo(global: &Global) -> i32 {
     let demo = Demo {
         ona_token: demo::ONA_PAT.to_string(),
     };
-    let code = wizard_command(global, settings, None, Some(demo)).await;
+    let mut global = global.clone();
+    if global.ona_api_url.is_none() {
+        global.ona_api_url = Some(sandbox.ona_api_url());
+    }
+    let code = wizard_command(&global, settings, None, Some(demo)).await;
     sandbox.shutdown();
     code
 }

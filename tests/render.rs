@@ -2,6 +2,7 @@
 //! (`cargo insta review`); CI runs with `INSTA_UPDATE=no`, so a changed screen fails.
 
 use ona_connect::infisical::{self, ApiError, AppConnection, CreateError, Project};
+use ona_connect::ona::{Expiry, Identity, OnaError, PatRecord, TokenCheck};
 use ona_connect::ui::{self, Theme};
 use ona_connect::wizard::{self, Demo, Field, Init, Intent, Msg, SignedIn, State};
 use ratatui::Terminal;
@@ -98,9 +99,48 @@ fn filled() -> State {
     type_text(&mut s, "Ona for the dev team");
     key(&mut s, Intent::FocusNext);
     wizard::update(&mut s, Msg::Paste(TOKEN.into()));
+    ona_answers(
+        &mut s,
+        Ok(valid_check(Expiry::Known(pat("infisical integration", 60)))),
+    );
     key(&mut s, Intent::FocusNext);
     key(&mut s, Intent::Down);
     s
+}
+
+const NOW: time::OffsetDateTime = time::macros::datetime!(2026-11-28 12:00 UTC);
+
+fn pat(description: &str, days: i64) -> PatRecord {
+    PatRecord {
+        id: format!("pat-{days}"),
+        description: description.into(),
+        created_at: Some(NOW - time::Duration::days(1)),
+        expires_at: Some(NOW + time::Duration::days(days)),
+        last_used: None,
+    }
+}
+
+fn valid_check(expiry: Expiry) -> TokenCheck {
+    TokenCheck {
+        identity: Identity {
+            organization_id: "0a0a0a0a-0000-4000-8000-0000000000aa".into(),
+            subject_id: "5e5e5e5e".into(),
+            principal: "PRINCIPAL_USER".into(),
+        },
+        expiry,
+    }
+}
+
+fn ona_answers(s: &mut State, result: Result<TokenCheck, OnaError>) {
+    let generation = s.form.token_generation;
+    wizard::update(
+        s,
+        Msg::OnaChecked {
+            generation,
+            result,
+            now: NOW,
+        },
+    );
 }
 
 fn submitting() -> State {
@@ -421,4 +461,51 @@ fn the_drawn_qr_code_decodes_to_the_url() {
             "colour: {color}"
         );
     }
+}
+
+#[test]
+fn ona_check_states() {
+    let mut s = on_form();
+    wizard::update(&mut s, Msg::Paste(TOKEN.into()));
+    snapshot!("token_checking", s);
+    ona_answers(
+        &mut s,
+        Err(OnaError::Rejected {
+            status: 401,
+            code: "unauthenticated".into(),
+            message: "invalid personal access token".into(),
+        }),
+    );
+    key(&mut s, Intent::Next);
+    snapshot!("token_rejected_blocks_review", s);
+
+    let mut s = on_form();
+    wizard::update(&mut s, Msg::Paste(TOKEN.into()));
+    ona_answers(
+        &mut s,
+        Err(OnaError::Unreachable {
+            host: "app.gitpod.io".into(),
+            detail: "connection refused".into(),
+        }),
+    );
+    snapshot!("token_ona_unreachable", s);
+
+    let mut s = on_form();
+    wizard::update(&mut s, Msg::Paste(TOKEN.into()));
+    ona_answers(
+        &mut s,
+        Ok(valid_check(Expiry::Known(pat("infisical integration", 9)))),
+    );
+    snapshot!("token_expires_soon", s);
+
+    let mut s = on_form();
+    wizard::update(&mut s, Msg::Paste(TOKEN.into()));
+    ona_answers(
+        &mut s,
+        Ok(valid_check(Expiry::Choose(vec![
+            pat("laptop", 30),
+            pat("ci runner", 90),
+        ]))),
+    );
+    snapshot!("token_pick_overlay", s);
 }

@@ -7,6 +7,7 @@ pub mod theme;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 
@@ -65,7 +66,52 @@ pub fn render(state: &State, theme: Theme, frame: &mut Frame) {
         Overlay::None => {}
         Overlay::Help => render_help(state, theme, frame, area),
         Overlay::ConfirmQuit => render_confirm_quit(state, theme, frame, area),
+        Overlay::PickToken => render_pick_token(state, theme, frame, area),
     }
+}
+
+fn render_pick_token(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
+    use crate::wizard::{ExpiryState, OnaCheck};
+    let OnaCheck::Valid {
+        expiry: ExpiryState::Choosing(candidates),
+        ..
+    } = &state.form.ona
+    else {
+        return;
+    };
+    let mut lines = vec![
+        Line::styled("Which of your Ona tokens did you paste?", theme.title()),
+        Line::raw("Ona cannot say which one it is; choose it to see when it expires."),
+        Line::raw(""),
+    ];
+    for (i, c) in candidates.iter().enumerate().take(12) {
+        let selected = i == state.form.pat_cursor;
+        let text = format!(
+            "{} {:<28} {}",
+            if selected { "›" } else { " " },
+            c.description,
+            c.text()
+        );
+        lines.push(Line::styled(
+            text,
+            if selected {
+                theme.selected()
+            } else {
+                Style::default()
+            },
+        ));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        "↑/↓ choose · Enter select · Esc skip (the expiry stays unknown)",
+        theme.dim(),
+    ));
+    let r = popup(area, 76, lines.len() as u16 + 2);
+    frame.render_widget(Clear, r);
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::bordered().border_type(BorderType::Double)),
+        r,
+    );
 }
 
 pub fn screen_title(state: &State) -> String {
@@ -106,6 +152,9 @@ pub fn help_bar(state: &State, theme: Theme, width: u16) -> Line<'static> {
     match state.overlay {
         Overlay::Help => keys.push(("any key", "close help")),
         Overlay::ConfirmQuit => keys.extend([("y", "quit"), ("n", "stay")]),
+        Overlay::PickToken => {
+            keys.extend([("↑/↓", "choose"), ("Enter", "select"), ("Esc", "skip")])
+        }
         Overlay::None => match state.screen {
             Screen::SignIn => {
                 if state.sign_in.is_signed_in() {
@@ -139,7 +188,12 @@ pub fn help_bar(state: &State, theme: Theme, width: u16) -> Line<'static> {
                     keys.push(("↑/↓", "choose"));
                 }
             }
-            Screen::Review => keys.extend([("Enter", "create"), ("Esc", "edit")]),
+            Screen::Review => {
+                keys.extend([("Enter", "create"), ("Esc", "edit")]);
+                if state.token_expiry().is_some() {
+                    keys.push(("x", "expiry in description"));
+                }
+            }
             Screen::Submitting => {}
             Screen::Done => keys.push(("Enter", "exit")),
         },

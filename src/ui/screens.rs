@@ -11,7 +11,8 @@ use crate::guide;
 use crate::infisical::Domain;
 use crate::validate;
 use crate::wizard::{
-    CliProbe, Field, HostPreset, LinkView, Method, Projects, SignInField, SignInStatus, State,
+    CliProbe, ExpiryState, Field, HostPreset, LinkView, Method, OnaCheck, Projects, SignInField,
+    SignInStatus, State,
 };
 
 const LABEL_WIDTH: usize = 15;
@@ -471,16 +472,7 @@ pub fn form(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
         let message = match (state.field_error(field), field) {
             (Some(e), _) => Line::styled(format!("  ✗ {e}"), theme.error()),
             (None, Field::Name) => Line::styled("  ✓ valid name", theme.ok()),
-            (None, Field::Token) => match &form.token_notice {
-                Some(n) if n.starts_with("refused") => {
-                    Line::styled(format!("  ✗ {n}"), theme.error())
-                }
-                Some(n) => Line::styled(format!("  {n} · Ctrl-R reveals"), theme.dim()),
-                None if form.reveal => {
-                    Line::styled("  shown in clear · Ctrl-R hides", theme.warn())
-                }
-                None => Line::styled("  masked · Ctrl-R reveals", theme.dim()),
-            },
+            (None, Field::Token) => token_status(state, theme),
             (None, _) => Line::raw(""),
         };
         // A long server message may take a second row when the screen has room for it.
@@ -571,6 +563,60 @@ pub fn form(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
 
 use ratatui::style::Style;
 
+/// The line under the token field: a refused paste, else what Ona said, else the notice.
+fn token_status(state: &State, theme: Theme) -> Line<'static> {
+    let form = &state.form;
+    let spinner = SPINNER[state.spinner % SPINNER.len()];
+    match (&form.token_notice, &form.ona) {
+        (Some(n), _) if n.starts_with("refused") => Line::styled(format!("  ✗ {n}"), theme.error()),
+        (_, OnaCheck::Checking) => Line::styled(
+            format!("  {spinner} checking the token with Ona…"),
+            theme.warn(),
+        ),
+        (_, OnaCheck::Rejected { code, message }) => {
+            let then = if form.submit_rejected_armed {
+                "fix it, or press Enter again to submit it anyway"
+            } else {
+                "Infisical will refuse it too"
+            };
+            Line::styled(
+                format!("  ✗ Ona rejected this token ({code}: {message}); {then}"),
+                theme.error(),
+            )
+        }
+        (_, OnaCheck::Unreachable(why)) => Line::styled(
+            format!("  ⚠ {why}; you can still submit, Infisical checks the token too"),
+            theme.warn(),
+        ),
+        (_, OnaCheck::Valid { identity, expiry }) => {
+            let who = format!(
+                "  ✓ valid: {} in Ona organization {}",
+                identity.principal, identity.organization_id
+            );
+            match expiry {
+                ExpiryState::Known(e) => {
+                    let style = if e.is_soon() {
+                        theme.warn()
+                    } else {
+                        theme.ok()
+                    };
+                    Line::from(vec![
+                        Span::styled(format!("{who} · "), theme.ok()),
+                        Span::styled(e.text(), style),
+                    ])
+                }
+                ExpiryState::Unknown(why) => {
+                    Line::styled(format!("{who} · expiry unknown: {why}"), theme.ok())
+                }
+                _ => Line::styled(format!("{who} · expiry not chosen"), theme.ok()),
+            }
+        }
+        (Some(n), _) => Line::styled(format!("  {n} · Ctrl-R reveals"), theme.dim()),
+        (None, _) if form.reveal => Line::styled("  shown in clear · Ctrl-R hides", theme.warn()),
+        (None, _) => Line::styled("  masked · Ctrl-R reveals", theme.dim()),
+    }
+}
+
 fn label_row(frame: &mut Frame, row: Rect, text: &str, info: &str, focused: bool, theme: Theme) {
     let style = if focused {
         theme.focused_label()
@@ -603,10 +649,11 @@ pub fn review(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
         |d| d.api("/v1/app-connections/ona"),
     );
     let project = form.chosen_project();
-    let description = validate::description(form.description.value())
+    let description = state
+        .description_to_send()
         .ok()
         .flatten()
-        .map_or("(none)".to_string(), str::to_string);
+        .unwrap_or_else(|| "(none)".to_string());
     let mut lines = vec![
         Line::raw("Nothing has been sent yet. This is exactly what Infisical will receive:"),
         Line::raw(""),
@@ -639,8 +686,9 @@ pub fn review(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
             ),
             theme,
         ),
-        Line::raw(""),
     ];
+    lines.extend(ona_review_lines(state, theme));
+    lines.push(Line::raw(""));
     if let Some(err) = &state.submit_error {
         lines.push(Line::styled("The last attempt failed:", theme.error()));
         lines.extend(
@@ -659,6 +707,58 @@ pub fn review(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
         ));
     }
     frame.render_widget(wrapped(lines), area);
+}
+
+/// What Ona said about the token and what happens to its expiry date.
+fn ona_review_lines(state: &State, theme: Theme) -> Vec<Line<'static>> {
+    let form = &state.form;
+    let check = match &form.ona {
+        OnaCheck::Disabled => Line::styled(
+            "not checked (--skip-ona-check); Infisical checks it",
+            theme.dim(),
+        ),
+        OnaCheck::Idle | OnaCheck::Checking => Line::styled("checking…", theme.warn()),
+        OnaCheck::Valid { identity, .. } => Line::styled(
+            format!(
+                "✓ valid ({}, organization {})",
+                identity.principal, identity.organization_id
+            ),
+            theme.ok(),
+        ),
+        OnaCheck::Rejected { code, .. } => Line::styled(
+            format!("✗ rejected by Ona ({code}); submitting anyway"),
+            theme.error(),
+        ),
+        OnaCheck::Unreachable(_) => Line::styled(
+            "⚠ Ona could not be reached; Infisical checks it",
+            theme.warn(),
+        ),
+    };
+    let mut lines = vec![Line::from(vec![
+        label("Ona check", false, theme),
+        check.spans[0].clone(),
+    ])];
+    if let Some(e) = state.token_expiry() {
+        let style = if e.is_soon() {
+            theme.warn()
+        } else {
+            Style::default()
+        };
+        lines.push(Line::from(vec![
+            label("Token", false, theme),
+            Span::styled(e.text(), style),
+        ]));
+        let recorded = if form.record_expiry {
+            "the date is added to the description (x: don't)"
+        } else {
+            "the date is not recorded (x: add it to the description)"
+        };
+        lines.push(Line::from(vec![
+            label("", false, theme),
+            Span::styled(recorded.to_string(), theme.dim()),
+        ]));
+    }
+    lines
 }
 
 pub fn submitting(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {

@@ -22,6 +22,15 @@ pub fn intent_for(state: &State, key: KeyEvent) -> Option<Intent> {
                 _ => None,
             };
         }
+        Overlay::PickToken => {
+            return match key.code {
+                KeyCode::Up => Some(Intent::Up),
+                KeyCode::Down => Some(Intent::Down),
+                KeyCode::Enter => Some(Intent::Next),
+                KeyCode::Esc | KeyCode::Char('s') => Some(Intent::Back),
+                _ => None,
+            };
+        }
         Overlay::None => {}
     }
     match key.code {
@@ -51,6 +60,7 @@ pub fn intent_for(state: &State, key: KeyEvent) -> Option<Intent> {
         KeyCode::Char('c') if !typing => Some(Intent::CopyLink),
         KeyCode::Char('v') if !typing => Some(Intent::ToggleQr),
         KeyCode::Char('u') if !typing => Some(Intent::FullLink),
+        KeyCode::Char('x') if state.screen == Screen::Review => Some(Intent::ToggleRecordExpiry),
         KeyCode::Char('?') if !typing => Some(Intent::Help),
         KeyCode::Char(' ') if !typing && state.screen == Screen::SignIn => Some(Intent::Right),
         _ if typing => {

@@ -38,6 +38,8 @@ pub enum Intent {
     CopyLink,
     ToggleQr,
     FullLink,
+    /// On Review: whether the token's expiry goes into the description.
+    ToggleRecordExpiry,
 }
 
 impl fmt::Debug for Intent {
@@ -65,6 +67,7 @@ impl fmt::Debug for Intent {
             Intent::CopyLink => f.write_str("CopyLink"),
             Intent::ToggleQr => f.write_str("ToggleQr"),
             Intent::FullLink => f.write_str("FullLink"),
+            Intent::ToggleRecordExpiry => f.write_str("ToggleRecordExpiry"),
         }
     }
 }
@@ -96,6 +99,16 @@ pub enum Msg {
     ConfigSaveFailed(String),
     /// Feedback from a link action, e.g. the browser could not be started.
     Notice(String),
+    /// The pause after typing in the token field is over.
+    OnaCheckDue {
+        generation: u64,
+    },
+    /// Ona's answer about the token; `now` is when it was checked (the state reads no clock).
+    OnaChecked {
+        generation: u64,
+        result: Result<crate::ona::TokenCheck, crate::ona::OnaError>,
+        now: time::OffsetDateTime,
+    },
 }
 
 impl fmt::Debug for Msg {
@@ -111,6 +124,10 @@ impl fmt::Debug for Msg {
             }
             Msg::ConfigSaveFailed(e) => write!(f, "ConfigSaveFailed({e:?})"),
             Msg::Notice(n) => write!(f, "Notice({n:?})"),
+            Msg::OnaCheckDue { generation } => write!(f, "OnaCheckDue({generation})"),
+            Msg::OnaChecked {
+                generation, result, ..
+            } => write!(f, "OnaChecked({generation}, {result:?})"),
         }
     }
 }
@@ -150,6 +167,18 @@ pub enum Effect {
         project_id: String,
         client_id: Option<String>,
         name: String,
+        connection_id: String,
+        /// `YYYY-MM-DD` when the token's expiry is known.
+        token_expires: Option<String>,
+    },
+    /// Wake up with `OnaCheckDue` after a pause in typing (a newer schedule replaces it).
+    ScheduleOnaCheck {
+        generation: u64,
+    },
+    /// Ask Ona who the token belongs to and when it expires.
+    CheckOnaToken {
+        generation: u64,
+        token: Secret,
     },
     /// Open a URL in the local browser.
     OpenUrl(String),
@@ -173,6 +202,8 @@ pub struct Init {
     pub demo: Option<Demo>,
     /// Why no local browser can be opened (SSH session, no display).
     pub browser_unavailable: Option<String>,
+    /// `--skip-ona-check`: do not ask Ona about the token.
+    pub skip_ona_check: bool,
 }
 
 pub const DEFAULT_NAME: &str = "ona";
@@ -235,6 +266,15 @@ impl State {
             server_errors: FieldErrors::default(),
             show_required: false,
             token_notice: None,
+            token_generation: 0,
+            ona: if init.skip_ona_check {
+                OnaCheck::Disabled
+            } else {
+                OnaCheck::Idle
+            },
+            record_expiry: true,
+            submit_rejected_armed: false,
+            pat_cursor: 0,
         };
         let mut effects = Vec::new();
         let domain = sign_in.domain().ok();
@@ -307,7 +347,9 @@ impl State {
 
     /// Something is in flight, so the spinner should turn.
     pub fn busy(&self) -> bool {
-        self.screen == Screen::Submitting || self.sign_in.status == SignInStatus::Working
+        self.screen == Screen::Submitting
+            || self.sign_in.status == SignInStatus::Working
+            || self.form.ona == OnaCheck::Checking
     }
 
     /// Whether quitting would throw away something the user typed.
@@ -344,16 +386,61 @@ impl State {
     fn create_request(&self) -> Option<CreateRequest> {
         let form = &self.form;
         let name = validate::name(form.name.value()).ok()?;
-        let description = validate::description(form.description.value()).ok()?;
+        let description = self.description_to_send().ok()?;
         let token = validate::token(form.token.expose()).ok()?;
         let project = form.chosen_project()?;
         Some(CreateRequest {
             name: name.to_string(),
-            description: description.map(str::to_string),
+            description,
             project_id: project.id,
             token: Secret::new(token),
         })
     }
+}
+
+impl State {
+    /// The token's expiry as known from Ona.
+    pub fn token_expiry(&self) -> Option<&TokenExpiry> {
+        match &self.form.ona {
+            OnaCheck::Valid {
+                expiry: ExpiryState::Known(e),
+                ..
+            } => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The description as it will be sent: the user's, plus the token's expiry when wanted.
+    pub fn description_to_send(&self) -> Result<Option<String>, &'static str> {
+        let description = validate::description(self.form.description.value())?;
+        Ok(match self.expiry_to_record() {
+            Some(date) => Some(with_expiry(description.unwrap_or(""), &date)),
+            None => description.map(str::to_string),
+        })
+    }
+
+    /// The date to write into the description, when known and wanted.
+    pub fn expiry_to_record(&self) -> Option<String> {
+        self.token_expiry()
+            .filter(|_| self.form.record_expiry)
+            .and_then(|e| e.date.clone())
+    }
+}
+
+/// `description · token expires DATE`, shortening the description to stay within the limit.
+pub fn with_expiry(description: &str, date: &str) -> String {
+    let suffix = format!("token expires {date}");
+    let description = description.trim();
+    if description.is_empty() {
+        return suffix;
+    }
+    let room = validate::DESCRIPTION_MAX.saturating_sub(suffix.chars().count() + 3);
+    let mut head: String = description.chars().take(room).collect();
+    if head.chars().count() < description.chars().count() {
+        head.pop();
+        head.push('…');
+    }
+    format!("{} · {suffix}", head.trim_end())
 }
 
 fn first_empty_sign_in_field(s: &SignIn) -> SignInField {
@@ -389,10 +476,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             effects
         }
-        Msg::Paste(text) => {
-            on_paste(state, &text);
-            vec![]
-        }
+        Msg::Paste(text) => on_paste(state, &text),
         Msg::CliProbed(result) => {
             state.sign_in.cli = match result {
                 Ok(()) => CliProbe::Works,
@@ -418,6 +502,23 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.notice = Some(n);
             vec![]
         }
+        Msg::OnaCheckDue { generation } => {
+            if generation == state.form.token_generation && state.form.ona == OnaCheck::Idle {
+                start_ona_check(state)
+            } else {
+                vec![]
+            }
+        }
+        Msg::OnaChecked {
+            generation,
+            result,
+            now,
+        } => {
+            if generation == state.form.token_generation && state.form.ona == OnaCheck::Checking {
+                on_ona_checked(state, result, now);
+            }
+            vec![]
+        }
         Msg::ConfigSaveFailed(e) => {
             if let Some(created) = &mut state.created {
                 created.config_warning = Some(e);
@@ -433,6 +534,7 @@ fn on_intent(state: &mut State, intent: Intent) -> Vec<Effect> {
             state.overlay = Overlay::None;
             return vec![];
         }
+        Overlay::PickToken => return pick_token_intent(state, intent),
         Overlay::ConfirmQuit => {
             return match intent {
                 Intent::Yes | Intent::Quit => quit(state),
@@ -492,6 +594,10 @@ fn on_intent(state: &mut State, intent: Intent) -> Vec<Effect> {
         Screen::Form => form_intent(state, intent),
         Screen::Review => match intent {
             Intent::Next => submit(state),
+            Intent::ToggleRecordExpiry if state.token_expiry().is_some() => {
+                state.form.record_expiry = !state.form.record_expiry;
+                vec![]
+            }
             Intent::Back => {
                 state.screen = Screen::Form;
                 vec![]
@@ -802,6 +908,16 @@ fn on_signed_in(state: &mut State, result: Result<SignedIn, Vec<String>>) -> Vec
 }
 
 fn form_intent(state: &mut State, intent: Intent) -> Vec<Effect> {
+    let was = state.form.focus;
+    let mut effects = form_intent_inner(state, intent);
+    // Leaving the token field is the moment to ask Ona, if typing has not already.
+    if was == Field::Token && state.form.focus != Field::Token && state.form.ona == OnaCheck::Idle {
+        effects.extend(start_ona_check(state));
+    }
+    effects
+}
+
+fn form_intent_inner(state: &mut State, intent: Intent) -> Vec<Effect> {
     let form = &mut state.form;
     match intent {
         Intent::Next => continue_to_review(state),
@@ -846,7 +962,9 @@ fn form_intent(state: &mut State, intent: Intent) -> Vec<Effect> {
             vec![]
         }
         Intent::Edit(request) => {
-            edit_form(form, request);
+            if edit_form(form, request) && form.focus == Field::Token {
+                return token_changed(form, false);
+            }
             vec![]
         }
         Intent::ToggleReveal => {
@@ -857,7 +975,107 @@ fn form_intent(state: &mut State, intent: Intent) -> Vec<Effect> {
     }
 }
 
-fn edit_form(form: &mut Form, request: InputRequest) {
+/// After the token changed: forget the old verdict, and ask Ona again after a pause
+/// (typing) or at once (a paste is the whole token).
+fn token_changed(form: &mut Form, pasted: bool) -> Vec<Effect> {
+    form.token_generation += 1;
+    form.submit_rejected_armed = false;
+    if form.ona == OnaCheck::Disabled {
+        return vec![];
+    }
+    form.ona = OnaCheck::Idle;
+    if pasted {
+        return vec![];
+    }
+    vec![Effect::ScheduleOnaCheck {
+        generation: form.token_generation,
+    }]
+}
+
+fn start_ona_check(state: &mut State) -> Vec<Effect> {
+    let form = &mut state.form;
+    if form.ona != OnaCheck::Idle {
+        return vec![];
+    }
+    let Ok(token) = validate::token(form.token.expose()) else {
+        return vec![];
+    };
+    form.ona = OnaCheck::Checking;
+    vec![Effect::CheckOnaToken {
+        generation: form.token_generation,
+        token: Secret::new(token),
+    }]
+}
+
+fn on_ona_checked(
+    state: &mut State,
+    result: Result<crate::ona::TokenCheck, crate::ona::OnaError>,
+    now: time::OffsetDateTime,
+) {
+    use crate::ona::{Expiry, OnaError};
+    let form = &mut state.form;
+    form.ona = match result {
+        Ok(check) => {
+            let expiry = match check.expiry {
+                Expiry::Known(p) => ExpiryState::Known(TokenExpiry::from_record(&p, now)),
+                Expiry::Choose(candidates) => {
+                    form.pat_cursor = 0;
+                    if state.screen == Screen::Form && state.overlay == Overlay::None {
+                        state.overlay = Overlay::PickToken;
+                    }
+                    ExpiryState::Choosing(
+                        candidates
+                            .iter()
+                            .map(|p| TokenExpiry::from_record(p, now))
+                            .collect(),
+                    )
+                }
+                Expiry::Unknown(why) => ExpiryState::Unknown(why),
+            };
+            OnaCheck::Valid {
+                identity: check.identity,
+                expiry,
+            }
+        }
+        Err(OnaError::Rejected { code, message, .. }) => OnaCheck::Rejected { code, message },
+        Err(other) => OnaCheck::Unreachable(other.to_string()),
+    };
+}
+
+fn pick_token_intent(state: &mut State, intent: Intent) -> Vec<Effect> {
+    let OnaCheck::Valid { expiry, .. } = &mut state.form.ona else {
+        state.overlay = Overlay::None;
+        return vec![];
+    };
+    let ExpiryState::Choosing(candidates) = expiry else {
+        state.overlay = Overlay::None;
+        return vec![];
+    };
+    let n = candidates.len();
+    match intent {
+        Intent::Up | Intent::FocusPrev => {
+            state.form.pat_cursor = state.form.pat_cursor.saturating_sub(1)
+        }
+        Intent::Down | Intent::FocusNext => {
+            state.form.pat_cursor = (state.form.pat_cursor + 1).min(n.saturating_sub(1))
+        }
+        Intent::Next => {
+            if let Some(chosen) = candidates.get(state.form.pat_cursor).cloned() {
+                *expiry = ExpiryState::Known(chosen);
+            }
+            state.overlay = Overlay::None;
+        }
+        Intent::Back | Intent::No => {
+            *expiry = ExpiryState::Skipped;
+            state.overlay = Overlay::None;
+        }
+        Intent::Quit => return quit(state),
+        _ => {}
+    }
+    vec![]
+}
+
+fn edit_form(form: &mut Form, request: InputRequest) -> bool {
     let changed = match form.focus {
         Field::Name => form.name.handle(request).is_some_and(|c| c.value),
         Field::Description => {
@@ -887,17 +1105,24 @@ fn edit_form(form: &mut Form, request: InputRequest) {
     if changed {
         *form.server_errors.slot(form.focus) = None;
     }
+    changed
 }
 
-fn on_paste(state: &mut State, text: &str) {
+fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
     if state.overlay != Overlay::None {
-        return;
+        return vec![];
     }
     match state.screen {
         Screen::Form => {
             let form = &mut state.form;
             match form.focus {
-                Field::Token => paste_token(&mut form.token, &mut form.token_notice, text),
+                Field::Token => {
+                    if paste_token(&mut form.token, &mut form.token_notice, text) {
+                        form.server_errors.token = None;
+                        token_changed(form, true);
+                        return start_ona_check(state);
+                    }
+                }
                 field => {
                     // Plain fields take the first line only: a pasted newline never submits.
                     let line: String = text
@@ -928,8 +1153,12 @@ fn on_paste(state: &mut State, text: &str) {
             let s = &mut state.sign_in;
             let mut notice = None;
             match s.focus {
-                SignInField::ClientSecret => paste_token(&mut s.client_secret, &mut notice, text),
-                SignInField::AccessToken => paste_token(&mut s.access_token, &mut notice, text),
+                SignInField::ClientSecret => {
+                    paste_token(&mut s.client_secret, &mut notice, text);
+                }
+                SignInField::AccessToken => {
+                    paste_token(&mut s.access_token, &mut notice, text);
+                }
                 SignInField::CustomUrl | SignInField::ClientId => {
                     let line: String = text
                         .trim()
@@ -958,29 +1187,32 @@ fn on_paste(state: &mut State, text: &str) {
         }
         _ => {}
     }
+    vec![]
 }
 
 /// A secret field takes the whole paste, trimmed, or nothing: a token with a line break or a
 /// control character inside is refused with a message that does not echo it.
-fn paste_token(field: &mut SecretInput, notice: &mut Option<String>, text: &str) {
+fn paste_token(field: &mut SecretInput, notice: &mut Option<String>, text: &str) -> bool {
     let trimmed = text.trim();
-    if trimmed.is_empty() {
-        *notice = Some("the clipboard was empty".into());
-        return;
-    }
-    if trimmed.chars().any(char::is_control) {
-        *notice = Some(format!(
+    let refusal = if trimmed.is_empty() {
+        Some("the clipboard was empty".to_string())
+    } else if trimmed.chars().any(char::is_control) {
+        Some(format!(
             "refused the paste: {}",
             validate::TOKEN_NOT_ONE_LINE
-        ));
-        return;
-    }
-    if trimmed.chars().count() + field.char_count() > validate::TOKEN_MAX {
-        *notice = Some(format!("refused the paste: {}", validate::TOKEN_TOO_LONG));
-        return;
+        ))
+    } else if trimmed.chars().count() + field.char_count() > validate::TOKEN_MAX {
+        Some(format!("refused the paste: {}", validate::TOKEN_TOO_LONG))
+    } else {
+        None
+    };
+    if let Some(r) = refusal {
+        *notice = Some(r);
+        return false;
     }
     field.insert_str(trimmed);
     *notice = Some(format!("pasted {} characters", trimmed.chars().count()));
+    true
 }
 
 fn continue_to_review(state: &mut State) -> Vec<Effect> {
@@ -996,8 +1228,15 @@ fn continue_to_review(state: &mut State) -> Vec<Effect> {
         state.form.focus = Field::Project;
         return vec![];
     }
+    // A token Ona rejected goes on only when the user insists (a second Enter).
+    if matches!(state.form.ona, OnaCheck::Rejected { .. }) && !state.form.submit_rejected_armed {
+        state.form.submit_rejected_armed = true;
+        state.form.focus = Field::Token;
+        return vec![];
+    }
+    let effects = start_ona_check(state);
     state.screen = Screen::Review;
-    vec![]
+    effects
 }
 
 fn submit(state: &mut State) -> Vec<Effect> {
@@ -1039,6 +1278,8 @@ fn on_submitted(
                     _ => None,
                 },
                 name: connection.name.clone(),
+                connection_id: connection.id.clone(),
+                token_expires: state.token_expiry().and_then(|e| e.date.clone()),
             }];
             state.created = Some(Created {
                 project_name: project.and_then(|p| p.name),

@@ -252,6 +252,82 @@ pub struct Form {
     pub show_required: bool,
     /// Short feedback under the token field ("pasted 40 characters", a refused paste).
     pub token_notice: Option<String>,
+    /// Bumped on every change of the token, so a check of an older value is ignored.
+    pub token_generation: u64,
+    /// What Ona said about the token (the pre-check).
+    pub ona: OnaCheck,
+    /// Append the token's expiry date to the description.
+    pub record_expiry: bool,
+    /// Ona rejected the token and the user pressed Enter once: the next Enter goes on anyway.
+    pub submit_rejected_armed: bool,
+    /// Cursor in the list of candidate tokens when the expiry is ambiguous.
+    pub pat_cursor: usize,
+}
+
+/// The direct check of the token with Ona, before anything is sent to Infisical.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OnaCheck {
+    /// `--skip-ona-check`.
+    Disabled,
+    /// Not checked yet (no token, or typing).
+    Idle,
+    Checking,
+    Valid {
+        identity: crate::ona::Identity,
+        expiry: ExpiryState,
+    },
+    Rejected {
+        code: String,
+        message: String,
+    },
+    /// A warning only: Infisical checks the token again when it is submitted.
+    Unreachable(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExpiryState {
+    Known(TokenExpiry),
+    /// Several of the user's tokens could be this one.
+    Choosing(Vec<TokenExpiry>),
+    /// The user chose not to say which.
+    Skipped,
+    Unknown(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenExpiry {
+    pub description: String,
+    /// `YYYY-MM-DD`, or `None` for a token that never expires.
+    pub date: Option<String>,
+    /// Days left when it was checked.
+    pub days_left: Option<i64>,
+}
+
+/// Under this many days the expiry is shown as a warning.
+pub const EXPIRY_WARN_DAYS: i64 = 14;
+
+impl TokenExpiry {
+    pub fn from_record(p: &crate::ona::PatRecord, now: time::OffsetDateTime) -> TokenExpiry {
+        TokenExpiry {
+            description: p.description.clone(),
+            date: p.expires_at.map(crate::ona::date_text),
+            days_left: p.expires_at.map(|e| crate::ona::days_until(e, now)),
+        }
+    }
+
+    pub fn text(&self) -> String {
+        match (&self.date, self.days_left) {
+            (Some(d), Some(n)) if n < 0 => format!("expired on {d}"),
+            (Some(d), Some(0)) => format!("expires on {d} (today)"),
+            (Some(d), Some(1)) => format!("expires on {d} (tomorrow)"),
+            (Some(d), Some(n)) => format!("expires on {d} (in {n} days)"),
+            _ => "never expires".into(),
+        }
+    }
+
+    pub fn is_soon(&self) -> bool {
+        self.days_left.is_some_and(|n| n < EXPIRY_WARN_DAYS)
+    }
 }
 
 impl Form {
@@ -329,6 +405,8 @@ pub enum Overlay {
     None,
     Help,
     ConfirmQuit,
+    /// Which of the user's Ona tokens is the one pasted (for its expiry).
+    PickToken,
 }
 
 #[derive(Debug, Clone, PartialEq)]

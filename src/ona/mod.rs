@@ -1,0 +1,439 @@
+//! Ona's own API (Connect RPC over HTTP, reference §11): the same identity check Infisical
+//! makes before it stores a token, and the token list that tells when it expires.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+use time::OffsetDateTime;
+
+use crate::infisical::Domain;
+use crate::sanitize;
+use crate::secret::Secret;
+
+/// Ona's API base; the host part can be overridden with `--ona-api-url` / `ONA_API_URL`.
+pub const DEFAULT_API: &str = "https://app.gitpod.io/api";
+
+/// The token description the guide suggests; used to recognise the token among several.
+pub const SUGGESTED_DESCRIPTION: &str = "infisical integration";
+
+/// Who a token authenticates as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    pub organization_id: String,
+    pub subject_id: String,
+    pub principal: String,
+}
+
+/// One entry of `ListPersonalAccessTokens`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatRecord {
+    pub id: String,
+    pub description: String,
+    pub created_at: Option<OffsetDateTime>,
+    pub expires_at: Option<OffsetDateTime>,
+    pub last_used: Option<OffsetDateTime>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OnaError {
+    /// Ona answered and said no, with its Connect error code.
+    #[error("Ona rejected the token: {code}: {message}")]
+    Rejected {
+        status: u16,
+        code: String,
+        message: String,
+    },
+    /// No answer (DNS, refused, timeout, TLS): a warning, Infisical checks again anyway.
+    #[error("could not reach Ona at {host}: {detail}")]
+    Unreachable { host: String, detail: String },
+    #[error("unexpected answer from Ona (HTTP {status}): {detail}")]
+    Unexpected { status: u16, detail: String },
+}
+
+pub struct OnaClient {
+    http: reqwest::Client,
+    base: Domain,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct IdentityBody {
+    #[serde(default)]
+    organization_id: String,
+    #[serde(default)]
+    subject: Subject,
+}
+
+#[derive(Deserialize, Default)]
+struct Subject {
+    #[serde(default)]
+    id: String,
+    #[serde(default)]
+    principal: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PatsBody {
+    #[serde(default)]
+    personal_access_tokens: Vec<PatBody>,
+    #[serde(default)]
+    pagination: Option<Pagination>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Pagination {
+    #[serde(default)]
+    next_token: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PatBody {
+    #[serde(default)]
+    id: String,
+    #[serde(default)]
+    description: String,
+    created_at: Option<String>,
+    expires_at: Option<String>,
+    last_used: Option<String>,
+}
+
+fn timestamp(s: &Option<String>) -> Option<OffsetDateTime> {
+    s.as_deref()
+        .and_then(|t| OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok())
+}
+
+impl OnaClient {
+    /// `base` follows the same rule as the Infisical domain: https, or http to loopback only.
+    pub fn new(base: Domain, timeout: Duration) -> Result<OnaClient, OnaError> {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(timeout)
+            .timeout(timeout)
+            .user_agent(concat!("ona-connect/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| OnaError::Unreachable {
+                host: base.host().into(),
+                detail: e.to_string(),
+            })?;
+        Ok(OnaClient { http, base })
+    }
+
+    pub fn host(&self) -> &str {
+        self.base.host()
+    }
+
+    async fn rpc(
+        &self,
+        method: &str,
+        token: &Secret,
+        body: serde_json::Value,
+    ) -> Result<Vec<u8>, OnaError> {
+        let host = self.base.host().to_string();
+        let url = self.base.api(&format!("/gitpod.v1.{method}"));
+        let started = std::time::Instant::now();
+        let response = self
+            .http
+            .post(url)
+            .bearer_auth(token.expose())
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| OnaError::Unreachable {
+                host: host.clone(),
+                detail: sanitize::for_terminal(&root_cause(&e), 160),
+            })?;
+        let status = response.status().as_u16();
+        tracing::debug!(
+            rpc = method,
+            status,
+            elapsed_ms = started.elapsed().as_millis() as u64
+        );
+        let bytes = response.bytes().await.map_err(|e| OnaError::Unreachable {
+            host,
+            detail: sanitize::for_terminal(&root_cause(&e), 160),
+        })?;
+        let bytes = bytes[..bytes.len().min(crate::infisical::error::MAX_BODY)].to_vec();
+        if (200..300).contains(&status) {
+            return Ok(bytes);
+        }
+        let parsed: Option<serde_json::Value> = serde_json::from_slice(&bytes).ok();
+        let field = |k: &str| {
+            parsed
+                .as_ref()
+                .and_then(|v| v.get(k))
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        };
+        match (field("code"), (300..400).contains(&status)) {
+            (_, true) => Err(OnaError::Unexpected {
+                status,
+                detail: "a redirect, which is not followed so the token is not sent elsewhere"
+                    .into(),
+            }),
+            (Some(code), _) => Err(OnaError::Rejected {
+                status,
+                code: sanitize::for_terminal(&code, 40),
+                message: sanitize::server_text(&field("message").unwrap_or_default()),
+            }),
+            (None, _) => Err(OnaError::Unexpected {
+                status,
+                detail: sanitize::for_terminal(&String::from_utf8_lossy(&bytes), 160),
+            }),
+        }
+    }
+
+    /// `IdentityService/GetAuthenticatedIdentity`: the check Infisical makes (reference §5).
+    pub async fn identity(&self, token: &Secret) -> Result<Identity, OnaError> {
+        let bytes = self
+            .rpc(
+                "IdentityService/GetAuthenticatedIdentity",
+                token,
+                serde_json::json!({}),
+            )
+            .await?;
+        let body: IdentityBody =
+            serde_json::from_slice(&bytes).map_err(|e| OnaError::Unexpected {
+                status: 200,
+                detail: e.to_string(),
+            })?;
+        Ok(Identity {
+            organization_id: sanitize::for_terminal(&body.organization_id, 64),
+            subject_id: body.subject.id,
+            principal: sanitize::for_terminal(&body.subject.principal, 40),
+        })
+    }
+
+    /// `UserService/ListPersonalAccessTokens` for one user, every page (at most 10).
+    pub async fn list_pats(
+        &self,
+        token: &Secret,
+        user_id: &str,
+    ) -> Result<Vec<PatRecord>, OnaError> {
+        let mut all = Vec::new();
+        let mut page_token = String::new();
+        for _ in 0..10 {
+            let body = serde_json::json!({
+                "filter": { "userIds": [user_id] },
+                "pagination": { "pageSize": 100, "token": page_token },
+            });
+            let bytes = self
+                .rpc("UserService/ListPersonalAccessTokens", token, body)
+                .await?;
+            let page: PatsBody =
+                serde_json::from_slice(&bytes).map_err(|e| OnaError::Unexpected {
+                    status: 200,
+                    detail: e.to_string(),
+                })?;
+            all.extend(page.personal_access_tokens.into_iter().map(|p| PatRecord {
+                created_at: timestamp(&p.created_at),
+                expires_at: timestamp(&p.expires_at),
+                last_used: timestamp(&p.last_used),
+                id: p.id,
+                description: sanitize::for_terminal(&p.description, 120),
+            }));
+            page_token = page.pagination.map(|p| p.next_token).unwrap_or_default();
+            if page_token.is_empty() {
+                break;
+            }
+        }
+        Ok(all)
+    }
+
+    /// The identity, then which token record is this one.
+    pub async fn check(
+        &self,
+        token: &Secret,
+        description_hint: &str,
+        now: OffsetDateTime,
+    ) -> Result<TokenCheck, OnaError> {
+        let identity = self.identity(token).await?;
+        let expiry = match self.list_pats(token, &identity.subject_id).await {
+            Ok(pats) => match match_pat(&pats, description_hint, now) {
+                PatMatch::Found(p) => Expiry::Known(p),
+                PatMatch::Ambiguous(c) => Expiry::Choose(c),
+                PatMatch::NoneFound => Expiry::Unknown("Ona listed no token for this user".into()),
+            },
+            Err(OnaError::Rejected { code, .. }) => Expiry::Unknown(format!(
+                "this token may not list tokens ({code}), so its expiry date is unknown; check it in Ona's settings"
+            )),
+            Err(e) => Expiry::Unknown(format!("could not read the expiry date: {e}")),
+        };
+        Ok(TokenCheck { identity, expiry })
+    }
+}
+
+fn root_cause(e: &dyn std::error::Error) -> String {
+    let mut detail = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        detail = s.to_string();
+        source = s.source();
+    }
+    detail
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenCheck {
+    pub identity: Identity,
+    pub expiry: Expiry,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expiry {
+    Known(PatRecord),
+    /// Several tokens could be this one; the user picks (or skips).
+    Choose(Vec<PatRecord>),
+    /// Why the expiry is not known.
+    Unknown(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PatMatch {
+    Found(PatRecord),
+    Ambiguous(Vec<PatRecord>),
+    NoneFound,
+}
+
+/// There is no lookup from a token to its record (reference §11.3), so: the only token; else
+/// the only one used in the last few minutes (the identity check just used this one); else the
+/// only one whose description matches what the guide suggested; else the user chooses.
+pub fn match_pat(pats: &[PatRecord], description_hint: &str, now: OffsetDateTime) -> PatMatch {
+    let live: Vec<&PatRecord> = pats
+        .iter()
+        .filter(|p| p.expires_at.is_none_or(|e| e > now))
+        .collect();
+    let pool: Vec<&PatRecord> = if live.is_empty() {
+        pats.iter().collect()
+    } else {
+        live
+    };
+    match pool.as_slice() {
+        [] => return PatMatch::NoneFound,
+        [only] => return PatMatch::Found((*only).clone()),
+        _ => {}
+    }
+    let just_used: Vec<&&PatRecord> = pool
+        .iter()
+        .filter(|p| {
+            p.last_used
+                .is_some_and(|u| now - u < time::Duration::minutes(5))
+        })
+        .collect();
+    if let [one] = just_used.as_slice() {
+        return PatMatch::Found((**one).clone());
+    }
+    let hint = description_hint.trim().to_lowercase();
+    let described: Vec<&&PatRecord> = pool
+        .iter()
+        .filter(|p| !hint.is_empty() && p.description.trim().to_lowercase() == hint)
+        .collect();
+    if let [one] = described.as_slice() {
+        return PatMatch::Found((**one).clone());
+    }
+    let mut candidates: Vec<PatRecord> = pool.into_iter().cloned().collect();
+    candidates.sort_by_key(|p| std::cmp::Reverse(p.created_at));
+    PatMatch::Ambiguous(candidates)
+}
+
+/// Whole days from `now` to `at` (negative when past).
+pub fn days_until(at: OffsetDateTime, now: OffsetDateTime) -> i64 {
+    (at.date() - now.date()).whole_days()
+}
+
+pub fn date_text(at: OffsetDateTime) -> String {
+    let d = at.date();
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    fn pat(
+        id: &str,
+        description: &str,
+        created: OffsetDateTime,
+        used: Option<OffsetDateTime>,
+    ) -> PatRecord {
+        PatRecord {
+            id: id.into(),
+            description: description.into(),
+            created_at: Some(created),
+            expires_at: Some(created + time::Duration::days(60)),
+            last_used: used,
+        }
+    }
+
+    const NOW: OffsetDateTime = datetime!(2026-11-28 12:00 UTC);
+
+    #[test]
+    fn a_single_token_is_the_one() {
+        let p = pat("a", "anything", datetime!(2026-11-01 0:00 UTC), None);
+        assert_eq!(
+            match_pat(std::slice::from_ref(&p), "infisical integration", NOW),
+            PatMatch::Found(p)
+        );
+        assert_eq!(match_pat(&[], "x", NOW), PatMatch::NoneFound);
+    }
+
+    #[test]
+    fn one_matching_description_among_several() {
+        let a = pat("a", "laptop", datetime!(2026-11-01 0:00 UTC), None);
+        let b = pat(
+            "b",
+            "Infisical integration ",
+            datetime!(2026-10-01 0:00 UTC),
+            None,
+        );
+        assert_eq!(
+            match_pat(&[a, b.clone()], "infisical integration", NOW),
+            PatMatch::Found(b)
+        );
+    }
+
+    #[test]
+    fn the_token_just_used_wins() {
+        let a = pat(
+            "a",
+            "infisical integration",
+            datetime!(2026-11-01 0:00 UTC),
+            Some(datetime!(2026-11-20 0:00 UTC)),
+        );
+        let b = pat(
+            "b",
+            "infisical integration",
+            datetime!(2026-11-28 11:00 UTC),
+            Some(datetime!(2026-11-28 11:59 UTC)),
+        );
+        assert_eq!(
+            match_pat(&[a, b.clone()], "infisical integration", NOW),
+            PatMatch::Found(b)
+        );
+    }
+
+    #[test]
+    fn ambiguous_lists_the_live_candidates_newest_first() {
+        let a = pat("a", "one", datetime!(2026-11-01 0:00 UTC), None);
+        let b = pat("b", "two", datetime!(2026-11-20 0:00 UTC), None);
+        let expired = pat("c", "old", datetime!(2026-01-01 0:00 UTC), None);
+        let PatMatch::Ambiguous(c) = match_pat(&[a, b, expired], "infisical integration", NOW)
+        else {
+            panic!()
+        };
+        assert_eq!(
+            c.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
+            ["b", "a"]
+        );
+    }
+
+    #[test]
+    fn days_and_dates() {
+        assert_eq!(days_until(datetime!(2026-12-12 01:00 UTC), NOW), 14);
+        assert_eq!(days_until(datetime!(2026-11-27 23:00 UTC), NOW), -1);
+        assert_eq!(date_text(datetime!(2027-02-06 10:00 UTC)), "2027-02-06");
+    }
+}
