@@ -76,6 +76,18 @@ pub enum Command {
     },
     /// Create the connection without the wizard; the Ona token is read from stdin
     Create(CreateArgs),
+    /// List the Ona connections with their token's expiry, soonest first; exit 1 when one is due
+    Status(StatusArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Exit with status 1 when a token expires within this many days
+    #[arg(long, default_value_t = 14, value_name = "DAYS")]
+    pub warn_days: i64,
+    /// Print one JSON array
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

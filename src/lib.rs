@@ -4,6 +4,7 @@
 pub mod app;
 pub mod cli;
 pub mod cli_login;
+pub mod commands;
 pub mod config;
 pub mod guide;
 pub mod infisical;

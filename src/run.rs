@@ -1,21 +1,17 @@
 //! What the binary does for each command, after parsing. Kept in the library so tests and
 //! the demo share it.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use crate::app::{self, Context, Interrupted};
-use crate::cli::{
-    Cli, Command, CreateArgs, EXIT_CANCELLED, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, Global,
-};
-use crate::config::{self, EnvCredentials, FileConfig, Flags, Settings};
-use crate::infisical::{
-    Client, ClientOptions, CreateError, CreateRequest, Credentials, Error, Timeouts,
-};
+use crate::cli::{Cli, Command, EXIT_CANCELLED, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, Global};
+use crate::config::{self, FileConfig, Flags, Settings};
+use crate::infisical::Timeouts;
 use crate::secret::Secret;
 use crate::ui::{self, Theme};
 use crate::wizard::{self, Created, Demo, Init, Outcome};
-use crate::{cli_login, sanitize, validate};
+use crate::{cli_login, commands};
 
 pub fn main(cli: Cli) -> i32 {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -41,8 +37,12 @@ async fn dispatch(cli: Cli) -> i32 {
         },
         Some(Command::Demo) => demo(&global).await,
         Some(Command::Sandbox { port }) => sandbox(port).await,
+        Some(Command::Status(args)) => match load_settings(&global) {
+            Ok((settings, path)) => commands::status(&global, settings, path, args).await,
+            Err(code) => code,
+        },
         Some(Command::Create(args)) => match load_settings(&global) {
-            Ok((settings, _)) => create(&global, settings, args).await,
+            Ok((settings, _)) => commands::create(&global, settings, args).await,
             Err(code) => code,
         },
     }
@@ -282,151 +282,4 @@ async fn sandbox(port: u16) -> i32 {
     let _ = tokio::signal::ctrl_c().await;
     sandbox.shutdown();
     EXIT_OK
-}
-
-/// Reads one line from stdin; on a terminal without echo.
-fn read_token_from_stdin() -> Result<Secret, String> {
-    let stdin = std::io::stdin();
-    if stdin.is_terminal() {
-        eprint!("Ona Personal Access Token (input hidden): ");
-        let _ = std::io::stderr().flush();
-        return read_hidden_line().map(Secret::new);
-    }
-    let mut buffer = zeroize::Zeroizing::new(Vec::new());
-    stdin
-        .lock()
-        .take(validate::TOKEN_MAX as u64 * 4 + 2)
-        .read_to_end(&mut buffer)
-        .map_err(|e| format!("cannot read stdin: {e}"))?;
-    let text = std::str::from_utf8(&buffer)
-        .map_err(|_| "the token on stdin is not UTF-8 text".to_string())?;
-    let first = text.trim().lines().next().unwrap_or("");
-    Ok(Secret::new(first))
-}
-
-fn read_hidden_line() -> Result<String, String> {
-    use crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers, read};
-    crossterm::terminal::enable_raw_mode().map_err(|e| e.to_string())?;
-    let mut line = zeroize::Zeroizing::new(String::new());
-    let result = loop {
-        match read() {
-            Ok(Event::Key(k)) if k.kind != KeyEventKind::Release => match k.code {
-                KeyCode::Enter => break Ok(()),
-                KeyCode::Char('c') if k.modifiers.contains(KeyModifiers::CONTROL) => {
-                    break Err("cancelled".to_string());
-                }
-                KeyCode::Backspace => {
-                    line.pop();
-                }
-                KeyCode::Char(c) => line.push(c),
-                _ => {}
-            },
-            Ok(Event::Paste(p)) => line.push_str(&p),
-            Ok(_) => {}
-            Err(e) => break Err(e.to_string()),
-        }
-    };
-    let _ = crossterm::terminal::disable_raw_mode();
-    eprintln!();
-    result.map(|()| line.trim().to_string())
-}
-
-fn fail(json: bool, code: i32, lines: &[String]) -> i32 {
-    for l in lines {
-        eprintln!("ona-connect: {l}");
-    }
-    if json {
-        eprintln!("{}", serde_json::json!({ "error": lines.join(" ") }));
-    }
-    code
-}
-
-async fn create(global: &Global, settings: Settings, args: CreateArgs) -> i32 {
-    let json = args.json;
-    let name = match validate::name(&args.name) {
-        Ok(n) => n.to_string(),
-        Err(e) => return fail(json, EXIT_USAGE, &[format!("--name: {e}")]),
-    };
-    let description = match validate::description(args.description.as_deref().unwrap_or("")) {
-        Ok(d) => d.map(str::to_string),
-        Err(e) => return fail(json, EXIT_USAGE, &[format!("--description: {e}")]),
-    };
-    let Some(project_id) = settings.project_id.clone() else {
-        return fail(
-            json,
-            EXIT_USAGE,
-            &["no project: pass --project ID or set INFISICAL_PROJECT_ID".into()],
-        );
-    };
-    let credentials = match &settings.env_credentials {
-        Some(EnvCredentials::AccessToken { token, .. }) => Credentials::AccessToken(token.duplicate()),
-        Some(EnvCredentials::UniversalAuth { client_id, client_secret }) => Credentials::UniversalAuth {
-            client_id: client_id.clone(),
-            client_secret: client_secret.duplicate(),
-        },
-        None => return fail(json, EXIT_USAGE, &["not signed in: set INFISICAL_TOKEN, or INFISICAL_UNIVERSAL_AUTH_CLIENT_ID and INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET".into()]),
-    };
-    let token = match read_token_from_stdin() {
-        Ok(t) => t,
-        Err(e) if e == "cancelled" => return EXIT_CANCELLED,
-        Err(e) => return fail(json, EXIT_USAGE, &[e]),
-    };
-    let token = match validate::token(token.expose()) {
-        Ok(t) => Secret::new(t),
-        Err(e) => return fail(json, EXIT_USAGE, &[format!("stdin: {e}")]),
-    };
-    let request = CreateRequest {
-        name,
-        description,
-        project_id,
-        token,
-    };
-    let mut options = ClientOptions::new(settings.domain.clone());
-    options.ca_file = global.ca_file.clone();
-    let client = match Client::new(options) {
-        Ok(c) => c,
-        Err(e) => return fail(json, EXIT_USAGE, &e.display_lines()),
-    };
-    if let Err(e) = client.sign_in(credentials).await {
-        return fail(json, EXIT_FAILURE, &e.display_lines());
-    }
-    if args.dry_run {
-        let out = serde_json::json!({
-            "method": "POST",
-            "url": settings.domain.api("/v1/app-connections/ona"),
-            "body": request.body(false),
-        });
-        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
-        return EXIT_OK;
-    }
-    match client.create_connection(&request, false).await {
-        Ok(created) => {
-            if json {
-                println!(
-                    "{}",
-                    serde_json::to_string(&created.connection).unwrap_or_default()
-                );
-            } else {
-                let c = &created.connection;
-                println!(
-                    "Created Ona connection {} ({}) in project {}",
-                    sanitize::server_text(&c.name),
-                    sanitize::server_text(&c.id),
-                    sanitize::server_text(c.project_id.as_deref().unwrap_or("(org)"))
-                );
-            }
-            EXIT_OK
-        }
-        Err(e) => {
-            let code = match &e {
-                CreateError::Rejected(Error::Api(api)) if api.status == 422 => EXIT_USAGE,
-                _ => EXIT_FAILURE,
-            };
-            let lines = match &e {
-                CreateError::Rejected(err) => err.display_lines(),
-                other => vec![sanitize::server_text(&other.to_string())],
-            };
-            fail(json, code, &lines)
-        }
-    }
 }

@@ -1,0 +1,308 @@
+//! The Ona pre-check and expiry lookup against the sandbox's emulated Ona, and the `status`
+//! command run as a real process against the sandbox.
+
+use std::process::Command;
+use std::time::Duration;
+
+use ona_connect::infisical::{Client, ClientOptions, CreateRequest, Credentials, Domain};
+use ona_connect::ona::{Expiry, OnaClient, OnaError, SUGGESTED_DESCRIPTION};
+use ona_connect::sandbox::{Fault, FaultAction, FaultRoute, OnaPat, Sandbox, SandboxOptions, demo};
+use ona_connect::secret::Secret;
+use time::OffsetDateTime;
+
+fn sandbox() -> Sandbox {
+    Sandbox::start(SandboxOptions::default()).unwrap()
+}
+
+fn ona(sandbox: &Sandbox) -> OnaClient {
+    OnaClient::new(
+        Domain::parse(&sandbox.ona_api_url()).unwrap(),
+        Duration::from_secs(5),
+    )
+    .unwrap()
+}
+
+fn pat(description: &str, days: i64, can_list: bool) -> OnaPat {
+    let now = OffsetDateTime::now_utc();
+    OnaPat {
+        description: description.into(),
+        created_at: now - time::Duration::days(1),
+        expires_at: now + time::Duration::days(days),
+        can_list,
+    }
+}
+
+#[tokio::test]
+async fn a_valid_token_resolves_to_its_identity_and_expiry() {
+    let sb = sandbox();
+    let check = ona(&sb)
+        .check(
+            &Secret::new(demo::ONA_PAT),
+            SUGGESTED_DESCRIPTION,
+            OffsetDateTime::now_utc(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(check.identity.organization_id, demo::ONA_ORG_ID);
+    assert_eq!(check.identity.principal, "PRINCIPAL_USER");
+    let Expiry::Known(record) = check.expiry else {
+        panic!("{:?}", check.expiry)
+    };
+    assert_eq!(record.description, demo::ONA_PAT_DESCRIPTION);
+    let days = ona_connect::ona::days_until(record.expires_at.unwrap(), OffsetDateTime::now_utc());
+    assert!((59..=60).contains(&days), "{days}");
+    // The token went to the Ona endpoints only, as a bearer token.
+    for r in sb.requests() {
+        assert!(r.path.starts_with("/api/gitpod.v1."), "{}", r.path);
+        assert_eq!(
+            r.header("authorization"),
+            Some(format!("Bearer {}", demo::ONA_PAT).as_str())
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_bad_token_is_rejected_with_onas_code() {
+    let sb = sandbox();
+    let err = ona(&sb)
+        .check(&Secret::new("not-a-token"), "", OffsetDateTime::now_utc())
+        .await
+        .unwrap_err();
+    let OnaError::Rejected {
+        status,
+        code,
+        message,
+    } = err
+    else {
+        panic!("{err:?}")
+    };
+    assert_eq!((status, code.as_str()), (401, "unauthenticated"));
+    assert!(
+        message.contains("invalid personal access token"),
+        "{message}"
+    );
+    // A revoked token too.
+    sb.add_ona_pat("revoked-pat", pat("old", 30, true));
+    sb.revoke_ona_pat("revoked-pat");
+    assert!(matches!(
+        ona(&sb).identity(&Secret::new("revoked-pat")).await,
+        Err(OnaError::Rejected { .. })
+    ));
+}
+
+#[tokio::test]
+async fn an_unreachable_ona_is_reported_as_such() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let client = OnaClient::new(
+        Domain::parse(&format!("http://127.0.0.1:{port}")).unwrap(),
+        Duration::from_secs(2),
+    )
+    .unwrap();
+    let err = client.identity(&Secret::new("x")).await.unwrap_err();
+    assert!(matches!(err, OnaError::Unreachable { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_slow_ona_times_out_as_unreachable() {
+    let sb = sandbox();
+    sb.add_fault(Fault::new(
+        FaultRoute::OnaIdentity,
+        1,
+        FaultAction::Delay(Duration::from_secs(3)),
+    ));
+    let client = OnaClient::new(
+        Domain::parse(&sb.ona_api_url()).unwrap(),
+        Duration::from_millis(300),
+    )
+    .unwrap();
+    let err = client
+        .identity(&Secret::new(demo::ONA_PAT))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, OnaError::Unreachable { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn several_tokens_one_matching_description() {
+    let sb = sandbox();
+    sb.add_ona_pat("other-1", pat("laptop", 30, true));
+    sb.add_ona_pat("mine", pat("infisical integration", 90, true));
+    // Make every token "just used", so only the description can tell them apart.
+    let client = ona(&sb);
+    for t in ["other-1", demo::ONA_PAT] {
+        client.identity(&Secret::new(t)).await.unwrap();
+    }
+    sb.revoke_ona_pat(demo::ONA_PAT);
+    let check = client
+        .check(
+            &Secret::new("mine"),
+            SUGGESTED_DESCRIPTION,
+            OffsetDateTime::now_utc(),
+        )
+        .await
+        .unwrap();
+    let Expiry::Known(record) = check.expiry else {
+        panic!("{:?}", check.expiry)
+    };
+    assert_eq!(record.description, "infisical integration");
+}
+
+#[tokio::test]
+async fn several_lookalike_tokens_are_ambiguous() {
+    let sb = sandbox();
+    sb.add_ona_pat("a", pat("ci", 30, true));
+    sb.add_ona_pat("b", pat("laptop", 45, true));
+    let client = ona(&sb);
+    for t in ["a", "b", demo::ONA_PAT] {
+        client.identity(&Secret::new(t)).await.unwrap();
+    }
+    let check = client
+        .check(
+            &Secret::new("a"),
+            "something else",
+            OffsetDateTime::now_utc(),
+        )
+        .await
+        .unwrap();
+    let Expiry::Choose(candidates) = check.expiry else {
+        panic!("{:?}", check.expiry)
+    };
+    assert_eq!(candidates.len(), 3);
+}
+
+#[tokio::test]
+async fn no_permission_to_list_skips_the_expiry_with_a_note() {
+    let sb = sandbox();
+    sb.add_ona_pat("narrow", pat("infisical integration", 30, false));
+    let check = ona(&sb)
+        .check(
+            &Secret::new("narrow"),
+            SUGGESTED_DESCRIPTION,
+            OffsetDateTime::now_utc(),
+        )
+        .await
+        .unwrap();
+    let Expiry::Unknown(note) = check.expiry else {
+        panic!("{:?}", check.expiry)
+    };
+    assert!(
+        note.contains("permission_denied") && note.contains("expiry date is unknown"),
+        "{note}"
+    );
+}
+
+async fn create(sb: &Sandbox, name: &str, description: &str, project: &str) {
+    let client = Client::new(ClientOptions::new(Domain::parse(&sb.url()).unwrap())).unwrap();
+    client
+        .sign_in(Credentials::AccessToken(Secret::new(
+            sb.issue_access_token(),
+        )))
+        .await
+        .unwrap();
+    let request = CreateRequest {
+        name: name.into(),
+        description: Some(description.into()),
+        project_id: project.into(),
+        token: Secret::new(demo::ONA_PAT),
+    };
+    client.create_connection(&request, false).await.unwrap();
+}
+
+fn status(sb: &Sandbox, config: &std::path::Path, extra: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_ona-connect"))
+        .args(["status", "--domain", &sb.url(), "--config"])
+        .arg(config)
+        .args(extra)
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("INFISICAL_UNIVERSAL_AUTH_CLIENT_ID", demo::CLIENT_ID)
+        .env(
+            "INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET",
+            demo::CLIENT_SECRET,
+        )
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+fn date_in(days: i64) -> String {
+    ona_connect::ona::date_text(OffsetDateTime::now_utc() + time::Duration::days(days))
+}
+
+#[tokio::test]
+async fn status_lists_soonest_first_and_fails_when_one_is_due() {
+    let sb = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    create(
+        &sb,
+        "far",
+        &format!("team · token expires {}", date_in(80)),
+        demo::BACKEND_PROJECT_ID,
+    )
+    .await;
+    create(&sb, "unknown", "no date", demo::FRONTEND_PROJECT_ID).await;
+    let (code, stdout, stderr) = status(&sb, &config, &["--json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let rows: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 2);
+    assert_eq!(rows[0]["name"], "far");
+    assert_eq!(rows[0]["daysLeft"], 80);
+    assert_eq!(rows[0]["source"], "description");
+    assert_eq!(rows[1]["tokenExpires"], serde_json::Value::Null);
+
+    // A date remembered in the config wins over the description.
+    let far_id = sb
+        .connections()
+        .iter()
+        .find(|c| c.name == "far")
+        .unwrap()
+        .id
+        .to_string();
+    std::fs::write(
+        &config,
+        format!("[[connections]]\nid = \"{far_id}\"\nname = \"far\"\ndomain = \"x\"\ntoken_expires = \"{}\"\n", date_in(5)),
+    )
+    .unwrap();
+    create(
+        &sb,
+        "soon",
+        &format!("token expires {}", date_in(10)),
+        demo::BACKEND_PROJECT_ID,
+    )
+    .await;
+    let (code, stdout, _) = status(&sb, &config, &[]);
+    assert_eq!(code, 1, "{stdout}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(
+        lines[1].contains("far") && lines[1].contains("    5"),
+        "{stdout}"
+    );
+    assert!(lines[2].contains("soon"), "{stdout}");
+    assert!(lines[3].starts_with("unknown"), "{stdout}");
+    assert!(
+        stdout.contains("2 token(s) expire within 14 days"),
+        "{stdout}"
+    );
+    let (code, _, _) = status(&sb, &config, &["--warn-days", "3"]);
+    assert_eq!(code, 0);
+    assert!(!stdout.contains(demo::ONA_PAT));
+}
+
+#[tokio::test]
+async fn status_without_credentials_fails_at_once() {
+    let sb = sandbox();
+    let out = Command::new(env!("CARGO_BIN_EXE_ona-connect"))
+        .args(["status", "--domain", &sb.url()])
+        .env_clear()
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("INFISICAL_TOKEN"));
+}
