@@ -88,13 +88,19 @@ where
     };
     // First frame before any network work starts.
     draw(terminal, &state);
+    let panic_on_key = test_panics();
     for effect in initial {
         driver.run(effect);
     }
     loop {
         let msg = tokio::select! {
             event = events.next() => match event {
-                Some(Ok(Event::Key(key))) => wizard::intent_for(&state, key).map(Msg::Key),
+                Some(Ok(Event::Key(key))) => {
+                    if panic_on_key {
+                        panic!("test panic in the UI thread");
+                    }
+                    wizard::intent_for(&state, key).map(Msg::Key)
+                }
                 Some(Ok(Event::Paste(text))) => Some(Msg::Paste(text)),
                 Some(Ok(Event::Resize(..))) => {
                     let _ = terminal.autoresize();
@@ -131,6 +137,25 @@ where
             return Ok(state.exit.take().unwrap_or(Outcome::Cancelled));
         }
         draw(terminal, &state);
+    }
+}
+
+/// Debug builds only: `ONA_CONNECT_TEST_PANIC=ui|task` injects a panic, so tests can check
+/// that the terminal is restored and the program ends. Returns whether to panic on a key.
+fn test_panics() -> bool {
+    if !cfg!(debug_assertions) {
+        return false;
+    }
+    match std::env::var("ONA_CONNECT_TEST_PANIC").as_deref() {
+        Ok("task") => {
+            tokio::spawn(async {
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                panic!("test panic in a task");
+            });
+            false
+        }
+        Ok("ui") => true,
+        _ => false,
     }
 }
 

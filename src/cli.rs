@@ -19,6 +19,7 @@ Environment (flags win over environment, environment over the config file):
   INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET   Universal Auth credentials
   INFISICAL_PROJECT_ID                     the project to create the connection in
   ONA_API_URL                              Ona API base for the token check
+  ONA_CONNECT_LOG                          same as --log FILE
   NO_COLOR                                 no colours
 
 Exit status: 0 success, 1 API or network failure, 2 usage or validation error,
@@ -62,6 +63,9 @@ pub struct Global {
     /// Do not check the token with Ona first (Infisical still checks it)
     #[arg(long, global = true)]
     pub skip_ona_check: bool,
+    /// Append a log of requests (method, path, status, duration; never secrets) to FILE
+    #[arg(long, global = true, value_name = "FILE", env = "ONA_CONNECT_LOG")]
+    pub log: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -7,6 +7,7 @@ pub mod cli_login;
 pub mod commands;
 pub mod config;
 pub mod guide;
+pub mod hardening;
 pub mod infisical;
 pub mod links;
 pub mod ona;

@@ -59,6 +59,10 @@ fn install_panic_hook() {
         std::panic::set_hook(Box::new(move |info| {
             restore();
             previous(info);
+            // A panic in a background task would otherwise leave the wizard running on a
+            // restored terminal: end the program, whichever thread panicked.
+            eprintln!("ona-connect: internal error; the terminal was restored and nothing was sent after it.");
+            std::process::exit(101);
         }));
     });
 }
