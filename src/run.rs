@@ -31,11 +31,9 @@ pub fn main(cli: Cli) -> i32 {
 async fn dispatch(cli: Cli) -> i32 {
     crate::hardening::harden_process();
     let global = cli.global;
-    if let Some(path) = &global.log {
-        if let Err(e) = crate::hardening::start_log(path) {
-            eprintln!("ona-connect: {e}");
-            return EXIT_USAGE;
-        }
+    if let Some(Err(e)) = global.log.as_deref().map(crate::hardening::start_log) {
+        eprintln!("ona-connect: {e}");
+        return EXIT_USAGE;
     }
     match cli.command {
         None => match load_settings(&global) {
