@@ -529,6 +529,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
 }
 
 fn on_intent(state: &mut State, intent: Intent) -> Vec<Effect> {
+    // No field takes control characters, whatever the terminal reports as a key.
+    if matches!(intent, Intent::Edit(InputRequest::InsertChar(c)) if c.is_control()) {
+        return vec![];
+    }
     match state.overlay {
         Overlay::Help => {
             state.overlay = Overlay::None;
