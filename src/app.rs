@@ -15,7 +15,9 @@ use ratatui::backend::Backend;
 use tokio::sync::mpsc;
 
 use crate::config::{self, EnvCredentials};
-use crate::infisical::{Client, ClientOptions, CreateError, Credentials, Domain, Error, Timeouts};
+use crate::infisical::{
+    Client, ClientOptions, CreateError, Credentials, Domain, Error, RetryPolicy, Timeouts,
+};
 use crate::links::TerminalEnv;
 use crate::ui::{self, Theme};
 use crate::wizard::{self, Effect, Msg, Outcome, SignInWith, SignedIn, State};
@@ -26,6 +28,7 @@ pub struct Context {
     pub env_credentials: Option<EnvCredentials>,
     pub ca_file: Option<PathBuf>,
     pub timeouts: Timeouts,
+    pub retry: RetryPolicy,
     pub config_path: Option<PathBuf>,
     pub theme: Theme,
     /// The real terminal's capabilities; `None` when drawing somewhere else (tests), so no
@@ -181,6 +184,7 @@ impl Driver {
         let mut options = ClientOptions::new(domain);
         options.ca_file = self.context.ca_file.clone();
         options.timeouts = self.context.timeouts.clone();
+        options.retry = self.context.retry.clone();
         options
     }
 

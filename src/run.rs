@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use crate::app::{self, Context, Interrupted};
 use crate::cli::{Cli, Command, EXIT_CANCELLED, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, Global};
 use crate::config::{self, FileConfig, Flags, Settings};
-use crate::infisical::Timeouts;
+use crate::infisical::{RetryPolicy, Timeouts};
 use crate::secret::Secret;
 use crate::ui::{self, Theme};
 use crate::wizard::{self, Created, Demo, Init, Outcome};
@@ -152,6 +152,7 @@ async fn wizard_command(
         env_credentials: settings.env_credentials,
         ca_file: global.ca_file.clone(),
         timeouts: Timeouts::default(),
+        retry: RetryPolicy::default(),
         config_path,
         theme: Theme::from_env(),
         terminal_env: Some(terminal_env),

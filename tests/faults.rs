@@ -1,0 +1,213 @@
+//! The wizard against a misbehaving Infisical (the sandbox's fault injection), driven
+//! in-process: in every case it stays responsive, says what happened, keeps every value and
+//! never creates a second connection.
+
+mod headless;
+
+use std::time::Duration;
+
+use crossterm::event::KeyCode;
+use headless::{Harness, timeouts};
+use ona_connect::sandbox::{Fault, FaultAction, FaultRoute, Sandbox, SandboxOptions, demo};
+use ona_connect::wizard::{Demo, Init};
+
+fn init(site: &str) -> Init {
+    Init {
+        site: site.into(),
+        client_id: Some(demo::CLIENT_ID.into()),
+        client_secret: Some(demo::CLIENT_SECRET.into()),
+        demo: Some(Demo {
+            ona_token: demo::ONA_PAT.into(),
+        }),
+        skip_ona_check: true,
+        ..Init::default()
+    }
+}
+
+/// Signs in, goes through the guide, fills the form and stops on Review.
+async fn to_review(h: &Harness) {
+    h.wait_for("Sign in to Infisical").await;
+    h.enter();
+    h.wait_for("Signed in to").await;
+    h.enter();
+    for title in [
+        "Open your user settings",
+        "Select the Personal",
+        "Create the token",
+        "Copy the token",
+    ] {
+        h.wait_for(title).await;
+        h.enter();
+    }
+    h.wait_for("Connection details").await;
+    h.paste(demo::ONA_PAT);
+    h.key(KeyCode::BackTab);
+    h.text("kept description");
+    h.enter();
+    h.wait_for("Nothing has been sent yet").await;
+}
+
+fn posts(sb: &Sandbox) -> usize {
+    sb.requests()
+        .iter()
+        .filter(|r| {
+            r.method == "POST" && r.path.trim_end_matches('/') == "/api/v1/app-connections/ona"
+        })
+        .count()
+}
+
+fn assert_values_kept(screen: &str) {
+    assert!(screen.contains("kept description"), "{screen}");
+    assert!(screen.contains("(37 characters)"), "{screen}");
+}
+
+#[tokio::test]
+async fn a_slow_server_leaves_the_ui_responsive() {
+    let sb = Sandbox::start(SandboxOptions::default()).unwrap();
+    sb.add_fault(Fault::new(
+        FaultRoute::Create,
+        1,
+        FaultAction::Delay(Duration::from_millis(1500)),
+    ));
+    let h = Harness::start(init(&sb.url()), timeouts(Duration::from_secs(10)), None);
+    to_review(&h).await;
+    h.enter();
+    h.wait_for("Creating \"ona\"").await;
+    h.key(KeyCode::F(1));
+    h.wait_for("Keys").await;
+    h.key(KeyCode::Esc);
+    h.wait_for("Connection created").await;
+    assert_eq!((posts(&sb), sb.connections().len()), (1, 1));
+}
+
+#[tokio::test]
+async fn a_500_is_checked_by_name_and_not_resent_blindly() {
+    let sb = Sandbox::start(SandboxOptions::default()).unwrap();
+    sb.add_fault(Fault::new(FaultRoute::Create, 1, FaultAction::Status500));
+    let h = Harness::start(init(&sb.url()), timeouts(Duration::from_secs(10)), None);
+    to_review(&h).await;
+    h.enter();
+    h.wait_for("no connection was created").await;
+    assert_eq!(posts(&sb), 1, "not re-sent without the user");
+    assert_values_kept(&h.screen());
+    h.enter();
+    h.wait_for("Connection created").await;
+    assert_eq!((posts(&sb), sb.connections().len()), (2, 1));
+}
+
+#[tokio::test]
+async fn a_rate_limit_says_when_to_try_again() {
+    let sb = Sandbox::start(SandboxOptions::default()).unwrap();
+    sb.add_fault(Fault::new(
+        FaultRoute::Create,
+        1,
+        FaultAction::Status429 {
+            retry_after: Some(30),
+        },
+    ));
+    let h = Harness::start(init(&sb.url()), timeouts(Duration::from_secs(10)), None);
+    to_review(&h).await;
+    h.enter();
+    h.wait_for("try again in 30 seconds").await;
+    assert_values_kept(&h.screen());
+    assert_eq!((posts(&sb), sb.connections().len()), (1, 0));
+}
+
+#[tokio::test]
+async fn a_dropped_answer_after_the_create_finds_the_connection() {
+    let sb = Sandbox::start(SandboxOptions::default()).unwrap();
+    sb.add_fault(Fault::new(
+        FaultRoute::Create,
+        1,
+        FaultAction::StoreThenDrop,
+    ));
+    let h = Harness::start(init(&sb.url()), timeouts(Duration::from_secs(10)), None);
+    to_review(&h).await;
+    h.enter();
+    h.wait_for("a lookup by name found it").await;
+    assert_eq!((posts(&sb), sb.connections().len()), (1, 1));
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_times_out_and_keeps_the_values() {
+    let sb = Sandbox::start(SandboxOptions::default()).unwrap();
+    sb.add_fault(Fault::new(FaultRoute::Create, 1, FaultAction::Hang));
+    let h = Harness::start(init(&sb.url()), timeouts(Duration::from_millis(800)), None);
+    to_review(&h).await;
+    h.enter();
+    h.wait_for("no answer from 127.0.0.1").await;
+    h.wait_for("no connection was created").await;
+    assert_values_kept(&h.screen());
+    assert_eq!((posts(&sb), sb.connections().len()), (1, 0));
+}
+
+#[tokio::test]
+async fn an_unreachable_infisical_is_reported_on_sign_in() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let site = format!("http://127.0.0.1:{}", closed.local_addr().unwrap().port());
+    drop(closed);
+    let h = Harness::start(init(&site), timeouts(Duration::from_secs(5)), None);
+    h.wait_for("Sign in to Infisical").await;
+    h.enter();
+    h.wait_for("could not connect to 127.0.0.1").await;
+    assert!(
+        h.screen().contains(demo::CLIENT_ID),
+        "the client id is still there"
+    );
+}
+
+#[tokio::test]
+async fn a_slow_ona_shows_checking_and_the_form_stays_usable() {
+    let sb = Sandbox::start(SandboxOptions::default()).unwrap();
+    sb.add_fault(Fault::new(
+        FaultRoute::OnaIdentity,
+        1,
+        FaultAction::Delay(Duration::from_millis(1500)),
+    ));
+    let ona = ona_connect::infisical::Domain::parse(&sb.ona_api_url()).ok();
+    let init = Init {
+        skip_ona_check: false,
+        ..init(&sb.url())
+    };
+    let h = Harness::start(init, timeouts(Duration::from_secs(10)), ona);
+    h.wait_for("Sign in to Infisical").await;
+    h.enter();
+    h.wait_for("Signed in to").await;
+    for _ in 0..5 {
+        h.enter();
+    }
+    h.wait_for("Connection details").await;
+    h.paste(demo::ONA_PAT);
+    h.wait_for("checking the token with Ona").await;
+    h.key(KeyCode::BackTab);
+    h.text("typed while waiting");
+    h.wait_for("typed while waiting").await;
+    h.wait_for("✓ valid: PRINCIPAL_USER").await;
+}
+
+#[tokio::test]
+async fn a_rejected_token_is_shown_before_review_and_nothing_is_created() {
+    let sb = Sandbox::start(SandboxOptions::default()).unwrap();
+    let ona = ona_connect::infisical::Domain::parse(&sb.ona_api_url()).ok();
+    let h = Harness::start(
+        Init {
+            skip_ona_check: false,
+            ..init(&sb.url())
+        },
+        timeouts(Duration::from_secs(10)),
+        ona,
+    );
+    h.wait_for("Sign in to Infisical").await;
+    h.enter();
+    h.wait_for("Signed in to").await;
+    for _ in 0..5 {
+        h.enter();
+    }
+    h.wait_for("Connection details").await;
+    h.paste("definitely-not-a-valid-token");
+    h.wait_for("Ona rejected this token").await;
+    h.enter();
+    h.wait_for("press Enter again to submit it anyway").await;
+    assert!(h.screen().contains("Connection details"));
+    assert_eq!(posts(&sb), 0);
+}
