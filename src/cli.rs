@@ -63,6 +63,9 @@ pub struct Global {
     /// Do not check the token with Ona first (Infisical still checks it)
     #[arg(long, global = true)]
     pub skip_ona_check: bool,
+    /// Line-by-line prompts instead of the full-screen wizard (automatic when TERM=dumb)
+    #[arg(long, global = true)]
+    pub plain: bool,
     /// Append a log of requests (method, path, status, duration; never secrets) to FILE
     #[arg(long, global = true, value_name = "FILE", env = "ONA_CONNECT_LOG")]
     pub log: Option<PathBuf>,
@@ -80,8 +83,43 @@ pub enum Command {
     },
     /// Create the connection without the wizard; the Ona token is read from stdin
     Create(CreateArgs),
+    /// List the Ona connections visible to the identity
+    List(ListArgs),
+    /// Replace the Ona token of an existing connection (interactive without --pat-stdin)
+    Rotate(RotateArgs),
     /// List the Ona connections with their token's expiry, soonest first; exit 1 when one is due
     Status(StatusArgs),
+    /// Print a shell completion script
+    Completions {
+        /// The shell to complete for
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff)
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Print one JSON array, the connections as Infisical returned them
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("which").required(true).args(["name", "id"]))]
+pub struct RotateArgs {
+    /// The connection's name (with --project for a project's connection)
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The connection's id
+    #[arg(long)]
+    pub id: Option<String>,
+    /// Read the new Ona Personal Access Token from stdin (one line)
+    #[arg(long)]
+    pub pat_stdin: bool,
+    /// Print the updated connection as one JSON object
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -105,7 +143,7 @@ pub struct CreateArgs {
     /// Read the Ona Personal Access Token from stdin (one line)
     #[arg(long, required = true)]
     pub pat_stdin: bool,
-    /// Print the created connection as one JSON object
+    /// Print the created connection as one JSON object (as Infisical returned it)
     #[arg(long)]
     pub json: bool,
     /// Validate and sign in, then print the request instead of sending it

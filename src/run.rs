@@ -50,6 +50,16 @@ async fn dispatch(cli: Cli) -> i32 {
             Ok((settings, _)) => commands::create(&global, settings, args).await,
             Err(code) => code,
         },
+        Some(Command::List(args)) => match load_settings(&global) {
+            Ok((settings, _)) => commands::list(&global, settings, args).await,
+            Err(code) => code,
+        },
+        Some(Command::Rotate(args)) => match load_settings(&global) {
+            Ok((settings, _)) => commands::rotate(&global, settings, args).await,
+            Err(code) => code,
+        },
+        Some(Command::Completions { shell }) => commands::completions(shell),
+        Some(Command::Man) => commands::man(),
     }
 }
 

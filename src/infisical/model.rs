@@ -31,6 +31,9 @@ pub struct AppConnection {
     /// Only on list responses.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project: Option<ProjectRef>,
+    /// Every other key, kept so `--json` prints the connection as Infisical returned it.
+    #[serde(flatten, default)]
+    pub other: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -40,6 +43,8 @@ pub struct ProjectRef {
     pub name: String,
     #[serde(default)]
     pub slug: Option<String>,
+    #[serde(flatten, default)]
+    pub other: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
