@@ -200,6 +200,17 @@ impl Wizard {
             .cursor_position()
     }
 
+    /// (alternate screen, bracketed paste, cursor hidden) as the terminal stands now.
+    pub fn modes(&self) -> (bool, bool, bool) {
+        let parser = self.parser.lock().unwrap_or_else(PoisonError::into_inner);
+        let screen = parser.screen();
+        (
+            screen.alternate_screen(),
+            screen.bracketed_paste(),
+            screen.hide_cursor(),
+        )
+    }
+
     /// Every byte the program wrote so far.
     pub fn transcript(&self) -> Vec<u8> {
         self.raw
@@ -336,6 +347,11 @@ pub fn assert_never_shown(transcript: &[u8], secret: &str) {
             "the token appeared base64-encoded in the terminal output"
         );
     }
+}
+
+/// Byte offset of the last occurrence of `needle`.
+pub fn rfind_bytes(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|w| w == needle)
 }
 
 /// The screen row that holds `text`, if any.
