@@ -429,3 +429,40 @@ fn pasted_newline_never_submits() {
     assert!(sandbox.connections().is_empty());
     assert_never_shown(&w.transcript(), demo::ONA_PAT);
 }
+
+#[test]
+fn infisical_cli_login_is_offered_and_used() {
+    let sandbox = sandbox();
+    let home = Home::new();
+    let url = sandbox.url();
+    let args_file = home.path().join("infisical-args");
+    home.fake_command(
+        "infisical",
+        &format!(
+            "echo \"$@\" > '{}'\necho '{}'",
+            args_file.display(),
+            demo::USER_TOKEN
+        ),
+    );
+    let config = home.config_file().display().to_string();
+    // No credentials in the environment: the CLI's login is the way in.
+    let mut w = Wizard::spawn(&home, &["--domain", &url, "--config", &config], &[]);
+    w.wait_for("Sign in to Infisical");
+    w.wait_for("‹ Infisical CLI login ›");
+    w.wait_for("Uses the session of `infisical login`");
+    w.send(ENTER);
+    w.wait_for(&format!("✓ Signed in to {url} (Infisical CLI login)"));
+    let args = std::fs::read_to_string(&args_file).expect("the CLI ran");
+    assert_eq!(
+        args.trim(),
+        format!("user get token --plain --domain {url}")
+    );
+    let authorized = sandbox
+        .requests()
+        .iter()
+        .any(|r| r.header("authorization") == Some(&format!("Bearer {}", demo::USER_TOKEN)));
+    assert!(authorized, "the CLI's token was not used");
+    w.send(CTRL_C);
+    assert_eq!(w.exit_code(), 130);
+    assert_never_shown(&w.transcript(), demo::USER_TOKEN);
+}

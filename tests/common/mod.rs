@@ -68,6 +68,18 @@ impl Home {
         self.dir.path().join("ona-connect.toml")
     }
 
+    /// Puts an executable `name` with this shell script body into the child's `PATH`.
+    pub fn fake_command(&self, name: &str, script: &str) -> PathBuf {
+        let path = self.dir.path().join("bin").join(name);
+        std::fs::write(&path, format!("#!/bin/sh\n{script}\n")).expect("write script");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        }
+        path
+    }
+
     /// The environment every child gets, before the test's own variables.
     pub fn base_env(&self) -> Vec<(String, String)> {
         let p = |s: &str| self.dir.path().join(s).display().to_string();
@@ -249,6 +261,16 @@ impl Wizard {
     /// Waits until the screen contains `text`.
     pub fn wait_for(&mut self, text: &str) -> String {
         self.wait_until(&format!("{text:?}"), |s| s.contains(text))
+    }
+
+    /// Sends SIGTERM to the child.
+    pub fn sigterm(&mut self) {
+        let pid = self.child.process_id().expect("pid");
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &pid.to_string()])
+            .status()
+            .expect("kill");
+        assert!(status.success());
     }
 
     /// Waits for the child to exit and for the transcript to be complete; the exit status.
