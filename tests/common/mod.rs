@@ -1,0 +1,382 @@
+//! A small PTY harness for end-to-end tests of the `ona-connect` binary.
+//!
+//! [`Wizard::spawn`] runs the binary in a 100×30 pseudo-terminal with a hermetic environment
+//! (its own `HOME`/`XDG_CONFIG_HOME`, a `PATH` without an `infisical` executable, `TERM`
+//! set, no `NO_COLOR`), plus the variables a test passes. A reader thread drains the PTY
+//! master continuously into a shared `vt100::Parser` and keeps the full raw byte transcript.
+//!
+//! Tests drive it with [`Wizard::send`] / [`Wizard::paste`] and synchronise with
+//! [`Wizard::wait_for`] / [`Wizard::wait_until`], which poll the parsed screen up to a
+//! deadline (generous under `CI=true`); fixed sleeps are never assertions. [`Wizard::exit_code`]
+//! waits for the child and then for the transcript to reach EOF.
+
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+use tempfile::TempDir;
+
+pub const ROWS: u16 = 30;
+pub const COLS: u16 = 100;
+
+pub const ENTER: &str = "\r";
+pub const TAB: &str = "\t";
+pub const ESC: &str = "\x1b";
+pub const DOWN: &str = "\x1b[B";
+pub const UP: &str = "\x1b[A";
+pub const CTRL_C: &str = "\x03";
+/// Ctrl-U clears the focused field.
+pub const CTRL_U: &str = "\x15";
+
+/// The path of the binary under test, built by Cargo for integration tests.
+pub const BIN: &str = env!("CARGO_BIN_EXE_ona-connect");
+
+/// How long a `wait_*` may take before the test fails; longer on CI machines.
+pub fn timeout() -> Duration {
+    if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
+        Duration::from_secs(30)
+    } else {
+        Duration::from_secs(10)
+    }
+}
+
+/// A hermetic home for the child: `home/`, `config/` and an empty `bin/` for `PATH`.
+pub struct Home {
+    dir: TempDir,
+}
+
+impl Home {
+    pub fn new() -> Home {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for sub in ["home", "config", "bin"] {
+            std::fs::create_dir_all(dir.path().join(sub)).expect("mkdir");
+        }
+        Home { dir }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// A path for `--config` inside the temporary directory (not created).
+    pub fn config_file(&self) -> PathBuf {
+        self.dir.path().join("ona-connect.toml")
+    }
+
+    /// Puts an executable `name` with this shell script body into the child's `PATH`.
+    pub fn fake_command(&self, name: &str, script: &str) -> PathBuf {
+        let path = self.dir.path().join("bin").join(name);
+        std::fs::write(&path, format!("#!/bin/sh\n{script}\n")).expect("write script");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        }
+        path
+    }
+
+    /// The environment every child gets, before the test's own variables.
+    pub fn base_env(&self) -> Vec<(String, String)> {
+        let p = |s: &str| self.dir.path().join(s).display().to_string();
+        vec![
+            ("TERM".into(), "xterm-256color".into()),
+            ("HOME".into(), p("home")),
+            ("XDG_CONFIG_HOME".into(), p("config")),
+            ("PATH".into(), p("bin")),
+            ("LANG".into(), "C.UTF-8".into()),
+        ]
+    }
+}
+
+impl Default for Home {
+    fn default() -> Self {
+        Home::new()
+    }
+}
+
+/// The binary running in a PTY.
+pub struct Wizard {
+    parser: Arc<Mutex<vt100::Parser>>,
+    raw: Arc<Mutex<Vec<u8>>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    reader: Option<JoinHandle<()>>,
+    _master: Box<dyn MasterPty + Send>,
+    status: Option<u32>,
+}
+
+impl Wizard {
+    /// Starts `ona-connect <args>` in a 100×30 PTY with `home`'s environment plus `env`.
+    pub fn spawn(home: &Home, args: &[&str], env: &[(&str, &str)]) -> Wizard {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: ROWS,
+                cols: COLS,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("openpty");
+        let mut cmd = CommandBuilder::new(BIN);
+        cmd.args(args);
+        cmd.env_clear();
+        for (k, v) in home.base_env() {
+            cmd.env(k, v);
+        }
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.cwd(home.path());
+        let child = pair.slave.spawn_command(cmd).expect("spawn ona-connect");
+        // Only the child may hold the slave, so the master reads EOF once it exits.
+        drop(pair.slave);
+
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(ROWS, COLS, 0)));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let mut source = pair.master.try_clone_reader().expect("pty reader");
+        let (p, r) = (parser.clone(), raw.clone());
+        let reader = std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            loop {
+                match source.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        r.lock()
+                            .unwrap_or_else(PoisonError::into_inner)
+                            .extend_from_slice(&buf[..n]);
+                        p.lock()
+                            .unwrap_or_else(PoisonError::into_inner)
+                            .process(&buf[..n]);
+                    }
+                }
+            }
+        });
+        let writer = pair.master.take_writer().expect("pty writer");
+        Wizard {
+            parser,
+            raw,
+            writer,
+            child,
+            reader: Some(reader),
+            _master: pair.master,
+            status: None,
+        }
+    }
+
+    /// Writes bytes to the terminal as if typed.
+    pub fn send(&mut self, keys: &str) {
+        self.writer
+            .write_all(keys.as_bytes())
+            .expect("write to pty");
+        self.writer.flush().expect("flush pty");
+    }
+
+    /// Esc alone, then a pause so the next byte is not read as Alt+key.
+    pub fn esc(&mut self) {
+        self.send(ESC);
+        std::thread::sleep(Duration::from_millis(150));
+    }
+
+    /// A bracketed paste of `text`, as a terminal sends it.
+    pub fn paste(&mut self, text: &str) {
+        self.send(&format!("\x1b[200~{text}\x1b[201~"));
+    }
+
+    /// The visible screen as text (the alternate screen while the wizard runs).
+    pub fn screen(&self) -> String {
+        self.parser
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .screen()
+            .contents()
+    }
+
+    /// The screen's rows, trailing spaces trimmed.
+    pub fn lines(&self) -> Vec<String> {
+        self.screen()
+            .lines()
+            .map(|l| l.trim_end().to_string())
+            .collect()
+    }
+
+    /// (row, column) of the terminal cursor.
+    pub fn cursor(&self) -> (u16, u16) {
+        self.parser
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .screen()
+            .cursor_position()
+    }
+
+    /// (alternate screen, bracketed paste, cursor hidden) as the terminal stands now.
+    pub fn modes(&self) -> (bool, bool, bool) {
+        let parser = self.parser.lock().unwrap_or_else(PoisonError::into_inner);
+        let screen = parser.screen();
+        (
+            screen.alternate_screen(),
+            screen.bracketed_paste(),
+            screen.hide_cursor(),
+        )
+    }
+
+    /// Every byte the program wrote so far.
+    pub fn transcript(&self) -> Vec<u8> {
+        self.raw
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Polls the screen until `ready` holds; fails with `what` and the screen on timeout.
+    pub fn wait_until(&mut self, what: &str, ready: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + timeout();
+        loop {
+            let screen = self.screen();
+            if ready(&screen) {
+                return screen;
+            }
+            if Instant::now() > deadline {
+                panic!("timed out waiting for {what}; screen:\n{screen}");
+            }
+            if let Ok(Some(status)) = self.child.try_wait() {
+                // One last look: the final frame may have arrived just before the exit.
+                std::thread::sleep(Duration::from_millis(100));
+                let screen = self.screen();
+                if ready(&screen) {
+                    return screen;
+                }
+                panic!(
+                    "ona-connect exited ({}) while waiting for {what}; screen:\n{screen}",
+                    status.exit_code()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Waits until the screen contains `text`.
+    pub fn wait_for(&mut self, text: &str) -> String {
+        self.wait_until(&format!("{text:?}"), |s| s.contains(text))
+    }
+
+    /// Sends SIGTERM to the child.
+    pub fn sigterm(&mut self) {
+        let pid = self.child.process_id().expect("pid");
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &pid.to_string()])
+            .status()
+            .expect("kill");
+        assert!(status.success());
+    }
+
+    /// Waits for the child to exit and for the transcript to be complete; the exit status.
+    pub fn exit_code(&mut self) -> u32 {
+        if let Some(code) = self.status {
+            return code;
+        }
+        let deadline = Instant::now() + timeout();
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                break status;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!(
+                    "ona-connect did not exit in time; screen:\n{}",
+                    self.screen()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        if let Some(reader) = self.reader.take() {
+            let _ = reader.join();
+        }
+        let code = status.exit_code();
+        self.status = Some(code);
+        code
+    }
+}
+
+impl Drop for Wizard {
+    fn drop(&mut self) {
+        if self.status.is_none() && matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// Whether `needle` occurs in `haystack`.
+pub fn contains_bytes(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Standard base64 (with padding).
+pub fn base64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(A[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Base64 fragments that any encoding of a stream containing `secret` must contain,
+/// whichever of the three byte alignments it starts at (e.g. inside an OSC 52 copy).
+pub fn base64_fragments(secret: &str) -> Vec<String> {
+    (0..3)
+        .map(|shift| {
+            let mut bytes = vec![0u8; shift];
+            bytes.extend_from_slice(secret.as_bytes());
+            let full = bytes.len() / 3 * 3;
+            let encoded = base64(&bytes[..full]);
+            // Drop the group that mixes in the padding bytes in front.
+            let skip = if shift == 0 { 0 } else { 4 };
+            encoded[skip..].to_string()
+        })
+        .collect()
+}
+
+/// Fails when the transcript holds `secret` in clear or base64-encoded.
+pub fn assert_never_shown(transcript: &[u8], secret: &str) {
+    assert!(
+        !contains_bytes(transcript, secret.as_bytes()),
+        "the token appeared in the terminal output"
+    );
+    assert!(
+        !contains_bytes(transcript, base64(secret.as_bytes()).as_bytes()),
+        "the token appeared base64-encoded in the terminal output"
+    );
+    for fragment in base64_fragments(secret) {
+        assert!(
+            !contains_bytes(transcript, fragment.as_bytes()),
+            "the token appeared base64-encoded in the terminal output"
+        );
+    }
+}
+
+/// Byte offset of the last occurrence of `needle`.
+pub fn rfind_bytes(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|w| w == needle)
+}
+
+/// The screen row that holds `text`, if any.
+pub fn row_of(screen: &str, text: &str) -> Option<usize> {
+    screen.lines().position(|l| l.contains(text))
+}

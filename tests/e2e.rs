@@ -1,0 +1,468 @@
+//! End-to-end: the real binary in a pseudo-terminal against the in-process sandbox.
+//! Assertions are on screen text, the sandbox's records, files and exit statuses.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::*;
+use ona_connect::sandbox::{Sandbox, SandboxOptions, demo};
+use serde_json::{Value, json};
+
+const CREATE_PATH: &str = "/api/v1/app-connections/ona";
+
+fn sandbox() -> Sandbox {
+    Sandbox::start(SandboxOptions::default()).expect("sandbox starts")
+}
+
+const UA_ENV: [(&str, &str); 2] = [
+    ("INFISICAL_UNIVERSAL_AUTH_CLIENT_ID", demo::CLIENT_ID),
+    (
+        "INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET",
+        demo::CLIENT_SECRET,
+    ),
+];
+
+/// Starts the wizard against `sandbox`, signed in from the environment.
+fn wizard(home: &Home, sandbox: &Sandbox, extra: &[&str]) -> Wizard {
+    let url = sandbox.url();
+    let config = home.config_file().display().to_string();
+    let mut args = vec!["--domain", url.as_str(), "--config", config.as_str()];
+    args.extend_from_slice(extra);
+    Wizard::spawn(home, &args, &UA_ENV)
+}
+
+/// Sign-in (automatic from the environment) and the four guide steps, up to the form.
+fn to_form(w: &mut Wizard, host: &str) {
+    w.wait_for("Sign in to Infisical");
+    w.wait_for(&format!("✓ Signed in to {host}"));
+    w.send(ENTER);
+    for _ in 0..4 {
+        let before = w.wait_until("a guide step", |s| {
+            s.contains("Press Enter when this is done")
+        });
+        let title = before.lines().nth(1).unwrap_or_default().to_string();
+        w.send(ENTER);
+        w.wait_until("the next screen", |s| {
+            s.lines().nth(1).unwrap_or_default() != title
+        });
+    }
+    w.wait_for("Connection details");
+    // The form's project list has arrived.
+    w.wait_for(demo::BACKEND_PROJECT_NAME);
+}
+
+/// The row of the focused input (the one with the `❯` marker).
+fn focused_row(screen: &str) -> String {
+    screen
+        .lines()
+        .find(|l| l.contains('❯'))
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Waits until the token field shows `n` mask glyphs and says `n characters`.
+fn wait_masked(w: &mut Wizard, n: usize) -> String {
+    let mask = "•".repeat(n);
+    let count = format!("{n} characters");
+    w.wait_until(&format!("a masked token of {n} characters"), |s| {
+        s.contains(&mask) && s.contains(&count)
+    })
+}
+
+fn create_posts(sandbox: &Sandbox) -> Vec<Value> {
+    sandbox
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path == CREATE_PATH)
+        .map(|r| r.json().expect("JSON body"))
+        .collect()
+}
+
+#[test]
+fn wizard_creates_a_connection_end_to_end() {
+    let sandbox = sandbox();
+    let home = Home::new();
+    let url = sandbox.url();
+    let mut w = wizard(&home, &sandbox, &[]);
+    to_form(&mut w, &url);
+
+    // The token field has the focus on arrival.
+    let screen = w.screen();
+    assert!(
+        focused_row(&screen).contains("paste the token"),
+        "token not focused:\n{screen}"
+    );
+    w.paste(demo::ONA_PAT);
+    let n = demo::ONA_PAT.chars().count();
+    wait_masked(&mut w, n);
+
+    // Name: clear the default, type a new one; then the description.
+    w.send("\x1b[Z"); // Shift-Tab: Description
+    w.send("\x1b[Z"); // Shift-Tab: Name
+    w.send(CTRL_U);
+    w.send("ona-e2e");
+    w.wait_until("the typed name", |s| focused_row(s).contains("ona-e2e"));
+    w.send(TAB);
+    w.send("Created by the e2e test");
+    w.wait_until("the typed description", |s| {
+        focused_row(s).contains("Created by the e2e test")
+    });
+
+    // Project: the second one in the list.
+    w.send(TAB);
+    w.send(TAB);
+    w.wait_until("the project picker focused", |s| s.contains("↑/↓ choose"));
+    w.send(DOWN);
+    w.wait_until("the second project highlighted", |s| {
+        s.lines()
+            .any(|l| l.contains('›') && l.contains(demo::FRONTEND_PROJECT_NAME))
+    });
+
+    w.send(ENTER);
+    let review = w.wait_for("Nothing has been sent yet");
+    assert!(review.contains("Review"), "{review}");
+    assert!(review.contains(&url), "host missing:\n{review}");
+    assert!(
+        review.contains(&format!("POST {url}/api/v1/app-connections/ona")),
+        "endpoint missing:\n{review}"
+    );
+    assert!(
+        review.contains(&format!("({n} characters)")) && review.contains("••••"),
+        "masked token missing:\n{review}"
+    );
+    assert!(review.contains(demo::FRONTEND_PROJECT_ID), "{review}");
+    assert!(create_posts(&sandbox).is_empty(), "sent before Enter");
+
+    w.send(ENTER);
+    let done = w.wait_for("Connection created");
+    let connections = sandbox.connections();
+    assert_eq!(connections.len(), 1);
+    let id = connections[0].id.to_string();
+    let done = if done.contains(&id) {
+        done
+    } else {
+        w.wait_for(&id)
+    };
+    assert!(done.contains("ona-e2e"), "{done}");
+    assert!(done.contains(demo::FRONTEND_PROJECT_NAME), "{done}");
+
+    w.send(ENTER);
+    assert_eq!(w.exit_code(), 0);
+    // Back on the normal screen, the summary is printed again.
+    let after = w.screen();
+    assert!(after.contains("Ona connection created"), "{after}");
+    assert!(after.contains(&id), "{after}");
+
+    let posts = create_posts(&sandbox);
+    assert_eq!(posts.len(), 1, "exactly one create");
+    assert_eq!(
+        posts[0],
+        json!({
+            "name": "ona-e2e",
+            "description": "Created by the e2e test",
+            "method": "personal-access-token",
+            "projectId": demo::FRONTEND_PROJECT_ID,
+            "credentials": { "personalAccessToken": demo::ONA_PAT },
+        })
+    );
+
+    let config = std::fs::read_to_string(home.config_file()).expect("config written");
+    assert!(config.contains(&url), "{config}");
+    assert!(config.contains(demo::FRONTEND_PROJECT_ID), "{config}");
+    assert!(config.contains("ona-e2e"), "{config}");
+    assert!(!config.contains(demo::ONA_PAT), "token in the config file");
+    assert!(
+        !config.contains(demo::CLIENT_SECRET),
+        "secret in the config file"
+    );
+
+    let transcript = w.transcript();
+    // Sanity check that the transcript is the whole session (ratatui writes only changed cells).
+    assert!(contains_bytes(&transcript, id.as_bytes()));
+    assert_never_shown(&transcript, demo::ONA_PAT);
+}
+
+/// Creates a connection through the sandbox's API, as someone else would have.
+fn seed_connection(sandbox: &Sandbox, name: &str, project_id: &str) {
+    let token = sandbox.issue_access_token();
+    let url = format!("{}{CREATE_PATH}", sandbox.url());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let status = runtime.block_on(async {
+        reqwest::Client::new()
+            .post(url)
+            .bearer_auth(token)
+            .json(&json!({
+                "name": name,
+                "method": "personal-access-token",
+                "projectId": project_id,
+                "credentials": { "personalAccessToken": demo::ONA_PAT },
+            }))
+            .send()
+            .await
+            .expect("seed request")
+            .status()
+    });
+    assert!(status.is_success(), "seeding failed: {status}");
+}
+
+#[test]
+fn duplicate_name_lands_on_name_with_values_kept() {
+    let sandbox = sandbox();
+    // In the second project, chosen with --project: the picker must start there.
+    seed_connection(&sandbox, "ona-team", demo::FRONTEND_PROJECT_ID);
+    sandbox.clear_requests();
+    let home = Home::new();
+    let url = sandbox.url();
+    let mut w = wizard(&home, &sandbox, &["--project", demo::FRONTEND_PROJECT_ID]);
+    to_form(&mut w, &url);
+
+    w.paste(demo::ONA_PAT);
+    let n = demo::ONA_PAT.chars().count();
+    wait_masked(&mut w, n);
+    w.send("\x1b[Z\x1b[Z"); // Shift-Tab twice: Name
+    w.send(CTRL_U);
+    w.send("ona-team");
+    w.wait_until("the typed name", |s| focused_row(s).contains("ona-team"));
+    w.send(TAB);
+    w.send("Team access");
+    w.wait_until("the typed description", |s| {
+        focused_row(s).contains("Team access")
+    });
+    w.send(ENTER);
+    let review = w.wait_for("Nothing has been sent yet");
+    assert!(review.contains(demo::FRONTEND_PROJECT_ID), "{review}");
+    w.send(ENTER);
+
+    let form = w.wait_for("already exists");
+    assert!(form.contains("Connection details"), "{form}");
+    assert!(
+        form.contains(r#"An App Connection with the name "ona-team" already exists"#),
+        "{form}"
+    );
+    let focused = focused_row(&form);
+    assert!(focused.contains("ona-team"), "focus not on Name:\n{form}");
+    assert!(form.contains("Team access"), "description lost:\n{form}");
+    assert!(
+        form.contains(&format!("{n} characters")) && form.contains(&"•".repeat(n)),
+        "token lost:\n{form}"
+    );
+    assert_eq!(sandbox.connections().len(), 1);
+
+    w.send("-2");
+    w.wait_until("the fixed name", |s| focused_row(s).contains("ona-team-2"));
+    w.send(ENTER);
+    w.wait_for("Nothing has been sent yet");
+    w.send(ENTER);
+    w.wait_for("Connection created");
+    let names: Vec<String> = sandbox.connections().into_iter().map(|c| c.name).collect();
+    assert_eq!(names, ["ona-team", "ona-team-2"]);
+    w.wait_for("ona-team-2");
+    w.send(ENTER);
+    assert_eq!(w.exit_code(), 0);
+    let connections = sandbox.connections();
+    assert_eq!(connections.len(), 2);
+    assert!(
+        connections
+            .iter()
+            .all(|c| c.project_id.as_deref() == Some(demo::FRONTEND_PROJECT_ID))
+    );
+    // The taken name was found by a lookup, so the token went out only once, for the new name.
+    let posts = create_posts(&sandbox);
+    assert_eq!(posts.len(), 1, "the taken name was never POSTed");
+    assert_eq!(posts[0]["name"], "ona-team-2");
+    assert_eq!(posts[0]["description"], "Team access");
+    assert_eq!(
+        posts[0]["credentials"]["personalAccessToken"],
+        demo::ONA_PAT
+    );
+    assert_never_shown(&w.transcript(), demo::ONA_PAT);
+}
+
+#[test]
+fn demo_runs_from_start_to_result() {
+    let home = Home::new();
+    let mut w = Wizard::spawn(&home, &["demo"], &[]);
+    w.wait_for("Sign in to Infisical");
+    w.wait_for("DEMO");
+    w.send(ENTER);
+    w.wait_for("✓ Signed in to");
+    w.send(ENTER);
+    // The guide, up to the step that shows the sandbox's token.
+    let mut steps = 0;
+    loop {
+        let screen = w.wait_until("a guide step", |s| {
+            s.contains("Press Enter when this is done")
+        });
+        steps += 1;
+        assert!(steps <= 4, "more than four guide steps:\n{screen}");
+        let shows_token = screen.contains(demo::ONA_PAT);
+        let title = screen.lines().nth(1).unwrap_or_default().to_string();
+        w.send(ENTER);
+        w.wait_until("the next screen", |s| {
+            s.lines().nth(1).unwrap_or_default() != title
+        });
+        if shows_token {
+            break;
+        }
+    }
+    assert_eq!(steps, 4, "the token is shown on the last guide step");
+    w.wait_for("Connection details");
+    w.wait_for(demo::BACKEND_PROJECT_NAME);
+    w.paste(demo::ONA_PAT);
+    wait_masked(&mut w, demo::ONA_PAT.len());
+    w.send(ENTER);
+    w.wait_for("Nothing has been sent yet");
+    w.send(ENTER);
+    let done = w.wait_for("Connection created");
+    assert!(done.contains("✓ The Ona connection was created."), "{done}");
+    w.send(ENTER);
+    assert_eq!(w.exit_code(), 0);
+    assert!(w.screen().contains("Ona connection created"));
+}
+
+#[test]
+fn ctrl_c_asks_then_exits_130_and_restores_the_terminal() {
+    let sandbox = sandbox();
+    let home = Home::new();
+    let url = sandbox.url();
+    let mut w = wizard(&home, &sandbox, &[]);
+    to_form(&mut w, &url);
+    w.send("abc");
+    w.wait_for("3 characters");
+    w.send(CTRL_C);
+    w.wait_for("Quit ona-connect?");
+    w.send("y");
+    assert_eq!(w.exit_code(), 130);
+
+    let t = w.transcript();
+    let last = |seq: &str| rfind_bytes(&t, seq.as_bytes());
+    for (on, off) in [
+        ("\x1b[?1049h", "\x1b[?1049l"),
+        ("\x1b[?2004h", "\x1b[?2004l"),
+        ("\x1b[?25l", "\x1b[?25h"),
+    ] {
+        let on_at = last(on).unwrap_or_else(|| panic!("{on:?} never sent"));
+        let off_at = last(off).unwrap_or_else(|| panic!("{off:?} never sent"));
+        assert!(off_at > on_at, "{off:?} is not after the last {on:?}");
+    }
+    // After the restoring sequences only the plain goodbye text follows.
+    let end = ["\x1b[?1049l", "\x1b[?2004l", "\x1b[?25h"]
+        .iter()
+        .map(|s| last(s).unwrap() + s.len())
+        .max()
+        .unwrap();
+    let tail = String::from_utf8_lossy(&t[end..]);
+    assert!(
+        !tail.contains('\x1b'),
+        "escape sequences after restoring: {tail:?}"
+    );
+    assert!(tail.contains("cancelled; nothing was created"), "{tail:?}");
+    assert_eq!(w.modes(), (false, false, false), "terminal not restored");
+    assert!(sandbox.connections().is_empty());
+}
+
+#[test]
+fn no_terminal_fails_fast() {
+    let home = Home::new();
+    let mut cmd = std::process::Command::new(BIN);
+    cmd.env_clear()
+        .envs(home.base_env())
+        .envs(UA_ENV)
+        .current_dir(home.path())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let started = Instant::now();
+    let mut child = cmd.spawn().expect("spawn");
+    while child.try_wait().expect("try_wait").is_none() {
+        if started.elapsed() > Duration::from_secs(5) {
+            let _ = child.kill();
+            panic!("the wizard waited for a terminal instead of failing");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let out = child.wait_with_output().expect("output");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("ona-connect create") && stderr.contains("--pat-stdin"),
+        "{stderr}"
+    );
+    assert!(!out.stdout.contains(&0x1b), "escape sequences on stdout");
+    assert!(!out.stderr.contains(&0x1b), "escape sequences on stderr");
+}
+
+#[test]
+fn pasted_newline_never_submits() {
+    let sandbox = sandbox();
+    let home = Home::new();
+    let url = sandbox.url();
+    let mut w = wizard(&home, &sandbox, &[]);
+    to_form(&mut w, &url);
+
+    w.paste(&format!("{}\r\n", demo::ONA_PAT));
+    wait_masked(&mut w, demo::ONA_PAT.len());
+    // A newline inside a plain field's paste does not submit either.
+    w.send("\x1b[Z"); // Shift-Tab: Description
+    w.paste("first line\r\nsecond line\r\n");
+    w.wait_until("the pasted description", |s| {
+        focused_row(s).contains("first line")
+    });
+    // A key typed after the pastes is handled after them: once it shows, they are done.
+    w.send("!");
+    let screen = w.wait_until("the typed key", |s| focused_row(s).contains("first line!"));
+    assert!(screen.contains("Connection details"), "{screen}");
+    assert!(!screen.contains("second line"), "{screen}");
+    // Had the newline meant Enter, the wizard would be on Review (which ignores typing) and
+    // the "!" would not have reached the description.
+    assert!(create_posts(&sandbox).is_empty(), "a create was sent");
+
+    w.send(CTRL_C);
+    w.wait_for("Quit ona-connect?");
+    w.send("y");
+    assert_eq!(w.exit_code(), 130);
+    assert!(create_posts(&sandbox).is_empty(), "a create was sent");
+    assert!(sandbox.connections().is_empty());
+    assert_never_shown(&w.transcript(), demo::ONA_PAT);
+}
+
+#[test]
+fn infisical_cli_login_is_offered_and_used() {
+    let sandbox = sandbox();
+    let home = Home::new();
+    let url = sandbox.url();
+    let args_file = home.path().join("infisical-args");
+    home.fake_command(
+        "infisical",
+        &format!(
+            "echo \"$@\" > '{}'\necho '{}'",
+            args_file.display(),
+            demo::USER_TOKEN
+        ),
+    );
+    let config = home.config_file().display().to_string();
+    // No credentials in the environment: the CLI's login is the way in.
+    let mut w = Wizard::spawn(&home, &["--domain", &url, "--config", &config], &[]);
+    w.wait_for("Sign in to Infisical");
+    w.wait_for("‹ Infisical CLI login ›");
+    w.wait_for("Uses the session of `infisical login`");
+    w.send(ENTER);
+    w.wait_for(&format!("✓ Signed in to {url} (Infisical CLI login)"));
+    let args = std::fs::read_to_string(&args_file).expect("the CLI ran");
+    assert_eq!(
+        args.trim(),
+        format!("user get token --plain --domain {url}")
+    );
+    let authorized = sandbox
+        .requests()
+        .iter()
+        .any(|r| r.header("authorization") == Some(&format!("Bearer {}", demo::USER_TOKEN)));
+    assert!(authorized, "the CLI's token was not used");
+    w.send(CTRL_C);
+    assert_eq!(w.exit_code(), 130);
+    assert_never_shown(&w.transcript(), demo::USER_TOKEN);
+}
