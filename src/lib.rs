@@ -11,6 +11,7 @@ pub mod hardening;
 pub mod infisical;
 pub mod links;
 pub mod ona;
+pub mod plain;
 pub mod prompt;
 pub mod run;
 pub mod sandbox;

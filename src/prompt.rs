@@ -54,6 +54,11 @@ pub fn ask(question: &str) -> Result<String, PromptError> {
 pub fn ask_secret(question: &str) -> Result<Zeroizing<String>, PromptError> {
     eprint!("{question}");
     let _ = std::io::stderr().flush();
+    secret_line()
+}
+
+/// Reads a secret line: without echo on a terminal, a plain line otherwise.
+pub fn secret_line() -> Result<Zeroizing<String>, PromptError> {
     if !std::io::stdin().is_terminal() {
         return line().map(Zeroizing::new);
     }

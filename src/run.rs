@@ -98,12 +98,14 @@ fn load_settings(global: &Global) -> Result<(Settings, Option<PathBuf>), i32> {
 
 fn interactive_terminal() -> Result<(), String> {
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
-        return Err("the wizard needs an interactive terminal. In scripts use: ona-connect create --name NAME --project ID --pat-stdin (credentials from INFISICAL_TOKEN or INFISICAL_UNIVERSAL_AUTH_CLIENT_ID/SECRET)".into());
-    }
-    if std::env::var("TERM").is_ok_and(|t| t == "dumb") {
-        return Err("TERM=dumb cannot show the full-screen wizard. Use: ona-connect create --name NAME --project ID --pat-stdin".into());
+        return Err("the wizard needs an interactive terminal (or --plain for line-by-line prompts). In scripts use: ona-connect create --name NAME --project ID --pat-stdin (credentials from INFISICAL_TOKEN or INFISICAL_UNIVERSAL_AUTH_CLIENT_ID/SECRET)".into());
     }
     Ok(())
+}
+
+/// The plain mode is asked for, or the terminal cannot do more.
+fn wants_plain(global: &Global) -> bool {
+    global.plain || std::env::var("TERM").is_ok_and(|t| t == "dumb")
 }
 
 /// Ona's API base for the token check, or `None` when it is switched off.
@@ -126,6 +128,9 @@ async fn wizard_command(
     config_path: Option<PathBuf>,
     demo: Option<Demo>,
 ) -> i32 {
+    if wants_plain(global) {
+        return crate::plain::run(global, settings, config_path, demo).await;
+    }
     if let Err(why) = interactive_terminal() {
         eprintln!("ona-connect: {why}");
         return EXIT_USAGE;
