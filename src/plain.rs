@@ -503,10 +503,8 @@ impl Plain<'_> {
                 answers.project_id = projects[i].id.clone();
             }
             other => {
-                if let Err(why) = other {
-                    if !why.is_empty() {
-                        say(sanitize::server_text(why));
-                    }
+                if let Some(why) = other.as_ref().err().filter(|w| !w.is_empty()) {
+                    say(sanitize::server_text(why));
                 }
                 loop {
                     let id = ask_default("Project id", &answers.project_id)?;
@@ -527,13 +525,11 @@ impl Plain<'_> {
         let endpoint = Domain::parse(&self.site)
             .map(|d| d.api("/v1/app-connections/ona"))
             .unwrap_or_default();
-        if let Some(e) = &answers.expiry {
-            if let Some(date) = &e.date {
-                answers.record_expiry = yes(
-                    &format!("Add \"token expires {date}\" to the description?"),
-                    answers.record_expiry,
-                )?;
-            }
+        if let Some(date) = answers.expiry.as_ref().and_then(|e| e.date.clone()) {
+            answers.record_expiry = yes(
+                &format!("Add \"token expires {date}\" to the description?"),
+                answers.record_expiry,
+            )?;
         }
         let description = match answers
             .expiry
