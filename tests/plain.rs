@@ -1,0 +1,257 @@
+//! The plain, accessible mode: answers piped through it, and a run in a pseudo-terminal
+//! (no alternate screen, no colour, the token read without echo).
+
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{ENTER, Home, Wizard};
+use ona_connect::sandbox::{Sandbox, SandboxOptions, demo};
+
+const TOKEN: &str = demo::ONA_PAT;
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `--plain` with `answers` on stdin (a pipe), against the sandbox.
+fn plain(sb: &Sandbox, home: &Home, extra: &[&str], answers: &str) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ona-connect"))
+        .args([
+            "--plain",
+            "--domain",
+            &sb.url(),
+            "--ona-api-url",
+            &sb.ona_api_url(),
+            "--config",
+        ])
+        .arg(home.config_file())
+        .args(extra)
+        .env_clear()
+        .envs(home.base_env())
+        .env("INFISICAL_UNIVERSAL_AUTH_CLIENT_ID", demo::CLIENT_ID)
+        .env(
+            "INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET",
+            demo::CLIENT_SECRET,
+        )
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(answers.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let run = Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into(),
+        stderr: String::from_utf8_lossy(&out.stderr).into(),
+    };
+    for text in [&run.stdout, &run.stderr] {
+        assert!(!text.contains(TOKEN), "the token was printed:\n{text}");
+        assert!(
+            !text.contains('\u{1b}'),
+            "an escape sequence in plain mode:\n{text}"
+        );
+    }
+    run
+}
+
+/// Enter through the four guide steps.
+const GUIDE: &str = "\n\n\n\n";
+
+#[test]
+fn piped_answers_create_a_connection() {
+    let sb = Sandbox::start(SandboxOptions::default()).unwrap();
+    let home = Home::new();
+    // guide, name, description, token, project 2, keep the expiry in the description, create
+    let answers = format!("{GUIDE}plain-conn\nfrom plain mode\n{TOKEN}\n2\n\n\n");
+    let run = plain(&sb, &home, &[], &answers);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    for n in 1..=9 {
+        assert!(
+            run.stdout.contains(&format!("Step {n} of 9: ")),
+            "step {n} missing:\n{}",
+            run.stdout
+        );
+    }
+    // The same guide data as the full-screen wizard.
+    for step in ona_connect::guide::steps() {
+        assert!(run.stdout.contains(&step.title) && run.stdout.contains(&step.body[0]));
+    }
+    assert!(run.stdout.contains("1) Demo Backend") && run.stdout.contains("2) Demo Frontend"));
+    assert!(run.stdout.contains("Valid: PRINCIPAL_USER"));
+    let created = sb.connections();
+    assert_eq!(created.len(), 1);
+    let c = &created[0];
+    assert_eq!(
+        (c.name.as_str(), c.project_id.as_deref()),
+        ("plain-conn", Some(demo::FRONTEND_PROJECT_ID))
+    );
+    assert!(
+        c.description
+            .as_deref()
+            .unwrap()
+            .starts_with("from plain mode · token expires ")
+    );
+    assert!(run.stdout.contains(&c.id.to_string()));
+    let config = std::fs::read_to_string(home.config_file()).unwrap();
+    assert!(config.contains("plain-conn") && !config.contains(TOKEN));
+}
+
+#[test]
+fn invalid_answers_are_asked_again_with_infisicals_rules() {
+    let sb = Sandbox::start(SandboxOptions::default()).unwrap();
+    let home = Home::new();
+    let answers = format!(
+        "{GUIDE}Bad Name\nok-name\n{}\n\nnot-a-token\nn\n{TOKEN}\n7\n1\n\n\n",
+        "d".repeat(300)
+    );
+    let run = plain(&sb, &home, &[], &answers);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains(ona_connect::validate::NAME_BAD_CHARS));
+    assert!(
+        run.stdout
+            .contains(ona_connect::validate::DESCRIPTION_TOO_LONG)
+    );
+    assert!(run.stdout.contains("Ona rejected this token"));
+    assert!(
+        run.stdout
+            .contains("Please answer with a number from 1 to 2.")
+    );
+    assert_eq!(sb.connections()[0].name, "ok-name");
+}
+
+#[test]
+fn a_taken_name_offers_another_name_or_rotation() {
+    let sb = Sandbox::start(SandboxOptions::default()).unwrap();
+    let home = Home::new();
+    let first = plain(
+        &sb,
+        &home,
+        &["--skip-ona-check"],
+        &format!("{GUIDE}taken\n\n{TOKEN}\n1\n\n"),
+    );
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let before = sb.connections()[0].clone();
+
+    // Another name: a second connection.
+    let run = plain(
+        &sb,
+        &home,
+        &["--skip-ona-check"],
+        &format!("{GUIDE}taken\n\n{TOKEN}\n1\n\n1\nother\n\n"),
+    );
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("already exists")
+            && run
+                .stdout
+                .contains("2) rotate the token of the existing connection instead")
+    );
+    assert_eq!(sb.connections().len(), 2);
+
+    // Rotation instead: same id, new credentials hash.
+    let new_token = "ona_second_token_for_rotation";
+    sb.add_ona_pat(
+        new_token,
+        ona_connect::sandbox::OnaPat {
+            description: "rotated".into(),
+            created_at: time::OffsetDateTime::now_utc(),
+            expires_at: time::OffsetDateTime::now_utc() + time::Duration::days(30),
+            can_list: true,
+        },
+    );
+    let run = plain(
+        &sb,
+        &home,
+        &["--skip-ona-check"],
+        &format!("{GUIDE}taken\n\n{new_token}\n1\n\n2\n"),
+    );
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("Rotated the token of taken"));
+    let after = sb
+        .connections()
+        .into_iter()
+        .find(|c| c.name == "taken")
+        .unwrap();
+    assert_eq!(after.id, before.id);
+    assert_ne!(after.credentials_hash, before.credentials_hash);
+    assert!(!run.stdout.contains(new_token));
+}
+
+#[test]
+fn input_that_ends_early_fails_at_once() {
+    let sb = Sandbox::start(SandboxOptions::default()).unwrap();
+    let home = Home::new();
+    let started = Instant::now();
+    let run = plain(&sb, &home, &[], "\n\n");
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("standard input ended"),
+        "{}",
+        run.stderr
+    );
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert!(sb.connections().is_empty());
+}
+
+#[test]
+fn term_dumb_in_a_terminal_is_plain_and_never_echoes_the_token() {
+    let sb = Sandbox::start(SandboxOptions::default()).unwrap();
+    let home = Home::new();
+    let config = home.config_file();
+    let config = config.to_str().unwrap();
+    let mut w = Wizard::spawn(
+        &home,
+        &[
+            "--domain",
+            &sb.url(),
+            "--skip-ona-check",
+            "--config",
+            config,
+        ],
+        &[
+            ("TERM", "dumb"),
+            ("INFISICAL_UNIVERSAL_AUTH_CLIENT_ID", demo::CLIENT_ID),
+            (
+                "INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET",
+                demo::CLIENT_SECRET,
+            ),
+        ],
+    );
+    w.wait_for("Step 2 of 9");
+    for _ in 0..4 {
+        w.send(ENTER);
+    }
+    w.wait_for("Name (lowercase");
+    w.send("pty-plain\r");
+    w.wait_for("Description");
+    w.send("\r");
+    w.wait_for("input hidden");
+    w.send(&format!("{TOKEN}\r"));
+    w.wait_for("37 characters received");
+    w.wait_for("Choice [1]");
+    w.send("\r");
+    w.wait_for("Create the connection?");
+    w.send("\r");
+    w.wait_for("Step 9 of 9: Connection created");
+    assert_eq!(w.exit_code(), 0);
+    let transcript = w.transcript();
+    common::assert_never_shown(&transcript, TOKEN);
+    for forbidden in [&b"\x1b[?1049h"[..], b"\x1b[3", b"\x1b[?25l"] {
+        assert!(
+            !common::contains_bytes(&transcript, forbidden),
+            "{forbidden:?} in plain mode"
+        );
+    }
+    assert_eq!(sb.connections().len(), 1);
+}
