@@ -298,6 +298,51 @@ impl Driver {
                     Driver::send(&tx, Msg::ConfigSaveFailed(e.to_string()), None);
                 }
             }
+            Effect::LoadConnections => {
+                let client = self.client.clone();
+                tokio::spawn(async move {
+                    let result = match client {
+                        Some(c) => c
+                            .list_connections(None)
+                            .await
+                            .map_err(|e| e.display_lines().join(" ")),
+                        None => Err("not signed in".into()),
+                    };
+                    Driver::send(&tx, Msg::ConnectionsLoaded(result), None);
+                });
+            }
+            Effect::Rotate {
+                attempt,
+                connection_id,
+                token,
+            } => {
+                let client = self.client.clone();
+                tokio::spawn(async move {
+                    let update = crate::infisical::UpdateRequest {
+                        token: Some(token),
+                        ..Default::default()
+                    };
+                    let result = match client {
+                        Some(c) => c.update_connection(&connection_id, &update).await,
+                        None => Err(Error::NotSignedIn),
+                    };
+                    Driver::send(&tx, Msg::RotateFinished { attempt, result }, None);
+                });
+            }
+            Effect::LookupExisting { name, project_id } => {
+                let client = self.client.clone();
+                tokio::spawn(async move {
+                    let found = match client {
+                        Some(c) => c
+                            .find_connection_by_name(&name, Some(&project_id))
+                            .await
+                            .ok()
+                            .flatten(),
+                        None => None,
+                    };
+                    Driver::send(&tx, Msg::ExistingFound(found), None);
+                });
+            }
             Effect::ScheduleOnaCheck { generation } => {
                 if let Some(previous) = self.debounce.take() {
                     previous.abort();

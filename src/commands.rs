@@ -306,8 +306,9 @@ async fn rotate_inner(
     settings: Settings,
     args: RotateArgs,
 ) -> Result<i32, Failure> {
-    if !args.pat_stdin {
-        // Only reached without a terminal: the interactive rotation is the wizard's.
+    let can_ask = global.plain && std::io::stdin().is_terminal();
+    if !args.pat_stdin && !can_ask {
+        // Without a terminal there is nobody to ask: say how to give the token.
         return Err(Failure::usage(
             "no token: pass --pat-stdin and write the new Ona token to standard input",
         ));

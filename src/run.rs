@@ -37,7 +37,7 @@ async fn dispatch(cli: Cli) -> i32 {
     }
     match cli.command {
         None => match load_settings(&global) {
-            Ok((settings, path)) => wizard_command(&global, settings, path, None).await,
+            Ok((settings, path)) => wizard_command(&global, settings, path, None, None).await,
             Err(code) => code,
         },
         Some(Command::Demo) => demo(&global).await,
@@ -55,6 +55,13 @@ async fn dispatch(cli: Cli) -> i32 {
             Err(code) => code,
         },
         Some(Command::Rotate(args)) => match load_settings(&global) {
+            // Without a token on stdin, a person at a terminal gets the wizard's rotation path.
+            Ok((settings, path))
+                if !args.pat_stdin && !wants_plain(&global) && interactive_terminal().is_ok() =>
+            {
+                let wanted = args.id.clone().or(args.name.clone());
+                wizard_command(&global, settings, path, None, Some(wanted)).await
+            }
             Ok((settings, _)) => commands::rotate(&global, settings, args).await,
             Err(code) => code,
         },
@@ -122,11 +129,13 @@ pub fn ona_api(global: &Global) -> Result<Option<crate::infisical::Domain>, Stri
         .map_err(|e| format!("--ona-api-url / ONA_API_URL: {e}"))
 }
 
+/// The full-screen wizard; `rotate` is `Some(wanted name or id)` for the rotation path.
 async fn wizard_command(
     global: &Global,
     settings: Settings,
     config_path: Option<PathBuf>,
     demo: Option<Demo>,
+    rotate: Option<Option<String>>,
 ) -> i32 {
     if wants_plain(global) {
         return crate::plain::run(global, settings, config_path, demo).await;
@@ -161,6 +170,8 @@ async fn wizard_command(
         demo,
         browser_unavailable: terminal_env.local_browser().err(),
         skip_ona_check: ona_api.is_none(),
+        rotate: rotate.is_some(),
+        rotate_wanted: rotate.flatten(),
     };
     let (state, effects) = wizard::State::new(init);
     let context = Context {
@@ -186,6 +197,28 @@ async fn wizard_command(
     match result {
         Ok(Outcome::Created(created)) => {
             print_created(&created);
+            EXIT_OK
+        }
+        Ok(Outcome::Rotated(rotated)) => {
+            let clean = |s: Option<&str>| crate::sanitize::for_terminal(s.unwrap_or("?"), 80);
+            println!(
+                "Replaced the Ona token of {} ({}):",
+                clean(Some(&rotated.after.name)),
+                clean(Some(&rotated.after.id))
+            );
+            println!(
+                "  credentialsHash  {} -> {}",
+                clean(rotated.before.credentials_hash.as_deref()),
+                clean(rotated.after.credentials_hash.as_deref())
+            );
+            println!(
+                "  updatedAt        {}",
+                clean(rotated.after.updated_at.as_deref())
+            );
+            println!(
+                "Now delete the old token in Ona. Same from a script: {}",
+                ui::rotate_command(&rotated)
+            );
             EXIT_OK
         }
         Ok(Outcome::Cancelled) => {
@@ -257,7 +290,7 @@ async fn demo(global: &Global) -> i32 {
     if global.ona_api_url.is_none() {
         global.ona_api_url = Some(sandbox.ona_api_url());
     }
-    let code = wizard_command(&global, settings, None, Some(demo)).await;
+    let code = wizard_command(&global, settings, None, Some(demo), None).await;
     sandbox.shutdown();
     code
 }

@@ -509,3 +509,48 @@ fn ona_check_states() {
     );
     snapshot!("token_pick_overlay", s);
 }
+
+fn rotating() -> State {
+    let (mut s, _) = State::new(Init {
+        rotate: true,
+        rotate_wanted: Some("ona-dev-team".into()),
+        skip_ona_check: true,
+        ..init()
+    });
+    signed_in(&mut s, Ok(projects()));
+    key(&mut s, Intent::Next);
+    let listed: serde_json::Value =
+        serde_json::from_str(include_str!("fixtures/list-response.json")).unwrap();
+    let list: Vec<AppConnection> =
+        serde_json::from_value(listed["appConnections"].clone()).unwrap();
+    wizard::update(&mut s, Msg::ConnectionsLoaded(Ok(list)));
+    s
+}
+
+#[test]
+fn rotation_screens() {
+    let mut s = rotating();
+    snapshot!("rotate_pick_connection", s);
+    for _ in 0..5 {
+        key(&mut s, Intent::Next);
+    }
+    wizard::update(&mut s, Msg::Paste(TOKEN.into()));
+    snapshot!("rotate_token", s);
+    key(&mut s, Intent::Next);
+    snapshot!("rotate_review", s);
+    key(&mut s, Intent::Next);
+    snapshot!("rotate_submitting", s);
+    let mut after = s.rotation.target.clone().unwrap();
+    after.credentials_hash =
+        Some("1111111111111111111111111111111111111111111111111111111111111111".into());
+    after.updated_at = Some("2026-06-01T09:00:00.000Z".into());
+    let attempt = s.attempt;
+    wizard::update(
+        &mut s,
+        Msg::RotateFinished {
+            attempt,
+            result: Ok(after),
+        },
+    );
+    snapshot!("rotate_done", s);
+}

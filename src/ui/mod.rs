@@ -11,11 +11,11 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 
-pub use screens::{connections_page, equivalent_command, summary_lines};
+pub use screens::{connections_page, equivalent_command, rotate_command, summary_lines};
 pub use theme::Theme;
 
 use crate::guide;
-use crate::wizard::{Field, Overlay, STEP_COUNT, Screen, SignInField, State};
+use crate::wizard::{Field, Mode, Overlay, Screen, SignInField, State};
 
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 20;
@@ -53,8 +53,13 @@ pub fn render(state: &State, theme: Theme, frame: &mut Frame) {
     let inner = block.inner(body);
     frame.render_widget(block, body);
     let inner = inner.inner(ratatui::layout::Margin::new(1, 0));
+    let rotating = state.mode == Mode::Rotate;
     match state.screen {
         Screen::SignIn => screens::sign_in(state, theme, frame, inner),
+        Screen::PickConnection => screens::pick_connection(state, theme, frame, inner),
+        Screen::Form if rotating => screens::rotation_form(state, theme, frame, inner),
+        Screen::Review if rotating => screens::rotation_review(state, theme, frame, inner),
+        Screen::Done if rotating => screens::rotated(state, theme, frame, inner),
         Screen::Guide(i) => screens::guide(state, theme, frame, inner, i),
         Screen::Form => screens::form(state, theme, frame, inner),
         Screen::Review => screens::review(state, theme, frame, inner),
@@ -115,8 +120,24 @@ fn render_pick_token(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
 }
 
 pub fn screen_title(state: &State) -> String {
+    let target = || {
+        state
+            .rotation
+            .target
+            .as_ref()
+            .map_or_else(String::new, |t| crate::sanitize::for_terminal(&t.name, 64))
+    };
+    match (state.mode, state.screen) {
+        (Mode::Rotate, Screen::PickConnection) => return "Choose the connection".into(),
+        (Mode::Rotate, Screen::Form) => return format!("New token for {}", target()),
+        (Mode::Rotate, Screen::Review) => return "Review the rotation".into(),
+        (Mode::Rotate, Screen::Submitting) => return "Replacing the token".into(),
+        (Mode::Rotate, Screen::Done) => return "Token replaced".into(),
+        _ => {}
+    }
     match state.screen {
         Screen::SignIn => "Sign in to Infisical".into(),
+        Screen::PickConnection => "Choose the connection".into(),
         Screen::Guide(i) => guide::steps()
             .get(i)
             .map_or_else(String::new, |s| s.title.clone()),
@@ -136,7 +157,8 @@ fn render_header(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
         left.push(Span::raw("  "));
         left.push(Span::styled(" DEMO ", theme.badge()));
     }
-    let step = format!("step {} of {STEP_COUNT} ", state.screen.step_number());
+    let (i, n) = state.step();
+    let step = format!("step {i} of {n} ");
     let [l, r] = Layout::horizontal([
         Constraint::Min(1),
         Constraint::Length(step.chars().count() as u16),
@@ -178,9 +200,21 @@ pub fn help_bar(state: &State, theme: Theme, width: u16) -> Line<'static> {
             _ if state.link_view != crate::wizard::LinkView::Inline => {
                 keys.extend([("Esc", "back"), ("c", "copy link")]);
             }
+            Screen::PickConnection => {
+                keys.extend([("Enter", "choose"), ("↑/↓", "move"), ("Esc", "back")])
+            }
             Screen::Guide(_) => keys.extend([("Enter", "done, next"), ("Esc", "back")]),
             Screen::Form => {
-                keys.extend([("Enter", "review"), ("Esc", "back"), ("Tab", "next field")]);
+                keys.extend([("Enter", "review"), ("Esc", "back")]);
+                if state.mode == Mode::Create {
+                    keys.push(("Tab", "next field"));
+                }
+                if state.mode == Mode::Create
+                    && state.form.server_errors.name.is_some()
+                    && state.rotation.target.is_some()
+                {
+                    keys.insert(0, ("Ctrl-O", "replace its token instead"));
+                }
                 if state.form.focus == Field::Token {
                     keys.push(("Ctrl-R", "reveal"));
                 }

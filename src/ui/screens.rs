@@ -9,10 +9,11 @@ use tui_input::Input;
 use super::{MASK, SPINNER, Theme};
 use crate::guide;
 use crate::infisical::Domain;
+use crate::sanitize;
 use crate::validate;
 use crate::wizard::{
-    CliProbe, ExpiryState, Field, HostPreset, LinkView, Method, OnaCheck, Projects, SignInField,
-    SignInStatus, State,
+    CliProbe, Connections, ExpiryState, Field, HostPreset, LinkView, Method, Mode, OnaCheck,
+    Projects, SignInField, SignInStatus, State,
 };
 
 const LABEL_WIDTH: usize = 15;
@@ -763,6 +764,26 @@ fn ona_review_lines(state: &State, theme: Theme) -> Vec<Line<'static>> {
 
 pub fn submitting(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
     let site = state.sign_in.signed_in_site.clone().unwrap_or_default();
+    if state.mode == Mode::Rotate {
+        let name = state
+            .rotation
+            .target
+            .as_ref()
+            .map_or(String::new(), |t| sanitize::for_terminal(&t.name, 64));
+        let lines = vec![
+            Line::styled(
+                format!(
+                    "{} Replacing the token of \"{name}\" in {site}…",
+                    SPINNER[state.spinner % SPINNER.len()]
+                ),
+                theme.warn(),
+            ),
+            Line::raw(""),
+            Line::raw("Infisical asks Ona whether the new token is valid before it stores it."),
+        ];
+        frame.render_widget(wrapped(lines), area);
+        return;
+    }
     let lines = vec![
         Line::styled(
             format!(
@@ -917,4 +938,240 @@ fn shell_quote(s: &str) -> String {
     } else {
         format!("'{}'", s.replace('\'', "'\\''"))
     }
+}
+
+fn connection_label(c: &crate::infisical::AppConnection) -> String {
+    let project = c
+        .project
+        .as_ref()
+        .map(|p| sanitize::server_text(&p.name))
+        .or_else(|| {
+            c.project_id
+                .as_deref()
+                .map(|p| sanitize::for_terminal(p, 64))
+        })
+        .unwrap_or_else(|| "organization".into());
+    format!(
+        "{}  ({project}, {})",
+        sanitize::for_terminal(&c.name, 64),
+        sanitize::for_terminal(&c.id, 64)
+    )
+}
+
+/// Rotation: which connection gets the new token.
+pub fn pick_connection(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
+    let r = &state.rotation;
+    let mut r_rows = rows(area);
+    let mut next = || r_rows.next().unwrap_or_default();
+    frame.render_widget(
+        Paragraph::new(Line::raw(
+            "Which connection's Ona token should be replaced?",
+        )),
+        next(),
+    );
+    let focused = state.overlay == crate::wizard::Overlay::None;
+    let width = area.width.saturating_sub(2) as usize;
+    draw_input(
+        frame,
+        next(),
+        plain_view(&r.filter, width),
+        focused,
+        "filter by name, project or id",
+        theme,
+    );
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    if let Some(e) = &r.error {
+        lines.push(Line::styled(format!("  {e}"), theme.warn()));
+    }
+    match &r.connections {
+        Connections::Loading => lines.push(Line::styled("  loading the connections…", theme.dim())),
+        Connections::Failed(why) => lines.push(Line::styled(
+            format!("  {}", sanitize::server_text(why)),
+            theme.error(),
+        )),
+        Connections::Loaded(all) => {
+            let list = r.filtered();
+            if all.is_empty() {
+                lines.push(Line::styled(
+                    "  no Ona connections are visible to this identity",
+                    theme.warn(),
+                ));
+            } else if list.is_empty() {
+                lines.push(Line::styled("  nothing matches the filter", theme.warn()));
+            }
+            let cursor = r.cursor.min(list.len().saturating_sub(1));
+            let visible = area.height.saturating_sub(4).max(1) as usize;
+            let first = cursor.saturating_sub(visible - 1);
+            for (i, c) in list.iter().enumerate().skip(first).take(visible) {
+                let style = if i == cursor {
+                    theme.selected()
+                } else {
+                    Style::default()
+                };
+                lines.push(Line::styled(
+                    format!(
+                        "{} {}",
+                        if i == cursor { "›" } else { " " },
+                        connection_label(c)
+                    ),
+                    style,
+                ));
+            }
+        }
+    }
+    let rest: Vec<Rect> = r_rows.collect();
+    for (line, row) in lines.into_iter().zip(rest) {
+        frame.render_widget(Paragraph::new(line), row);
+    }
+}
+
+/// Rotation: only the new token.
+pub fn rotation_form(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
+    let form = &state.form;
+    let mut r = rows(area);
+    let mut next = || r.next().unwrap_or_default();
+    if let Some(t) = &state.rotation.target {
+        frame.render_widget(
+            Paragraph::new(Line::raw(format!("Connection: {}", connection_label(t)))),
+            next(),
+        );
+    }
+    next();
+    let focused = state.overlay == crate::wizard::Overlay::None;
+    label_row(
+        frame,
+        next(),
+        "New Personal Access Token",
+        &format!("{} characters", form.token.char_count()),
+        focused,
+        theme,
+    );
+    let width = area.width.saturating_sub(2) as usize;
+    draw_input(
+        frame,
+        next(),
+        secret_view(form.token.expose(), form.token.cursor(), form.reveal, width),
+        focused,
+        "paste the new token from Ona (masked)",
+        theme,
+    );
+    let status = match state.field_error(Field::Token) {
+        Some(e) => Line::styled(format!("  ✗ {e}"), theme.error()),
+        None => token_status(state, theme),
+    };
+    let mut row = next();
+    row.height += next().height;
+    frame.render_widget(wrapped(vec![status]), row);
+}
+
+/// Rotation: what will be sent.
+pub fn rotation_review(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
+    let form = &state.form;
+    let site = state
+        .sign_in
+        .signed_in_site
+        .clone()
+        .unwrap_or_else(|| state.sign_in.site_text());
+    let target = state.rotation.target.as_ref();
+    let endpoint = Domain::parse(&site).map_or_else(
+        |_| "(invalid host)".into(),
+        |d| {
+            d.api(&format!(
+                "/v1/app-connections/ona/{}",
+                target.map_or("?", |t| t.id.as_str())
+            ))
+        },
+    );
+    let mut lines = vec![
+        Line::raw("Nothing has been sent yet. Only the token of this connection changes:"),
+        Line::raw(""),
+        kv("Infisical", site.clone(), theme),
+        kv("Endpoint", format!("PATCH {endpoint}"), theme),
+        kv(
+            "Connection",
+            target.map_or("(none)".into(), connection_label),
+            theme,
+        ),
+        kv(
+            "New token",
+            format!(
+                "{} ({} characters)",
+                MASK.to_string().repeat(form.token.char_count().min(24)),
+                form.token.char_count()
+            ),
+            theme,
+        ),
+    ];
+    lines.extend(
+        ona_review_lines(state, theme)
+            .into_iter()
+            .filter(|l| !l.to_string().contains("description")),
+    );
+    lines.push(Line::raw(""));
+    if let Some(err) = &state.submit_error {
+        lines.push(Line::styled("The last attempt failed:", theme.error()));
+        lines.extend(
+            err.lines
+                .iter()
+                .map(|l| Line::styled(format!("  {l}"), theme.error())),
+        );
+        lines.push(Line::styled(err.hint.clone(), theme.warn()));
+    } else {
+        lines.push(Line::raw(
+            "Press Enter to replace the token, Esc to change it.",
+        ));
+    }
+    frame.render_widget(wrapped(lines), area);
+}
+
+/// Rotation: the outcome.
+pub fn rotated(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
+    let Some(r) = &state.rotation.result else {
+        return;
+    };
+    let clean = |s: Option<&str>| sanitize::for_terminal(s.unwrap_or("?"), 80);
+    let lines = vec![
+        Line::styled(
+            format!(
+                "✓ The Ona token of {} was replaced.",
+                sanitize::for_terminal(&r.after.name, 64)
+            ),
+            theme.ok(),
+        ),
+        kv("ID", sanitize::for_terminal(&r.after.id, 64), theme),
+        kv(
+            "Credentials #",
+            format!(
+                "{} → {}",
+                clean(r.before.credentials_hash.as_deref()),
+                clean(r.after.credentials_hash.as_deref())
+            ),
+            theme,
+        ),
+        kv("Updated", clean(r.after.updated_at.as_deref()), theme),
+        Line::raw(""),
+        Line::raw("Now delete the old token in Ona (user settings → Personal Access Tokens)."),
+        Line::styled(
+            format!("The same from a script: {}", rotate_command(r)),
+            theme.dim(),
+        ),
+        Line::raw(""),
+        Line::styled(
+            "Enter exits; this summary is printed again in your terminal.",
+            theme.dim(),
+        ),
+    ];
+    frame.render_widget(wrapped(lines), area);
+}
+
+/// The non-interactive rotation of the same connection; the token is read from stdin.
+pub fn rotate_command(r: &crate::wizard::Rotated) -> String {
+    sanitize::for_terminal(
+        &format!(
+            "ona-connect rotate --domain {} --id {} --pat-stdin",
+            shell_quote(&r.site),
+            shell_quote(&r.after.id)
+        ),
+        1000,
+    )
 }

@@ -40,6 +40,9 @@ pub fn intent_for(state: &State, key: KeyEvent) -> Option<Intent> {
         KeyCode::Tab => return Some(Intent::FocusNext),
         KeyCode::BackTab => return Some(Intent::FocusPrev),
         KeyCode::Char('r') | KeyCode::Char('R') if ctrl => return Some(Intent::ToggleReveal),
+        KeyCode::Char('o') | KeyCode::Char('O') if ctrl && state.screen == Screen::Form => {
+            return Some(Intent::RotateInstead);
+        }
         _ => {}
     }
     let typing = match state.screen {
@@ -47,7 +50,7 @@ pub fn intent_for(state: &State, key: KeyEvent) -> Option<Intent> {
             !matches!(state.sign_in.focus, SignInField::Host | SignInField::Method)
                 && !state.sign_in.fields().is_empty()
         }
-        Screen::Form => true,
+        Screen::Form | Screen::PickConnection => true,
         _ => false,
     };
     match key.code {

@@ -40,6 +40,8 @@ pub enum Intent {
     FullLink,
     /// On Review: whether the token's expiry goes into the description.
     ToggleRecordExpiry,
+    /// After a taken name: replace the existing connection's token instead.
+    RotateInstead,
 }
 
 impl fmt::Debug for Intent {
@@ -68,6 +70,7 @@ impl fmt::Debug for Intent {
             Intent::ToggleQr => f.write_str("ToggleQr"),
             Intent::FullLink => f.write_str("FullLink"),
             Intent::ToggleRecordExpiry => f.write_str("ToggleRecordExpiry"),
+            Intent::RotateInstead => f.write_str("RotateInstead"),
         }
     }
 }
@@ -99,6 +102,14 @@ pub enum Msg {
     ConfigSaveFailed(String),
     /// Feedback from a link action, e.g. the browser could not be started.
     Notice(String),
+    /// Rotation: the connections the identity can see.
+    ConnectionsLoaded(Result<Vec<crate::infisical::AppConnection>, String>),
+    RotateFinished {
+        attempt: u64,
+        result: Result<crate::infisical::AppConnection, Error>,
+    },
+    /// The connection that holds a name Infisical reported as taken.
+    ExistingFound(Option<crate::infisical::AppConnection>),
     /// The pause after typing in the token field is over.
     OnaCheckDue {
         generation: u64,
@@ -125,6 +136,13 @@ impl fmt::Debug for Msg {
             Msg::ConfigSaveFailed(e) => write!(f, "ConfigSaveFailed({e:?})"),
             Msg::Notice(n) => write!(f, "Notice({n:?})"),
             Msg::OnaCheckDue { generation } => write!(f, "OnaCheckDue({generation})"),
+            Msg::ConnectionsLoaded(r) => {
+                write!(f, "ConnectionsLoaded({:?})", r.as_ref().map(Vec::len))
+            }
+            Msg::RotateFinished { attempt, result } => {
+                write!(f, "RotateFinished({attempt}, {result:?})")
+            }
+            Msg::ExistingFound(c) => write!(f, "ExistingFound({:?})", c.as_ref().map(|c| &c.id)),
             Msg::OnaChecked {
                 generation, result, ..
             } => write!(f, "OnaChecked({generation}, {result:?})"),
@@ -171,6 +189,19 @@ pub enum Effect {
         /// `YYYY-MM-DD` when the token's expiry is known.
         token_expires: Option<String>,
     },
+    /// Rotation: list the Ona connections the identity can see.
+    LoadConnections,
+    /// Rotation: replace the token of one connection (PATCH).
+    Rotate {
+        attempt: u64,
+        connection_id: String,
+        token: Secret,
+    },
+    /// Find the connection that holds a taken name, to offer rotating its token instead.
+    LookupExisting {
+        name: String,
+        project_id: String,
+    },
     /// Wake up with `OnaCheckDue` after a pause in typing (a newer schedule replaces it).
     ScheduleOnaCheck {
         generation: u64,
@@ -204,6 +235,10 @@ pub struct Init {
     pub browser_unavailable: Option<String>,
     /// `--skip-ona-check`: do not ask Ona about the token.
     pub skip_ona_check: bool,
+    /// Replace the token of an existing connection instead of creating one.
+    pub rotate: bool,
+    /// The connection to rotate (name or id), when given on the command line.
+    pub rotate_wanted: Option<String>,
 }
 
 pub const DEFAULT_NAME: &str = "ona";
@@ -293,6 +328,20 @@ impl State {
             }
         }
         let state = State {
+            mode: if init.rotate {
+                Mode::Rotate
+            } else {
+                Mode::Create
+            },
+            rotation: Rotation {
+                connections: Connections::Loading,
+                filter: Input::default(),
+                cursor: 0,
+                target: None,
+                wanted: init.rotate_wanted,
+                error: None,
+                result: None,
+            },
             screen: Screen::SignIn,
             demo: init.demo,
             sign_in,
@@ -310,6 +359,21 @@ impl State {
             exit: None,
         };
         (state, effects)
+    }
+
+    /// "step i of n" for the current screen and mode.
+    pub fn step(&self) -> (usize, usize) {
+        match self.mode {
+            Mode::Create => (self.screen.step_number(), STEP_COUNT),
+            Mode::Rotate => {
+                let i = match self.screen {
+                    Screen::SignIn => 1,
+                    Screen::PickConnection => 2,
+                    other => other.step_number() + 1,
+                };
+                (i, STEP_COUNT + 1)
+            }
+        }
     }
 
     /// The links the current screen shows, as (label, URL).
@@ -502,6 +566,22 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.notice = Some(n);
             vec![]
         }
+        Msg::ConnectionsLoaded(result) => {
+            on_connections_loaded(state, result);
+            vec![]
+        }
+        Msg::RotateFinished { attempt, result } => {
+            if attempt != state.attempt || state.screen != Screen::Submitting {
+                return vec![];
+            }
+            on_rotated(state, result)
+        }
+        Msg::ExistingFound(found) => {
+            if let Some(c) = found.filter(|c| c.name == state.form.name.value().trim()) {
+                state.rotation.target = Some(c);
+            }
+            vec![]
+        }
         Msg::OnaCheckDue { generation } => {
             if generation == state.form.token_generation && state.form.ona == OnaCheck::Idle {
                 start_ona_check(state)
@@ -573,6 +653,16 @@ fn on_intent(state: &mut State, intent: Intent) -> Vec<Effect> {
     }
     match state.screen {
         Screen::SignIn => sign_in_intent(state, intent),
+        Screen::PickConnection => pick_connection_intent(state, intent),
+        Screen::Form if state.mode == Mode::Rotate => rotate_form_intent(state, intent),
+        Screen::Review if state.mode == Mode::Rotate => match intent {
+            Intent::Next => submit_rotation(state),
+            Intent::Back => {
+                state.screen = Screen::Form;
+                vec![]
+            }
+            _ => vec![],
+        },
         Screen::Guide(i) => match intent {
             Intent::Next => {
                 state.screen = if i + 1 < guide::steps().len() {
@@ -586,10 +676,10 @@ fn on_intent(state: &mut State, intent: Intent) -> Vec<Effect> {
                 vec![]
             }
             Intent::Back => {
-                state.screen = if i == 0 {
-                    Screen::SignIn
-                } else {
-                    Screen::Guide(i - 1)
+                state.screen = match (i, state.mode) {
+                    (0, Mode::Create) => Screen::SignIn,
+                    (0, Mode::Rotate) => Screen::PickConnection,
+                    _ => Screen::Guide(i - 1),
                 };
                 vec![]
             }
@@ -702,9 +792,10 @@ fn quit(state: &mut State) -> Vec<Effect> {
 }
 
 fn finish(state: &mut State) -> Vec<Effect> {
-    state.exit = Some(match &state.created {
-        Some(c) => Outcome::Created(Box::new(c.clone())),
-        None => Outcome::Cancelled,
+    state.exit = Some(match (&state.created, &state.rotation.result) {
+        (Some(c), _) => Outcome::Created(Box::new(c.clone())),
+        (None, Some(r)) => Outcome::Rotated(Box::new(r.clone())),
+        (None, None) => Outcome::Cancelled,
     });
     vec![Effect::Exit]
 }
@@ -739,7 +830,8 @@ fn sign_in_intent(state: &mut State, intent: Intent) -> Vec<Effect> {
     match intent {
         Intent::Next => {
             if s.is_signed_in() {
-                state.screen = s.resume.take().unwrap_or(Screen::Guide(0));
+                let next = after_sign_in(state);
+                state.screen = state.sign_in.resume.take().unwrap_or(next);
                 return vec![];
             }
             start_sign_in(state)
@@ -905,10 +997,240 @@ fn on_signed_in(state: &mut State, result: Result<SignedIn, Vec<String>>) -> Vec
             if state.screen == Screen::SignIn && state.sign_in.resume.is_some() {
                 state.screen = state.sign_in.resume.take().unwrap_or(Screen::Review);
             }
+            if state.mode == Mode::Rotate {
+                state.rotation.connections = Connections::Loading;
+                return vec![Effect::LoadConnections];
+            }
         }
         Err(lines) => state.sign_in.status = SignInStatus::Failed(lines),
     }
     vec![]
+}
+
+/// The name is taken: switch to replacing the token of the connection that has it.
+fn rotate_instead(state: &mut State) -> Vec<Effect> {
+    let offered = state.form.server_errors.name.is_some()
+        && state
+            .rotation
+            .target
+            .as_ref()
+            .is_some_and(|t| t.name == state.form.name.value().trim());
+    if !offered {
+        return vec![];
+    }
+    state.mode = Mode::Rotate;
+    state.form.server_errors.name = None;
+    state.form.focus = Field::Token;
+    state.screen = if validate::token(state.form.token.expose()).is_ok() {
+        Screen::Review
+    } else {
+        Screen::Form
+    };
+    vec![]
+}
+
+/// Where the flow goes after sign-in.
+fn after_sign_in(state: &State) -> Screen {
+    match state.mode {
+        Mode::Create => Screen::Guide(0),
+        Mode::Rotate => Screen::PickConnection,
+    }
+}
+
+fn pick_connection_intent(state: &mut State, intent: Intent) -> Vec<Effect> {
+    let r = &mut state.rotation;
+    match intent {
+        Intent::Next => match r.selected().cloned() {
+            Some(c) => {
+                r.target = Some(c);
+                r.error = None;
+                state.screen = Screen::Guide(0);
+            }
+            None => r.error = Some("choose a connection (type to filter)".into()),
+        },
+        Intent::Back => state.screen = Screen::SignIn,
+        Intent::Up | Intent::FocusPrev => r.cursor = r.cursor.saturating_sub(1),
+        Intent::Down | Intent::FocusNext => {
+            r.cursor = (r.cursor + 1).min(r.filtered().len().saturating_sub(1))
+        }
+        Intent::Edit(request) if r.filter.handle(request).is_some_and(|c| c.value) => r.cursor = 0,
+        Intent::Left => {
+            r.filter.handle(InputRequest::GoToPrevChar);
+        }
+        Intent::Right => {
+            r.filter.handle(InputRequest::GoToNextChar);
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+fn on_connections_loaded(
+    state: &mut State,
+    result: Result<Vec<crate::infisical::AppConnection>, String>,
+) {
+    let r = &mut state.rotation;
+    r.connections = match result {
+        Ok(list) => {
+            // Preselect the connection named on the command line (by id, else by name).
+            if let Some(wanted) = &r.wanted {
+                match list
+                    .iter()
+                    .position(|c| &c.id == wanted)
+                    .or_else(|| list.iter().position(|c| &c.name == wanted))
+                {
+                    Some(i) => r.cursor = i,
+                    None => {
+                        r.error = Some(format!(
+                            "no Ona connection named {wanted} is visible; choose one"
+                        ))
+                    }
+                }
+            }
+            Connections::Loaded(list)
+        }
+        Err(why) => Connections::Failed(why),
+    };
+}
+
+/// Rotation from the form: only the token matters.
+fn rotate_form_intent(state: &mut State, intent: Intent) -> Vec<Effect> {
+    match intent {
+        Intent::Next => {
+            state.form.show_required = true;
+            if state.field_error(Field::Token).is_some() {
+                return vec![];
+            }
+            if matches!(state.form.ona, OnaCheck::Rejected { .. })
+                && !state.form.submit_rejected_armed
+            {
+                state.form.submit_rejected_armed = true;
+                return vec![];
+            }
+            let effects = start_ona_check(state);
+            state.screen = Screen::Review;
+            effects
+        }
+        Intent::Back => {
+            state.screen = Screen::Guide(guide::steps().len() - 1);
+            vec![]
+        }
+        Intent::Edit(request) => {
+            let form = &mut state.form;
+            form.focus = Field::Token;
+            if form.token.handle(request) {
+                form.token_notice = None;
+                form.server_errors.token = None;
+                return token_changed(form, false);
+            }
+            vec![]
+        }
+        Intent::Left | Intent::Right => {
+            let request = if intent == Intent::Left {
+                InputRequest::GoToPrevChar
+            } else {
+                InputRequest::GoToNextChar
+            };
+            state.form.token.handle(request);
+            vec![]
+        }
+        Intent::ToggleReveal => {
+            state.form.reveal = !state.form.reveal;
+            vec![]
+        }
+        _ => vec![],
+    }
+}
+
+fn submit_rotation(state: &mut State) -> Vec<Effect> {
+    if !state.sign_in.is_signed_in() {
+        state.sign_in.resume = Some(Screen::Review);
+        state.sign_in.status = SignInStatus::Failed(vec!["sign in to Infisical first".into()]);
+        state.screen = Screen::SignIn;
+        return vec![];
+    }
+    let (Some(target), Ok(token)) = (
+        state.rotation.target.clone(),
+        validate::token(state.form.token.expose()),
+    ) else {
+        state.screen = Screen::Form;
+        return vec![];
+    };
+    state.attempt += 1;
+    state.submit_error = None;
+    state.screen = Screen::Submitting;
+    vec![Effect::Rotate {
+        attempt: state.attempt,
+        connection_id: target.id,
+        token: Secret::new(token),
+    }]
+}
+
+fn on_rotated(
+    state: &mut State,
+    result: Result<crate::infisical::AppConnection, Error>,
+) -> Vec<Effect> {
+    match result {
+        Ok(after) => {
+            let before = state
+                .rotation
+                .target
+                .clone()
+                .unwrap_or_else(|| after.clone());
+            let site = state
+                .sign_in
+                .signed_in_site
+                .clone()
+                .unwrap_or_else(|| state.sign_in.site_text());
+            let effects = vec![Effect::SaveConfig {
+                domain: state.sign_in.site_text(),
+                project_id: after.project_id.clone().unwrap_or_default(),
+                client_id: None,
+                name: after.name.clone(),
+                connection_id: after.id.clone(),
+                token_expires: state.token_expiry().and_then(|e| e.date.clone()),
+            }];
+            state.rotation.result = Some(Rotated {
+                before,
+                after,
+                site,
+            });
+            state.form.token.clear();
+            state.screen = Screen::Done;
+            effects
+        }
+        Err(Error::Api(api)) if api.is_token_error() => {
+            let mut lines = vec![
+                "Infisical did not accept the session; sign in again (the new token is kept)."
+                    .to_string(),
+            ];
+            lines.extend(Error::Api(api).display_lines());
+            state.sign_in.status = SignInStatus::Failed(lines);
+            state.sign_in.resume = Some(Screen::Review);
+            state.screen = Screen::SignIn;
+            vec![]
+        }
+        Err(Error::Api(api)) if api.is_ona_rejection() => {
+            state.form.server_errors.token = Some(api.message_lines().join(" "));
+            state.screen = Screen::Form;
+            vec![]
+        }
+        Err(Error::Api(api)) if api.status == 404 => {
+            state.rotation.error = Some(format!(
+                "that connection no longer exists: {}",
+                api.message_lines().join(" ")
+            ));
+            state.rotation.target = None;
+            state.rotation.connections = Connections::Loading;
+            state.screen = Screen::PickConnection;
+            vec![Effect::LoadConnections]
+        }
+        // Sending the same token again is harmless, so a failure is simply retried.
+        Err(e) => {
+            review_error(state, e.display_lines(), "Enter sends the new token again");
+            vec![]
+        }
+    }
 }
 
 fn form_intent(state: &mut State, intent: Intent) -> Vec<Effect> {
@@ -922,6 +1244,9 @@ fn form_intent(state: &mut State, intent: Intent) -> Vec<Effect> {
 }
 
 fn form_intent_inner(state: &mut State, intent: Intent) -> Vec<Effect> {
+    if intent == Intent::RotateInstead {
+        return rotate_instead(state);
+    }
     let form = &mut state.form;
     match intent {
         Intent::Next => continue_to_review(state),
@@ -1307,9 +1632,12 @@ fn on_submitted(
     state.after_unknown_outcome = matches!(error, CreateError::OutcomeUnknown { .. });
     let form = &mut state.form;
     match &error {
-        CreateError::NameTaken(_) => {
-            form.server_errors.name = Some(format!("{error} in this project; choose another name"));
+        CreateError::NameTaken(existing) => {
+            form.server_errors.name = Some(format!(
+                "{error} in this project: choose another name, or press Ctrl-O to replace that connection's token instead"
+            ));
             form.focus = Field::Name;
+            state.rotation.target = Some(existing.clone());
             state.screen = Screen::Form;
         }
         CreateError::Rejected(Error::Api(api)) if api.is_token_error() => {
@@ -1350,6 +1678,18 @@ fn on_submitted(
                     state.screen = Screen::Form;
                 }
                 None => review_error(state, lines, "Enter sends again"),
+            }
+            if api.is_duplicate_name() {
+                // Find the connection behind the name, so its token can be replaced instead.
+                if let (Ok(name), Some(project)) = (
+                    validate::name(state.form.name.value()),
+                    state.form.chosen_project(),
+                ) {
+                    return vec![Effect::LookupExisting {
+                        name: name.to_string(),
+                        project_id: project.id,
+                    }];
+                }
             }
         }
         CreateError::NotCreated { .. } => review_error(

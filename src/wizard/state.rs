@@ -11,6 +11,8 @@ use crate::secret::SecretInput;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
     SignIn,
+    /// Rotation only: which existing connection gets the new token.
+    PickConnection,
     /// One of the Ona guide steps (index into `guide::steps()`).
     Guide(usize),
     Form,
@@ -22,10 +24,10 @@ pub enum Screen {
 pub const STEP_COUNT: usize = 9;
 
 impl Screen {
-    /// 1-based position for "step i of n".
+    /// 1-based position for "step i of n" when creating.
     pub fn step_number(self) -> usize {
         match self {
-            Screen::SignIn => 1,
+            Screen::SignIn | Screen::PickConnection => 1,
             Screen::Guide(i) => 2 + i,
             Screen::Form => 6,
             Screen::Review => 7,
@@ -33,6 +35,67 @@ impl Screen {
             Screen::Done => 9,
         }
     }
+}
+
+/// What the wizard is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Create,
+    /// Replace the Ona token of an existing connection.
+    Rotate,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Connections {
+    Loading,
+    Loaded(Vec<AppConnection>),
+    Failed(String),
+}
+
+/// The rotation path: the connection whose token is replaced, and the outcome.
+#[derive(Debug)]
+pub struct Rotation {
+    pub connections: Connections,
+    /// Type-to-filter text of the connection list.
+    pub filter: Input,
+    pub cursor: usize,
+    pub target: Option<AppConnection>,
+    /// The connection named on the command line (name or id), chosen when the list arrives.
+    pub wanted: Option<String>,
+    pub error: Option<String>,
+    pub result: Option<Rotated>,
+}
+
+impl Rotation {
+    pub fn filtered(&self) -> Vec<&AppConnection> {
+        let Connections::Loaded(all) = &self.connections else {
+            return vec![];
+        };
+        let q = self.filter.value().trim().to_lowercase();
+        all.iter()
+            .filter(|c| {
+                q.is_empty()
+                    || c.name.to_lowercase().contains(&q)
+                    || c.id.starts_with(&q)
+                    || c.project
+                        .as_ref()
+                        .is_some_and(|p| p.name.to_lowercase().contains(&q))
+            })
+            .collect()
+    }
+
+    pub fn selected(&self) -> Option<&AppConnection> {
+        let list = self.filtered();
+        list.get(self.cursor.min(list.len().saturating_sub(1)))
+            .copied()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rotated {
+    pub before: AppConnection,
+    pub after: AppConnection,
+    pub site: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -412,11 +475,14 @@ pub enum Overlay {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
     Created(Box<Created>),
+    Rotated(Box<Rotated>),
     Cancelled,
 }
 
 #[derive(Debug)]
 pub struct State {
+    pub mode: Mode,
+    pub rotation: Rotation,
     pub screen: Screen,
     pub demo: Option<Demo>,
     pub sign_in: SignIn,
