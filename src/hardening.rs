@@ -33,11 +33,18 @@ pub fn start_log(path: &Path) -> Result<(), String> {
     let file = options
         .open(path)
         .map_err(|e| format!("cannot open the log file {}: {e}", path.display()))?;
-    tracing_subscriber::fmt()
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    // Only this program's own events: dependencies' internals are not reviewed for secrets.
+    let ours = tracing_subscriber::filter::Targets::new()
+        .with_target("ona_connect", tracing::Level::DEBUG);
+    let layer = tracing_subscriber::fmt::layer()
         .with_writer(std::sync::Mutex::new(file))
         .with_ansi(false)
-        .with_target(false)
-        .with_max_level(tracing::Level::DEBUG)
+        .with_target(false);
+    tracing_subscriber::registry()
+        .with(layer)
+        .with(ours)
         .try_init()
         .map_err(|e| format!("cannot start the log: {e}"))
 }
