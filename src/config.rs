@@ -337,6 +337,16 @@ mod tests {
     }
 
     #[test]
+    fn an_unreadable_file_names_its_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = load(dir.path()).unwrap_err().to_string();
+        assert!(
+            err.starts_with(&format!("cannot read {}", dir.path().display())),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn save_is_atomic_and_private() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sub/config.toml");

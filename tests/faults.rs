@@ -211,3 +211,29 @@ async fn a_rejected_token_is_shown_before_review_and_nothing_is_created() {
     assert!(h.screen().contains("Connection details"));
     assert_eq!(posts(&sb), 0);
 }
+
+#[tokio::test]
+async fn a_config_file_that_cannot_be_written_loses_nothing() {
+    let sb = Sandbox::start(SandboxOptions::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // The config's folder is a file, so saving must fail.
+    let blocker = dir.path().join("not-a-folder");
+    std::fs::write(&blocker, "x").unwrap();
+    let h = Harness::start_with_config(
+        init(&sb.url()),
+        timeouts(Duration::from_secs(10)),
+        None,
+        Some(blocker.join("config.toml")),
+    );
+    to_review(&h).await;
+    h.enter();
+    h.wait_for("Connection created").await;
+    h.wait_for("choices not remembered").await;
+    let id = sb.connections()[0].id.to_string();
+    assert!(h.screen().contains(&id), "the result is still shown");
+    h.enter();
+    let outcome = h.run.await.unwrap().unwrap();
+    assert!(
+        matches!(outcome, ona_connect::wizard::Outcome::Created(c) if c.connection.id == id && c.config_warning.is_some())
+    );
+}

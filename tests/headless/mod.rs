@@ -79,6 +79,16 @@ impl Harness {
         timeouts: Timeouts,
         ona_api: Option<ona_connect::infisical::Domain>,
     ) -> Harness {
+        Harness::start_with_config(init, timeouts, ona_api, None)
+    }
+
+    /// Like `start`, remembering choices in `config_path`.
+    pub fn start_with_config(
+        init: Init,
+        timeouts: Timeouts,
+        ona_api: Option<ona_connect::infisical::Domain>,
+        config_path: Option<std::path::PathBuf>,
+    ) -> Harness {
         let screen = Arc::new(Mutex::new(TestBackend::new(100, 30)));
         let (tx, rx) = mpsc::unbounded_channel();
         let events =
@@ -94,7 +104,7 @@ impl Harness {
                 reconcile_delays: vec![Duration::ZERO, Duration::from_millis(100)],
                 ..Default::default()
             },
-            config_path: None,
+            config_path,
             theme: Theme { color: false },
             terminal_env: None,
             ona_api,
