@@ -150,3 +150,35 @@ pub struct CreateArgs {
     #[arg(long)]
     pub dry_run: bool,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Secrets come from the environment, stdin or the masked fields, never from argv.
+    #[test]
+    fn no_flag_takes_a_secret() {
+        fn walk(command: &clap::Command, found: &mut Vec<String>) {
+            for arg in command.get_arguments() {
+                let name = arg.get_id().as_str().to_lowercase();
+                let takes_value = arg.get_action().takes_values();
+                if takes_value
+                    && ["token", "secret", "password", "pat"]
+                        .iter()
+                        .any(|w| name.split('_').any(|p| p == *w))
+                {
+                    found.push(format!("{} --{name}", command.get_name()));
+                }
+            }
+            for sub in command.get_subcommands() {
+                walk(sub, found);
+            }
+        }
+        let mut found = Vec::new();
+        walk(&<Cli as clap::CommandFactory>::command(), &mut found);
+        assert!(
+            found.is_empty(),
+            "flags that would put a secret in argv: {found:?}"
+        );
+    }
+}
