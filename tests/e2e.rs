@@ -466,3 +466,56 @@ fn infisical_cli_login_is_offered_and_used() {
     assert_eq!(w.exit_code(), 130);
     assert_never_shown(&w.transcript(), demo::USER_TOKEN);
 }
+
+/// The Ona check in the real binary: a wrong token is flagged before Review and never sent.
+#[test]
+fn rejected_token_is_shown_before_review_and_nothing_is_created() {
+    let sb = ona_connect::sandbox::Sandbox::start(ona_connect::sandbox::SandboxOptions::default())
+        .unwrap();
+    let home = Home::new();
+    let site = sb.url();
+    let ona = sb.ona_api_url();
+    let mut w = Wizard::spawn(
+        &home,
+        &["--domain", &site, "--ona-api-url", &ona],
+        &[
+            (
+                "INFISICAL_UNIVERSAL_AUTH_CLIENT_ID",
+                ona_connect::sandbox::demo::CLIENT_ID,
+            ),
+            (
+                "INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET",
+                ona_connect::sandbox::demo::CLIENT_SECRET,
+            ),
+        ],
+    );
+    w.wait_for("Signed in to");
+    for _ in 0..5 {
+        w.send(ENTER);
+    }
+    w.wait_for("Connection details");
+    w.paste("definitely-not-an-ona-token");
+    w.wait_for("Ona rejected this token");
+    w.send(ENTER);
+    w.wait_for("press Enter again to submit it anyway");
+    assert!(w.screen().contains("Connection details"));
+    let creates = |sb: &ona_connect::sandbox::Sandbox| {
+        sb.requests()
+            .iter()
+            .filter(|r| {
+                r.method == "POST" && r.path.trim_end_matches('/') == "/api/v1/app-connections/ona"
+            })
+            .count()
+    };
+    assert_eq!(creates(&sb), 0);
+    w.send(CTRL_U);
+    w.paste(ona_connect::sandbox::demo::ONA_PAT);
+    w.wait_for("✓ valid");
+    w.send(ENTER);
+    w.wait_for("Nothing has been sent yet");
+    w.send(ENTER);
+    w.wait_for("Connection created");
+    w.send(ENTER);
+    assert_eq!(w.exit_code(), 0);
+    assert_eq!(creates(&sb), 1);
+}

@@ -175,6 +175,12 @@ impl Wizard {
         self.writer.flush().expect("flush pty");
     }
 
+    /// Writes raw bytes (which need not be UTF-8) to the terminal.
+    pub fn send_bytes(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).expect("write to pty");
+        self.writer.flush().expect("flush pty");
+    }
+
     /// Esc alone, then a pause so the next byte is not read as Alt+key.
     pub fn esc(&mut self) {
         self.send(ESC);
@@ -271,6 +277,33 @@ impl Wizard {
             .status()
             .expect("kill");
         assert!(status.success());
+    }
+
+    /// The child's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.process_id().expect("pid")
+    }
+
+    /// Sends a signal by name (`HUP`, `INT`, `TERM`) to the child.
+    pub fn signal(&mut self, name: &str) {
+        let status = std::process::Command::new("kill")
+            .args([format!("-{name}"), self.pid().to_string()])
+            .status()
+            .expect("kill");
+        assert!(status.success());
+    }
+
+    /// CPU time the child has used so far, in clock ticks (Linux `/proc`).
+    pub fn cpu_ticks(&self) -> Option<u64> {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid())).ok()?;
+        let after = stat.rsplit_once(')')?.1;
+        let fields: Vec<&str> = after.split_whitespace().collect();
+        Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
+    }
+
+    /// Whether the child has exited, without waiting.
+    pub fn has_exited(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(Some(_)))
     }
 
     /// Waits for the child to exit and for the transcript to be complete; the exit status.
