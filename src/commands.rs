@@ -119,7 +119,13 @@ fn token_from_stdin() -> Result<Secret, Failure> {
 /// A client signed in with the credentials from the environment, or else the Infisical CLI's
 /// login; fails at once (usage) when there are none, naming the variables.
 pub async fn signed_in_client(global: &Global, settings: &Settings) -> Result<Client, Failure> {
-    let credentials = match &settings.env_credentials {
+    let credentials = credentials(settings).await?;
+    sign_in_with(global, settings, credentials).await
+}
+
+/// The credentials to sign in with, found without contacting Infisical.
+async fn credentials(settings: &Settings) -> Result<Credentials, Failure> {
+    Ok(match &settings.env_credentials {
         Some(EnvCredentials::AccessToken { token, .. }) => Credentials::AccessToken(token.duplicate()),
         Some(EnvCredentials::UniversalAuth { client_id, client_secret }) => Credentials::UniversalAuth {
             client_id: client_id.clone(),
@@ -137,7 +143,14 @@ pub async fn signed_in_client(global: &Global, settings: &Settings) -> Result<Cl
                 ));
             }
         },
-    };
+    })
+}
+
+async fn sign_in_with(
+    global: &Global,
+    settings: &Settings,
+    credentials: Credentials,
+) -> Result<Client, Failure> {
     let mut options = ClientOptions::new(settings.domain.clone());
     options.ca_file = global.ca_file.clone();
     let client = Client::new(options).map_err(|e| Failure::from(&e))?;
@@ -212,6 +225,8 @@ async fn create_inner(
     let project_id = settings.project_id.clone().ok_or_else(|| {
         Failure::usage("no project: pass --project ID or set INFISICAL_PROJECT_ID")
     })?;
+    // Everything that can fail without the token is checked before reading it.
+    let credentials = credentials(&settings).await?;
     let token = token_from_stdin()?;
     let request = CreateRequest {
         name,
@@ -219,7 +234,7 @@ async fn create_inner(
         project_id,
         token,
     };
-    let client = signed_in_client(global, &settings).await?;
+    let client = sign_in_with(global, &settings, credentials).await?;
     if args.dry_run {
         // Validated and signed in; show exactly what would be sent, without the token.
         let out = serde_json::json!({
@@ -313,8 +328,9 @@ async fn rotate_inner(
             "no token: pass --pat-stdin and write the new Ona token to standard input",
         ));
     }
+    let credentials = credentials(&settings).await?;
     let token = token_from_stdin()?;
-    let client = signed_in_client(global, &settings).await?;
+    let client = sign_in_with(global, &settings, credentials).await?;
     let current = match (&args.id, &args.name) {
         (Some(id), _) => client
             .get_connection(id)
