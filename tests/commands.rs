@@ -441,7 +441,9 @@ fn rotate_replaces_the_token_and_keeps_the_id() {
 #[test]
 fn without_a_terminal_missing_values_fail_at_once() {
     let env = Env::new();
-    let cases: [(&[&str], &str, &[(&str, &str)]); 4] = [
+    /// (arguments, what stderr must name, extra environment)
+    type Case<'a> = (&'a [&'a str], &'a str, &'a [(&'a str, &'a str)]);
+    let cases: [Case; 4] = [
         (
             &["create", "--name", "x", "--pat-stdin"],
             "--project ID or set INFISICAL_PROJECT_ID",
