@@ -618,6 +618,8 @@ fn token_status(state: &State, theme: Theme) -> Line<'static> {
     }
 }
 
+/// A field's label, and on the right a hint or a counter. Counters change per keystroke, so
+/// they are drawn unstyled: a colour change costs bytes on every key over a slow link.
 fn label_row(frame: &mut Frame, row: Rect, text: &str, info: &str, focused: bool, theme: Theme) {
     let style = if focused {
         theme.focused_label()
@@ -628,8 +630,14 @@ fn label_row(frame: &mut Frame, row: Rect, text: &str, info: &str, focused: bool
     let [l, r] =
         Layout::horizontal([Constraint::Min(1), Constraint::Length(info_width)]).areas(row);
     frame.render_widget(Paragraph::new(Span::styled(text.to_string(), style)), l);
+    let counter = info.ends_with("characters") || info.contains('/');
+    let info_style = if counter {
+        Style::default()
+    } else {
+        theme.dim()
+    };
     frame.render_widget(
-        Paragraph::new(Span::styled(info.to_string(), theme.dim())),
+        Paragraph::new(Span::styled(info.to_string(), info_style)),
         r,
     );
 }
