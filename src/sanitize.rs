@@ -8,8 +8,7 @@ pub const MAX_SERVER_TEXT: usize = 500;
 /// folds line breaks into spaces and caps the length in characters.
 pub fn for_terminal(text: &str, max_chars: usize) -> String {
     let mut out = String::new();
-    let mut count = 0;
-    for c in text.chars() {
+    for (count, c) in text.chars().enumerate() {
         if count >= max_chars {
             out.push_str("… (truncated)");
             return out;
@@ -20,7 +19,6 @@ pub fn for_terminal(text: &str, max_chars: usize) -> String {
             c if c.is_control() || is_bidi_control(c) => out.push('�'),
             c => out.push(c),
         }
-        count += 1;
     }
     out
 }

@@ -70,6 +70,8 @@ pub struct SignedIn {
     pub projects: Result<Vec<Project>, String>,
 }
 
+// Messages are few and short-lived; boxing the large one would only add noise.
+#[allow(clippy::large_enum_variant)]
 pub enum Msg {
     Key(Intent),
     /// Bracketed paste: the whole text at once.
