@@ -949,6 +949,57 @@ async fn a_hanging_create_times_out_and_is_looked_up() {
     assert_ona_token_only_in_write_bodies(&sb, &[demo::ONA_PAT]);
 }
 
+#[tokio::test]
+async fn an_unreadable_success_answer_is_looked_up_not_reported_as_refused() {
+    let sb = sandbox();
+    let c = ua_client(&sb).await;
+    let garbled = || {
+        Fault::new(
+            FaultRoute::Create,
+            1,
+            FaultAction::Status(200, "<html>portal</html>".into(), Some("text/html".into())),
+        )
+    };
+    // Stored, but the 200 cannot be read: the pre-check is made to miss the connection (as if
+    // it was stored just now) and the lookup afterwards finds it.
+    let first = c.create_connection_once(&request("garbled")).await.unwrap();
+    sb.add_fault(Fault::new(
+        FaultRoute::GetByName,
+        1,
+        FaultAction::Status(
+            404,
+            fixture("error-404-by-name.json"),
+            Some("application/json".into()),
+        ),
+    ));
+    sb.add_fault(garbled());
+    let created = c
+        .create_connection(&request("garbled"), false)
+        .await
+        .unwrap();
+    assert!(created.recovered);
+    assert_eq!(created.connection.id, first.id);
+    assert_eq!(create_posts(&sb), 2);
+    assert_eq!(sb.connections().len(), 1);
+
+    // Not stored: reported as not created (safe to send again), never as a refusal.
+    sb.add_fault(garbled());
+    let err = c
+        .create_connection(&request("unread"), false)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            CreateError::NotCreated {
+                cause: Error::Decode { status: 200, .. }
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(create_posts(&sb), 3);
+}
+
 // ---------------------------------------------------------------------------------------------
 // 3. Retry rules
 
