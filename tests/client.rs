@@ -1062,6 +1062,25 @@ async fn reads_retry_transient_failures_within_max_attempts() {
         3 + 3,
         "bounded by max_attempts"
     );
+
+    // A read that never answers times out per attempt and is retried, still bounded.
+    let mut quick = options_for(&sb.url());
+    quick.timeouts.read = Duration::from_millis(150);
+    let quick = Client::new(quick).unwrap();
+    quick
+        .sign_in(Credentials::AccessToken(Secret::new(demo::USER_TOKEN)))
+        .await
+        .unwrap();
+    sb.add_fault(Fault::new(FaultRoute::ListProjects, 3, FaultAction::Hang));
+    let err = quick.list_projects().await.unwrap_err();
+    assert!(matches!(err, Error::Timeout { sent: true, .. }), "{err:?}");
+    assert_eq!(count(&sb, "GET", PROJECTS_PATH), 6 + 3);
+    // A login that never answers is not repeated (it may have counted as an attempt).
+    sb.add_fault(Fault::new(FaultRoute::Login, 3, FaultAction::Hang));
+    let err = quick.sign_in(ua()).await.unwrap_err();
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    assert_eq!(count(&sb, "POST", LOGIN_PATH), 1);
+    assert_clean(&sb, &err);
 }
 
 #[tokio::test]
@@ -1151,6 +1170,13 @@ async fn an_expired_token_is_renewed_once_with_universal_auth() {
     assert!(sb.revoke_access_token(bearer));
     assert_eq!(c.list_connections(None).await.unwrap().len(), 1);
     assert_eq!(count(&sb, "POST", LOGIN_PATH), 4);
+    // Re-logins, like the first, never carry the stale token (Infisical would answer 403).
+    assert!(
+        sb.requests()
+            .iter()
+            .filter(|r| r.path == LOGIN_PATH)
+            .all(|r| r.header("authorization").is_none())
+    );
 }
 
 #[tokio::test]
