@@ -222,6 +222,8 @@ impl Error {
             Error::Timeout { sent, .. } => *sent,
             Error::Network { .. } => true,
             Error::Api(e) => e.status >= 500,
+            // A success whose body could not be read: the write most likely happened.
+            Error::Decode { status, .. } => (200..300).contains(status),
             _ => false,
         }
     }
@@ -307,6 +309,19 @@ mod tests {
             ApiError::from_body(429, &fixture("error-429-rate-limit.json"), Some("3")).retry_after,
             Some(3)
         );
+    }
+
+    #[test]
+    fn an_unreadable_success_is_an_unknown_outcome() {
+        let decode = |status| Error::Decode {
+            host: "h".into(),
+            status,
+            detail: "not the expected JSON".into(),
+        };
+        assert!(decode(200).outcome_unknown());
+        // Status 0: the URL could not even be built, so nothing was sent.
+        assert!(!decode(0).outcome_unknown());
+        assert!(!Error::Api(ApiError::from_body(400, b"{}", None)).outcome_unknown());
     }
 
     #[test]
