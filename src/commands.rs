@@ -119,7 +119,15 @@ fn token_from_stdin() -> Result<Secret, Failure> {
 /// A client signed in with the credentials from the environment, or else the Infisical CLI's
 /// login; fails at once (usage) when there are none, naming the variables.
 pub async fn signed_in_client(global: &Global, settings: &Settings) -> Result<Client, Failure> {
-    let credentials = match &settings.env_credentials {
+    let credentials = credentials(settings).await?;
+    sign_in(global, settings, credentials).await
+}
+
+/// The credentials to sign in with, without any request to Infisical. Commands that read the
+/// token from stdin call this first, so that missing credentials fail at once instead of
+/// after waiting for a stdin that may never end.
+async fn credentials(settings: &Settings) -> Result<Credentials, Failure> {
+    Ok(match &settings.env_credentials {
         Some(EnvCredentials::AccessToken { token, .. }) => Credentials::AccessToken(token.duplicate()),
         Some(EnvCredentials::UniversalAuth { client_id, client_secret }) => Credentials::UniversalAuth {
             client_id: client_id.clone(),
@@ -137,7 +145,14 @@ pub async fn signed_in_client(global: &Global, settings: &Settings) -> Result<Cl
                 ));
             }
         },
-    };
+    })
+}
+
+async fn sign_in(
+    global: &Global,
+    settings: &Settings,
+    credentials: Credentials,
+) -> Result<Client, Failure> {
     let mut options = ClientOptions::new(settings.domain.clone());
     options.ca_file = global.ca_file.clone();
     let client = Client::new(options).map_err(|e| Failure::from(&e))?;
@@ -212,6 +227,7 @@ async fn create_inner(
     let project_id = settings.project_id.clone().ok_or_else(|| {
         Failure::usage("no project: pass --project ID or set INFISICAL_PROJECT_ID")
     })?;
+    let credentials = credentials(&settings).await?;
     let token = token_from_stdin()?;
     let request = CreateRequest {
         name,
@@ -219,7 +235,7 @@ async fn create_inner(
         project_id,
         token,
     };
-    let client = signed_in_client(global, &settings).await?;
+    let client = sign_in(global, &settings, credentials).await?;
     if args.dry_run {
         // Validated and signed in; show exactly what would be sent, without the token.
         let out = serde_json::json!({
@@ -312,8 +328,9 @@ async fn rotate_inner(
             "no token: pass --pat-stdin and write the new Ona token to standard input",
         ));
     }
+    let credentials = credentials(&settings).await?;
     let token = token_from_stdin()?;
-    let client = signed_in_client(global, &settings).await?;
+    let client = sign_in(global, &settings, credentials).await?;
     let current = match (&args.id, &args.name) {
         (Some(id), _) => client
             .get_connection(id)
@@ -383,7 +400,9 @@ pub fn completions(shell: clap_complete::Shell) -> i32 {
 fn write_stdout(bytes: &[u8]) -> i32 {
     use std::io::Write;
     match std::io::stdout().lock().write_all(bytes) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Failure::failed(format!("cannot write: {e}")).report(false),
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Failure::failed(format!("cannot write: {e}")).report(false)
+        }
         _ => EXIT_OK,
     }
 }
