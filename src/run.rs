@@ -36,25 +36,25 @@ async fn dispatch(cli: Cli) -> i32 {
         return EXIT_USAGE;
     }
     match cli.command {
-        None => match load_settings(&global) {
+        None => match load_settings(&global, false) {
             Ok((settings, path)) => wizard_command(&global, settings, path, None, None).await,
             Err(code) => code,
         },
         Some(Command::Demo) => demo(&global).await,
         Some(Command::Sandbox { port }) => sandbox(port).await,
-        Some(Command::Status(args)) => match load_settings(&global) {
+        Some(Command::Status(args)) => match load_settings(&global, args.json) {
             Ok((settings, path)) => commands::status(&global, settings, path, args).await,
             Err(code) => code,
         },
-        Some(Command::Create(args)) => match load_settings(&global) {
+        Some(Command::Create(args)) => match load_settings(&global, args.json) {
             Ok((settings, _)) => commands::create(&global, settings, args).await,
             Err(code) => code,
         },
-        Some(Command::List(args)) => match load_settings(&global) {
+        Some(Command::List(args)) => match load_settings(&global, args.json) {
             Ok((settings, _)) => commands::list(&global, settings, args).await,
             Err(code) => code,
         },
-        Some(Command::Rotate(args)) => match load_settings(&global) {
+        Some(Command::Rotate(args)) => match load_settings(&global, args.json) {
             // Without a token on stdin, a person at a terminal gets the wizard's rotation path.
             Ok((settings, path))
                 if !args.pat_stdin && !wants_plain(&global) && interactive_terminal().is_ok() =>
@@ -80,15 +80,13 @@ fn config_path(global: &Global) -> Option<PathBuf> {
     global.config.clone().or_else(config::default_path)
 }
 
-/// Settings from flags, environment and config file; an error is printed and becomes the
-/// exit status.
-fn load_settings(global: &Global) -> Result<(Settings, Option<PathBuf>), i32> {
+/// Settings from flags, environment and config file; an error is printed (with `json`, also
+/// as one JSON object, like every other error of the commands) and becomes the exit status.
+fn load_settings(global: &Global, json: bool) -> Result<(Settings, Option<PathBuf>), i32> {
     let path = config_path(global);
     let file = match &path {
-        Some(p) => config::load(p).map_err(|e| {
-            eprintln!("ona-connect: config file: {e}");
-            EXIT_USAGE
-        })?,
+        Some(p) => config::load(p)
+            .map_err(|e| commands::Failure::usage(format!("config file: {e}")).report(json))?,
         None => FileConfig::default(),
     };
     let flags = Flags {
@@ -96,10 +94,8 @@ fn load_settings(global: &Global) -> Result<(Settings, Option<PathBuf>), i32> {
         client_id: global.client_id.clone(),
         project: global.project.clone(),
     };
-    let settings = config::resolve(&flags, &env_shim::var_os_str, &file).map_err(|e| {
-        eprintln!("ona-connect: {e}");
-        EXIT_USAGE
-    })?;
+    let settings = config::resolve(&flags, &env_shim::var_os_str, &file)
+        .map_err(|e| commands::Failure::usage(e.to_string()).report(json))?;
     Ok((settings, path))
 }
 

@@ -1,495 +1,1049 @@
-//! The non-interactive commands as real processes against the sandbox: stdout, stderr, exit
-//! status and what the sandbox received, for success and each error class.
+//! The non-interactive commands (`create`, `list`, `rotate`, `completions`, `man`, and the
+//! wizard's refusal without a terminal) run as the real binary against the sandbox: exit
+//! status, stdout, stderr and what the sandbox received. Every run checks that no secret
+//! (the Ona tokens, the client secret, access tokens) appears on stdout or stderr.
 
-use std::io::Write;
+use std::io::{Read, Write};
+use std::path::Path;
 use std::process::{Command, Stdio};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use ona_connect::sandbox::{Fault, FaultAction, FaultRoute, OnaPat, Sandbox, SandboxOptions, demo};
-use serde_json::Value;
+use ona_connect::sandbox::{
+    Fault, FaultAction, FaultRoute, OnaPat, RecordedRequest, Sandbox, SandboxOptions, demo,
+};
+use serde_json::{Value, json};
+use tempfile::TempDir;
+use time::OffsetDateTime;
 
-const TOKEN: &str = demo::ONA_PAT;
+const BIN: &str = env!("CARGO_BIN_EXE_ona-connect");
+const CREATE_PATH: &str = "/api/v1/app-connections/ona";
+const UNKNOWN_PROJECT: &str = "99999999-9999-4999-8999-999999999999";
+/// A second valid Ona token, registered with `add_ona_pat` by the tests that rotate.
+const NEW_PAT: &str = "ona_rotated_pat_sandbox_not_a_real_token";
+/// A token the emulated Ona does not know.
+const BAD_PAT: &str = "ona_unknown_pat_sandbox_not_a_real_token";
+/// A run that takes longer than this is a hang: kill it and fail.
+const HANG: Duration = Duration::from_secs(30);
 
-struct Out {
+fn sandbox() -> Sandbox {
+    Sandbox::start(SandboxOptions::default()).unwrap()
+}
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(format!(
+        "{}/tests/fixtures/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+/// What one run of the binary produced.
+#[derive(Debug)]
+struct Run {
     code: i32,
     stdout: String,
     stderr: String,
-    took: Duration,
+    elapsed: Duration,
 }
 
-struct Env {
-    sb: Sandbox,
-    dir: tempfile::TempDir,
+impl Run {
+    /// Fails with the whole output unless the exit status is `code`.
+    fn expect(&self, code: i32) -> &Run {
+        assert_eq!(self.code, code, "{self:#?}");
+        self
+    }
+
+    fn stderr_has(&self, text: &str) -> &Run {
+        assert!(
+            self.stderr.contains(text),
+            "stderr lacks {text:?}: {self:#?}"
+        );
+        self
+    }
+
+    fn stdout_has(&self, text: &str) -> &Run {
+        assert!(
+            self.stdout.contains(text),
+            "stdout lacks {text:?}: {self:#?}"
+        );
+        self
+    }
+
+    /// stdout is exactly one JSON value.
+    fn stdout_json(&self) -> Value {
+        only_json_value(&self.stdout)
+    }
+
+    /// The lines of stderr that are JSON objects: exactly one, returned.
+    fn stderr_json(&self) -> Value {
+        let objects: Vec<Value> = self
+            .stderr
+            .lines()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .filter(Value::is_object)
+            .collect();
+        assert_eq!(objects.len(), 1, "one JSON object on stderr: {self:#?}");
+        objects.into_iter().next().unwrap()
+    }
 }
 
-impl Env {
-    fn new() -> Env {
-        Env {
-            sb: Sandbox::start(SandboxOptions::default()).unwrap(),
-            dir: tempfile::tempdir().unwrap(),
+fn only_json_value(text: &str) -> Value {
+    let values: Vec<Value> = serde_json::Deserializer::from_str(text)
+        .into_iter::<Value>()
+        .collect::<Result<_, _>>()
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {text}"));
+    assert_eq!(values.len(), 1, "exactly one JSON value: {text}");
+    values.into_iter().next().unwrap()
+}
+
+/// The binary with a cleared environment: `PATH=/usr/bin:/bin` (no `infisical` there), its
+/// own `HOME` and `XDG_CONFIG_HOME`, plus the variables a test sets.
+struct Cli {
+    home: TempDir,
+    env: Vec<(String, String)>,
+    /// Must appear in no output.
+    secrets: Vec<String>,
+}
+
+impl Cli {
+    /// No credentials, no domain, no project.
+    fn bare() -> Cli {
+        for dir in ["/usr/bin", "/bin"] {
+            assert!(
+                !Path::new(dir).join("infisical").exists(),
+                "an `infisical` in {dir} would be used to sign in"
+            );
+        }
+        let home = tempfile::tempdir().unwrap();
+        for sub in ["home", "config"] {
+            std::fs::create_dir_all(home.path().join(sub)).unwrap();
+        }
+        let env = vec![
+            ("PATH".to_string(), "/usr/bin:/bin".to_string()),
+            (
+                "HOME".into(),
+                home.path().join("home").display().to_string(),
+            ),
+            (
+                "XDG_CONFIG_HOME".into(),
+                home.path().join("config").display().to_string(),
+            ),
+        ];
+        Cli {
+            home,
+            env,
+            secrets: [demo::ONA_PAT, NEW_PAT, BAD_PAT, demo::CLIENT_SECRET]
+                .map(String::from)
+                .to_vec(),
         }
     }
 
-    /// `ona-connect <args>` with UA credentials, the sandbox as Infisical and Ona, `stdin` piped.
-    fn run(&self, args: &[&str], stdin: &str) -> Out {
-        self.run_with(
-            args,
-            stdin,
-            &[
-                ("INFISICAL_UNIVERSAL_AUTH_CLIENT_ID", demo::CLIENT_ID),
-                (
-                    "INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET",
-                    demo::CLIENT_SECRET,
-                ),
-            ],
-        )
+    /// Signed in to the sandbox with Universal Auth from the environment; Ona is the sandbox's.
+    fn new(sb: &Sandbox) -> Cli {
+        Cli::bare()
+            .env("INFISICAL_DOMAIN", &sb.url())
+            .env("ONA_API_URL", &sb.ona_api_url())
+            .env("INFISICAL_UNIVERSAL_AUTH_CLIENT_ID", demo::CLIENT_ID)
+            .env(
+                "INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET",
+                demo::CLIENT_SECRET,
+            )
     }
 
-    fn run_with(&self, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Out {
-        let started = Instant::now();
-        let site = self.sb.url();
-        let ona = self.sb.ona_api_url();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_ona-connect"))
+    /// Signed in with an access token (no login request at all).
+    fn with_access_token(sb: &Sandbox) -> Cli {
+        let token = sb.issue_access_token();
+        let mut cli = Cli::bare()
+            .env("INFISICAL_DOMAIN", &sb.url())
+            .env("ONA_API_URL", &sb.ona_api_url())
+            .env("INFISICAL_TOKEN", &token);
+        cli.secrets.push(token);
+        cli
+    }
+
+    fn env(mut self, key: &str, value: &str) -> Cli {
+        self.env.retain(|(k, _)| k != key);
+        self.env.push((key.into(), value.into()));
+        self
+    }
+
+    /// Runs with `input` written to stdin and stdin closed.
+    fn run(&self, args: &[&str], input: &str) -> Run {
+        self.spawn(args, Some(input))
+    }
+
+    /// Runs with stdin a pipe that stays open (and empty) until the child exits: a command
+    /// that waited for input would hang here.
+    fn run_stdin_open(&self, args: &[&str]) -> Run {
+        self.spawn(args, None)
+    }
+
+    fn spawn(&self, args: &[&str], input: Option<&str>) -> Run {
+        let mut child = Command::new(BIN)
             .args(args)
-            .args(["--domain", &site, "--ona-api-url", &ona])
             .env_clear()
-            .env("PATH", "/usr/bin:/bin")
-            .env("HOME", self.dir.path())
-            .env("XDG_CONFIG_HOME", self.dir.path())
-            .envs(env.iter().copied())
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .current_dir(self.home.path())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
-        let out = child.wait_with_output().unwrap();
-        let out = Out {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into(),
-            stderr: String::from_utf8_lossy(&out.stderr).into(),
-            took: started.elapsed(),
+        let started = Instant::now();
+        let mut stdin = child.stdin.take();
+        if let Some(text) = input {
+            // The child may exit before reading (e.g. a validation error): ignore EPIPE.
+            let _ = stdin.take().unwrap().write_all(text.as_bytes());
+        }
+        let stdout = drain(child.stdout.take().unwrap());
+        let stderr = drain(child.stderr.take().unwrap());
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if started.elapsed() > HANG {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("ona-connect {args:?} hung for {HANG:?}");
+            }
+            std::thread::sleep(Duration::from_millis(5));
         };
-        for text in [&out.stdout, &out.stderr] {
+        let elapsed = started.elapsed();
+        drop(stdin);
+        let run = Run {
+            code: status.code().unwrap_or(-1),
+            stdout: String::from_utf8(stdout.join().unwrap()).unwrap(),
+            stderr: String::from_utf8(stderr.join().unwrap()).unwrap(),
+            elapsed,
+        };
+        for secret in &self.secrets {
             assert!(
-                !text.contains(TOKEN) && !text.contains(demo::CLIENT_SECRET),
-                "a secret was printed:\n{text}"
+                !run.stdout.contains(secret.as_str()) && !run.stderr.contains(secret.as_str()),
+                "a secret leaked into the output of {args:?}: {run:#?}"
             );
         }
-        out
+        run
     }
+}
 
-    fn create(&self, name: &str, extra: &[&str], token: &str) -> Out {
-        let mut args = vec![
+fn drain(mut source: impl Read + Send + 'static) -> JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = source.read_to_end(&mut bytes);
+        bytes
+    })
+}
+
+fn line(token: &str) -> String {
+    format!("{token}\n")
+}
+
+fn create_args<'a>(name: &'a str, project: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "create",
+        "--name",
+        name,
+        "--project",
+        project,
+        "--pat-stdin",
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
+fn is_create(r: &RecordedRequest) -> bool {
+    r.method == "POST" && r.path.trim_end_matches('/') == CREATE_PATH
+}
+
+fn creates(sb: &Sandbox) -> Vec<RecordedRequest> {
+    sb.requests().into_iter().filter(is_create).collect()
+}
+
+fn patches(sb: &Sandbox) -> Vec<RecordedRequest> {
+    sb.requests()
+        .into_iter()
+        .filter(|r| r.method == "PATCH")
+        .collect()
+}
+
+fn pat(description: &str) -> OnaPat {
+    let now = OffsetDateTime::now_utc();
+    OnaPat {
+        description: description.into(),
+        created_at: now,
+        expires_at: now + time::Duration::days(60),
+        can_list: true,
+    }
+}
+
+/// Creates `name` in `project` with the demo token through the binary.
+fn create_ok(cli: &Cli, name: &str, project: &str) -> Value {
+    let run = cli.run(
+        &create_args(name, project, &["--json"]),
+        &line(demo::ONA_PAT),
+    );
+    run.expect(0);
+    run.stdout_json()
+}
+
+// ---------------------------------------------------------------------------------------
+// create
+
+#[test]
+fn create_prints_a_summary_and_sends_exactly_the_fields() {
+    let sb = sandbox();
+    let cli = Cli::new(&sb);
+    let run = cli.run(
+        &[
             "create",
             "--name",
-            name,
+            "ona-dev-team",
+            "--description",
+            "Ona for the dev team",
             "--project",
             demo::BACKEND_PROJECT_ID,
             "--pat-stdin",
-        ];
-        args.extend_from_slice(extra);
-        self.run(&args, &format!("{token}\n"))
-    }
-
-    fn posts(&self) -> usize {
-        self.sb
-            .requests()
-            .iter()
-            .filter(|r| {
-                r.method == "POST" && r.path.trim_end_matches('/') == "/api/v1/app-connections/ona"
-            })
-            .count()
-    }
-}
-
-fn json(text: &str) -> Value {
-    serde_json::from_str(text.trim()).unwrap_or_else(|e| panic!("not one JSON value ({e}): {text}"))
-}
-
-#[test]
-fn create_succeeds_with_a_summary_or_exactly_one_json_object() {
-    let env = Env::new();
-    let out = env.create("cli-one", &["--description", "from a script"], TOKEN);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(
-        out.stdout.starts_with("Created Ona connection cli-one ("),
-        "{}",
-        out.stdout
+        ],
+        // One line, trimmed.
+        &format!("  {}  \n", demo::ONA_PAT),
     );
-    let body = env
-        .sb
-        .requests()
-        .into_iter()
-        .find(|r| r.method == "POST" && r.path.ends_with("/ona"))
-        .unwrap()
-        .json()
-        .unwrap();
+    run.expect(0);
+    let stored = sb.connections();
+    assert_eq!(stored.len(), 1);
+    let c = &stored[0];
     assert_eq!(
-        body,
-        serde_json::json!({
-            "name": "cli-one", "description": "from a script", "method": "personal-access-token",
-            "projectId": demo::BACKEND_PROJECT_ID, "credentials": {"personalAccessToken": TOKEN}
+        run.stdout.trim(),
+        format!(
+            "Created Ona connection ona-dev-team ({}) in project {}",
+            c.id,
+            demo::BACKEND_PROJECT_ID
+        )
+    );
+    assert_eq!(c.personal_access_token, demo::ONA_PAT);
+    assert_eq!(c.description.as_deref(), Some("Ona for the dev team"));
+
+    let posts = creates(&sb);
+    assert_eq!(posts.len(), 1);
+    assert_eq!(posts[0].header("content-type"), Some("application/json"));
+    assert_eq!(
+        posts[0].json().unwrap(),
+        json!({
+            "name": "ona-dev-team",
+            "description": "Ona for the dev team",
+            "method": "personal-access-token",
+            "projectId": demo::BACKEND_PROJECT_ID,
+            "credentials": { "personalAccessToken": demo::ONA_PAT },
         })
     );
-    let out = env.create("cli-two", &["--json"], TOKEN);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let v = json(&out.stdout);
-    assert_eq!(v["name"], "cli-two");
-    assert_eq!(
-        v["credentials"],
-        serde_json::json!({}),
-        "unknown keys are kept as Infisical sent them"
-    );
-    let stored = env
-        .sb
-        .connections()
-        .into_iter()
-        .find(|c| c.name == "cli-two")
-        .unwrap();
-    assert_eq!(v["id"], stored.id.to_string());
+    // Ona was asked first, then the name was looked up, then the one create.
+    let requests = sb.requests();
+    let at = |p: &str| requests.iter().position(|r| r.path.contains(p)).unwrap();
+    let post = requests.iter().position(is_create).unwrap();
+    assert!(at("gitpod.v1.IdentityService") < at("connection-name/ona-dev-team"));
+    assert!(at("connection-name/ona-dev-team") < post);
 }
 
 #[test]
-fn create_reports_each_error_class() {
-    let env = Env::new();
-    assert_eq!(env.create("taken", &[], TOKEN).code, 0);
+fn create_json_prints_the_connection_as_one_object() {
+    let sb = sandbox();
+    let cli = Cli::new(&sb);
+    let run = cli.run(
+        &create_args("ona-json", demo::FRONTEND_PROJECT_ID, &["--json"]),
+        &line(demo::ONA_PAT),
+    );
+    run.expect(0);
+    let value = run.stdout_json();
+    assert!(value.is_object(), "{value}");
+    assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
+    let stored = &sb.connections()[0];
+    assert_eq!(value["id"], stored.id.to_string());
+    assert_eq!(value["name"], "ona-json");
+    assert_eq!(value["projectId"], demo::FRONTEND_PROJECT_ID);
+    assert_eq!(value["credentialsHash"], stored.credentials_hash.as_str());
+    // As Infisical returned it: keys the client does not model are kept.
+    assert_eq!(value["isPlatformManagedCredentials"], false);
+    assert_eq!(value["credentials"], json!({}));
+}
 
-    // A taken name: found by the lookup, the token never sent.
-    let out = env.create("taken", &["--json"], TOKEN);
-    assert_eq!(out.code, 1);
-    assert!(out.stderr.contains("already exists"), "{}", out.stderr);
-    let last = out.stderr.lines().last().unwrap();
-    assert!(
-        json(last)["message"]
-            .as_str()
-            .unwrap()
-            .contains("already exists")
+#[test]
+fn create_with_a_taken_name_stops_at_the_lookup() {
+    let sb = sandbox();
+    let cli = Cli::new(&sb);
+    create_ok(&cli, "taken", demo::BACKEND_PROJECT_ID);
+    sb.clear_requests();
+    let run = cli.run(
+        &create_args("taken", demo::BACKEND_PROJECT_ID, &[]),
+        &line(demo::ONA_PAT),
     );
-    assert_eq!(env.posts(), 1);
+    run.expect(1).stderr_has("already exists");
+    assert_eq!(run.stdout, "");
+    assert!(creates(&sb).is_empty(), "{:?}", sb.request_log());
+    assert!(
+        sb.requests()
+            .iter()
+            .any(|r| r.path.contains("connection-name/taken") && r.status == Some(200))
+    );
+    assert_eq!(sb.connections().len(), 1);
+    // The same name in another project is free.
+    create_ok(&cli, "taken", demo::FRONTEND_PROJECT_ID);
+    assert_eq!(sb.connections().len(), 2);
+}
 
-    // Invalid locally: nothing reaches the server.
-    let before = env.sb.requests().len();
-    let out = env.create("Bad Name", &[], TOKEN);
-    assert_eq!((out.code, env.sb.requests().len()), (2, before));
-    assert!(
-        out.stderr.contains("--name: name field can only contain"),
-        "{}",
-        out.stderr
-    );
-
-    // 422 from the server: each issue as path: message, with the reqId.
-    let body = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/error-422-validation.json"
-    ))
-    .unwrap();
-    env.sb.add_fault(Fault::new(
-        FaultRoute::Create,
-        1,
-        FaultAction::Status(422, body, Some("application/json".into())),
-    ));
-    let out = env.create("fine", &[], TOKEN);
-    assert_eq!(out.code, 2, "{}", out.stderr);
-    assert!(
-        out.stderr
-            .contains("credentials.personalAccessToken: Personal Access Token required"),
-        "{}",
-        out.stderr
-    );
-    assert!(
-        out.stderr.contains("reqId req-FAKE0000000001"),
-        "{}",
-        out.stderr
-    );
-    assert_eq!(out.stderr.lines().count(), 1, "one line per failure");
-
-    // Unknown project.
-    let out = env.run(
-        &[
-            "create",
-            "--name",
-            "p",
-            "--project",
-            "99999999-9999-4999-8999-999999999999",
-            "--pat-stdin",
-        ],
-        &format!("{TOKEN}\n"),
-    );
-    assert_eq!(out.code, 1);
-    assert!(
-        out.stderr.contains("Could not find project"),
-        "{}",
-        out.stderr
-    );
-
-    // A bad token: by Ona's pre-check (nothing sent to Infisical), or by Infisical itself.
-    let posts = env.posts();
-    let out = env.create("bad-token", &[], "not-an-ona-token");
-    assert_eq!(out.code, 1);
-    assert!(
-        out.stderr.contains("Ona rejected the token") && out.stderr.contains("--skip-ona-check"),
-        "{}",
-        out.stderr
-    );
-    assert_eq!(env.posts(), posts);
-    let out = env.create("bad-token", &["--skip-ona-check"], "not-an-ona-token");
-    assert_eq!(out.code, 1);
-    assert!(
-        out.stderr.contains("Failed to validate credentials"),
-        "{}",
-        out.stderr
-    );
-
-    // Bad credentials.
-    let out = env.run_with(
-        &[
-            "create",
-            "--name",
-            "x",
-            "--project",
+#[test]
+fn an_invalid_name_or_description_fails_locally_without_a_request() {
+    let sb = sandbox();
+    let cli = Cli::new(&sb);
+    for name in ["Bad_Name", "trailing-", "a--b", ""] {
+        cli.run(
+            &create_args(name, demo::BACKEND_PROJECT_ID, &[]),
+            &line(demo::ONA_PAT),
+        )
+        .expect(2)
+        .stderr_has("--name:");
+    }
+    let long = "d".repeat(257);
+    cli.run(
+        &create_args(
+            "fine",
             demo::BACKEND_PROJECT_ID,
-            "--pat-stdin",
-        ],
-        &format!("{TOKEN}\n"),
-        &[
-            ("INFISICAL_UNIVERSAL_AUTH_CLIENT_ID", demo::CLIENT_ID),
-            ("INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET", "wrong"),
-        ],
-    );
-    assert_eq!(out.code, 1);
-    assert!(
-        out.stderr.contains("401") && out.stderr.contains("Invalid credentials"),
-        "{}",
-        out.stderr
-    );
+            &["--description", long.as_str()],
+        ),
+        &line(demo::ONA_PAT),
+    )
+    .expect(2)
+    .stderr_has("--description:");
+    // An empty token on stdin is a validation error too.
+    cli.run(&create_args("fine", demo::BACKEND_PROJECT_ID, &[]), "\n")
+        .expect(2)
+        .stderr_has("the token on stdin");
+    assert!(sb.requests().is_empty(), "{:?}", sb.request_log());
 }
 
 #[test]
-fn create_never_sends_twice_on_its_own() {
-    let env = Env::new();
-    env.sb
-        .add_fault(Fault::new(FaultRoute::Create, 1, FaultAction::Status500));
-    let out = env.create("after-500", &[], TOKEN);
-    assert_eq!(out.code, 1);
-    assert!(out.stderr.contains("safe to send again"), "{}", out.stderr);
-    assert_eq!((env.posts(), env.sb.connections().len()), (1, 0));
+fn a_422_from_infisical_lists_each_issue_with_the_req_id() {
+    let sb = sandbox();
+    sb.add_fault(Fault::new(
+        FaultRoute::Create,
+        2,
+        FaultAction::Status(
+            422,
+            fixture("error-422-validation.json"),
+            Some("application/json".into()),
+        ),
+    ));
+    let cli = Cli::new(&sb);
+    let run = cli.run(
+        &create_args("ona-422", demo::BACKEND_PROJECT_ID, &[]),
+        &line(demo::ONA_PAT),
+    );
+    run.expect(2);
+    for issue in [
+        "422 ValidationFailure",
+        "name: name field must be at most 64 lowercase characters",
+        "name: name field can only contain lowercase letters, numbers, and hyphens",
+        "description: Description cannot exceed 256 characters",
+        "credentials.personalAccessToken: Personal Access Token required",
+        "reqId req-FAKE0000000001",
+    ] {
+        run.stderr_has(issue);
+    }
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert_eq!(run.stdout, "");
 
-    env.sb.add_fault(Fault::new(
+    let run = cli.run(
+        &create_args("ona-422", demo::BACKEND_PROJECT_ID, &["--json"]),
+        &line(demo::ONA_PAT),
+    );
+    run.expect(2);
+    let error = run.stderr_json();
+    assert_eq!(error["status"], 422);
+    assert_eq!(error["reqId"], "req-FAKE0000000001");
+    assert_eq!(error["message"].as_array().unwrap().len(), 4);
+    assert_eq!(run.stdout, "");
+    assert!(sb.connections().is_empty());
+}
+
+#[test]
+fn an_unknown_project_fails_with_infisicals_message() {
+    let sb = sandbox();
+    let cli = Cli::new(&sb);
+    let run = cli.run(
+        &create_args("ona-x", UNKNOWN_PROJECT, &[]),
+        &line(demo::ONA_PAT),
+    );
+    run.expect(1)
+        .stderr_has("400")
+        .stderr_has(&format!("Could not find project with ID {UNKNOWN_PROJECT}"))
+        .stderr_has("reqId");
+    assert!(sb.connections().is_empty());
+}
+
+#[test]
+fn a_token_infisical_rejects_is_reported_with_skip_ona_check() {
+    let sb = sandbox();
+    let cli = Cli::new(&sb);
+    let run = cli.run(
+        &create_args("ona-bad", demo::BACKEND_PROJECT_ID, &["--skip-ona-check"]),
+        &line(BAD_PAT),
+    );
+    run.expect(1)
+        .stderr_has("Failed to validate credentials")
+        .stderr_has("reqId");
+    assert_eq!(creates(&sb).len(), 1);
+    // Skipped: the binary itself never asked Ona.
+    assert!(
+        sb.requests().iter().all(|r| !r.path.contains("gitpod.v1")),
+        "{:?}",
+        sb.request_log()
+    );
+    assert!(sb.connections().is_empty());
+}
+
+#[test]
+fn a_token_ona_rejects_never_reaches_infisical() {
+    let sb = sandbox();
+    let cli = Cli::with_access_token(&sb);
+    let run = cli.run(
+        &create_args("ona-bad", demo::BACKEND_PROJECT_ID, &[]),
+        &line(BAD_PAT),
+    );
+    run.expect(1)
+        .stderr_has("Ona rejected the token")
+        .stderr_has("nothing was sent to Infisical");
+    // Only Ona was asked: not even the name lookup reached Infisical.
+    let requests = sb.requests();
+    assert!(!requests.is_empty());
+    assert!(
+        requests
+            .iter()
+            .all(|r| r.path.starts_with("/api/gitpod.v1.")),
+        "{:?}",
+        sb.request_log()
+    );
+    assert!(sb.connections().is_empty());
+}
+
+#[test]
+fn an_unreachable_ona_is_a_warning_and_infisical_decides() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let sb = sandbox();
+    let cli = Cli::new(&sb).env("ONA_API_URL", &format!("http://127.0.0.1:{port}/api"));
+    let run = cli.run(
+        &create_args("ona-warn", demo::BACKEND_PROJECT_ID, &[]),
+        &line(demo::ONA_PAT),
+    );
+    run.expect(0)
+        .stderr_has("warning: could not reach Ona")
+        .stdout_has("Created Ona connection ona-warn");
+    assert_eq!(sb.connections().len(), 1);
+}
+
+#[test]
+fn bad_credentials_fail_with_401() {
+    let sb = sandbox();
+    let cli = Cli::new(&sb).env(
+        "INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET",
+        "wrong-secret-value",
+    );
+    let run = cli.run(
+        &create_args("ona-x", demo::BACKEND_PROJECT_ID, &[]),
+        &line(demo::ONA_PAT),
+    );
+    run.expect(1)
+        .stderr_has("401")
+        .stderr_has("Invalid credentials")
+        .stderr_has("reqId");
+    assert!(!run.stderr.contains("wrong-secret-value"), "{run:#?}");
+    // The login was the only request: never retried (Infisical locks after three).
+    let log = sb.request_log();
+    assert_eq!(log.len(), 1, "{log:?}");
+    assert_eq!(log[0].path, "/api/v1/auth/universal-auth/login");
+    assert!(sb.connections().is_empty());
+}
+
+#[test]
+fn a_500_with_nothing_created_says_sending_again_is_safe() {
+    let sb = sandbox();
+    sb.add_fault(Fault::new(FaultRoute::Create, 1, FaultAction::Status500));
+    let cli = Cli::new(&sb);
+    let run = cli.run(
+        &create_args("ona-500", demo::BACKEND_PROJECT_ID, &[]),
+        &line(demo::ONA_PAT),
+    );
+    run.expect(1)
+        .stderr_has("500")
+        .stderr_has("safe to send again");
+    assert_eq!(creates(&sb).len(), 1, "{:?}", sb.request_log());
+    // Looked up after the failure (besides the lookup before the create).
+    let lookups = sb
+        .requests()
+        .iter()
+        .filter(|r| r.path.contains("connection-name/ona-500"))
+        .count();
+    assert!(lookups >= 2, "{:?}", sb.request_log());
+    assert!(sb.connections().is_empty());
+}
+
+#[test]
+fn a_lost_answer_is_reconciled_by_name_without_a_second_post() {
+    let sb = sandbox();
+    sb.add_fault(Fault::new(
         FaultRoute::Create,
         1,
         FaultAction::StoreThenDrop,
     ));
-    let out = env.create("dropped", &[], TOKEN);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stdout.contains("found it by name"));
-    assert_eq!((env.posts(), env.sb.connections().len()), (2, 1));
+    let cli = Cli::new(&sb);
+    let run = cli.run(
+        &create_args("ona-lost", demo::BACKEND_PROJECT_ID, &[]),
+        &line(demo::ONA_PAT),
+    );
+    run.expect(0)
+        .stdout_has("Created Ona connection ona-lost")
+        .stdout_has("found it by name");
+    assert_eq!(sb.connections().len(), 1);
+    assert_eq!(creates(&sb).len(), 1, "{:?}", sb.request_log());
+
+    // With --json the recovered connection is printed like a fresh one.
+    sb.add_fault(Fault::new(
+        FaultRoute::Create,
+        1,
+        FaultAction::StoreThenDrop,
+    ));
+    let run = cli.run(
+        &create_args("ona-lost-2", demo::BACKEND_PROJECT_ID, &["--json"]),
+        &line(demo::ONA_PAT),
+    );
+    run.expect(0);
+    let stored = sb.connections();
+    assert_eq!(stored.len(), 2);
+    assert_eq!(run.stdout_json()["id"], stored[1].id.to_string());
 }
 
 #[test]
-fn dry_run_sends_no_create_and_redacts_the_token() {
-    let env = Env::new();
-    let out = env.create("dry", &["--dry-run", "--description", "d"], TOKEN);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let v = json(&out.stdout);
-    assert_eq!(v["method"], "POST");
-    assert!(
-        v["url"]
-            .as_str()
-            .unwrap()
-            .ends_with("/api/v1/app-connections/ona")
+fn dry_run_signs_in_and_prints_the_request_without_the_token() {
+    let sb = sandbox();
+    let cli = Cli::new(&sb);
+    let run = cli.run(
+        &create_args(
+            "ona-dry",
+            demo::BACKEND_PROJECT_ID,
+            &["--dry-run", "--description", "just looking"],
+        ),
+        &line(demo::ONA_PAT),
+    );
+    run.expect(0)
+        .stdout_has(r#""personalAccessToken": "<redacted>""#);
+    let out = run.stdout_json();
+    assert_eq!(out["method"], "POST");
+    assert_eq!(
+        out["url"],
+        format!("{}/api/v1/app-connections/ona", sb.url())
     );
     assert_eq!(
-        v["body"]["credentials"]["personalAccessToken"],
-        "<redacted>"
+        out["body"],
+        json!({
+            "name": "ona-dry",
+            "description": "just looking",
+            "method": "personal-access-token",
+            "projectId": demo::BACKEND_PROJECT_ID,
+            "credentials": { "personalAccessToken": "<redacted>" },
+        })
     );
-    assert_eq!(v["body"]["name"], "dry");
-    assert_eq!(env.posts(), 0);
+    // Signed in, created nothing.
     assert!(
-        env.sb
-            .requests()
+        sb.requests()
             .iter()
-            .any(|r| r.path.ends_with("/universal-auth/login")),
-        "it signed in"
+            .any(|r| r.path == "/api/v1/auth/universal-auth/login")
     );
+    assert!(creates(&sb).is_empty(), "{:?}", sb.request_log());
+    assert!(sb.connections().is_empty());
+    // Local validation still applies.
+    cli.run(
+        &create_args("Bad Name", demo::BACKEND_PROJECT_ID, &["--dry-run"]),
+        &line(demo::ONA_PAT),
+    )
+    .expect(2);
 }
 
+// ---------------------------------------------------------------------------------------
+// list
+
 #[test]
-fn list_shows_a_table_or_json_and_filters_by_project() {
-    let env = Env::new();
-    assert_eq!(env.create("in-backend", &[], TOKEN).code, 0);
-    let out = env.run(
-        &[
-            "create",
-            "--name",
-            "in-frontend",
-            "--project",
-            demo::FRONTEND_PROJECT_ID,
-            "--pat-stdin",
-        ],
-        &format!("{TOKEN}\n"),
-    );
-    assert_eq!(out.code, 0);
-    let out = env.run(&["list"], "");
-    assert_eq!(out.code, 0);
-    assert!(out.stdout.starts_with("NAME"));
-    assert!(out.stdout.contains("in-backend") && out.stdout.contains(demo::BACKEND_PROJECT_NAME));
-    let all = json(&env.run(&["list", "--json"], "").stdout);
-    assert_eq!(all.as_array().unwrap().len(), 2);
-    let one = json(
-        &env.run(
-            &["list", "--json", "--project", demo::FRONTEND_PROJECT_ID],
-            "",
-        )
-        .stdout,
-    );
+fn list_prints_a_table_or_a_json_array_and_filters_by_project() {
+    let sb = sandbox();
+    let cli = Cli::new(&sb);
+    cli.run(&["list"], "")
+        .expect(0)
+        .stdout_has("No Ona connections are visible");
+    let back = create_ok(&cli, "ona-backend", demo::BACKEND_PROJECT_ID);
+    let front = create_ok(&cli, "ona-frontend", demo::FRONTEND_PROJECT_ID);
+
+    let run = cli.run(&["list"], "");
+    run.expect(0);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", run.stdout);
+    assert!(lines[0].starts_with("NAME") && lines[0].contains("UPDATED"));
+    for (line, value, project) in [
+        (lines[1], &back, demo::BACKEND_PROJECT_NAME),
+        (lines[2], &front, demo::FRONTEND_PROJECT_NAME),
+    ] {
+        assert!(line.contains(value["name"].as_str().unwrap()), "{line}");
+        assert!(line.contains(project), "{line}");
+        assert!(line.contains(value["id"].as_str().unwrap()), "{line}");
+    }
+
+    let all = cli.run(&["list", "--json"], "");
+    all.expect(0);
+    let all = all.stdout_json();
+    let ids: Vec<&str> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
     assert_eq!(
-        one.as_array()
-            .unwrap()
-            .iter()
-            .map(|c| c["name"].as_str().unwrap())
-            .collect::<Vec<_>>(),
-        ["in-frontend"]
+        ids,
+        [back["id"].as_str().unwrap(), front["id"].as_str().unwrap()]
+    );
+
+    let only = cli.run(
+        &["list", "--json", "--project", demo::FRONTEND_PROJECT_ID],
+        "",
+    );
+    only.expect(0);
+    let only = only.stdout_json();
+    assert_eq!(only.as_array().unwrap().len(), 1);
+    assert_eq!(only[0]["id"], front["id"]);
+    assert_eq!(only[0]["project"]["name"], demo::FRONTEND_PROJECT_NAME);
+    // INFISICAL_PROJECT_ID filters the same way.
+    let env_only = Cli::new(&sb)
+        .env("INFISICAL_PROJECT_ID", demo::BACKEND_PROJECT_ID)
+        .run(&["list"], "");
+    env_only.expect(0).stdout_has("ona-backend");
+    assert!(!env_only.stdout.contains("ona-frontend"), "{env_only:#?}");
+    let last = sb.requests().pop().unwrap();
+    assert_eq!(
+        last.query.as_deref(),
+        Some(format!("projectId={}", demo::BACKEND_PROJECT_ID).as_str())
     );
 }
 
 #[test]
-fn rotate_replaces_the_token_and_keeps_the_id() {
-    let env = Env::new();
-    assert_eq!(env.create("rot", &[], TOKEN).code, 0);
-    let before = env.sb.connections()[0].clone();
-    let new_token = "ona_rotated_token_for_the_test";
-    env.sb.add_ona_pat(
-        new_token,
-        OnaPat {
-            description: "rotated".into(),
-            created_at: time::OffsetDateTime::now_utc(),
-            expires_at: time::OffsetDateTime::now_utc() + time::Duration::days(30),
-            can_list: true,
-        },
-    );
-    let out = env.run(
+fn list_of_an_unknown_project_fails() {
+    let sb = sandbox();
+    let run = Cli::new(&sb).run(&["list", "--project", UNKNOWN_PROJECT, "--json"], "");
+    run.expect(1).stderr_has("404");
+    assert_eq!(run.stderr_json()["status"], 404);
+    assert_eq!(run.stdout, "");
+}
+
+// ---------------------------------------------------------------------------------------
+// rotate
+
+#[test]
+fn rotate_by_name_replaces_the_token_and_keeps_the_id() {
+    let sb = sandbox();
+    let cli = Cli::new(&sb);
+    let before = create_ok(&cli, "ona-rot", demo::BACKEND_PROJECT_ID);
+    sb.add_ona_pat(NEW_PAT, pat("infisical integration 2"));
+    sb.clear_requests();
+    let run = cli.run(
         &[
             "rotate",
             "--name",
-            "rot",
+            "ona-rot",
             "--project",
             demo::BACKEND_PROJECT_ID,
             "--pat-stdin",
         ],
-        &format!("{new_token}\n"),
+        &line(NEW_PAT),
     );
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let after = env.sb.connections()[0].clone();
-    assert_eq!(after.id, before.id);
-    assert_ne!(after.credentials_hash, before.credentials_hash);
+    run.expect(0);
+    let stored = &sb.connections()[0];
+    assert_eq!(stored.id.to_string(), before["id"].as_str().unwrap());
+    assert_eq!(stored.personal_access_token, NEW_PAT);
+    let old_hash = before["credentialsHash"].as_str().unwrap();
+    assert_ne!(stored.credentials_hash, old_hash);
+    run.stdout_has(&format!("Rotated the token of ona-rot ({})", stored.id))
+        .stdout_has(&format!(
+            "credentialsHash  {old_hash} -> {}",
+            stored.credentials_hash
+        ))
+        .stdout_has("updatedAt");
+    let updated_line = run
+        .stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("updatedAt"))
+        .unwrap();
     assert!(
-        out.stdout.contains(&format!(
-            "{} -> {}",
-            before.credentials_hash, after.credentials_hash
-        )),
-        "{}",
-        out.stdout
+        !updated_line.contains(before["updatedAt"].as_str().unwrap()),
+        "{updated_line}"
     );
-    assert!(!out.stdout.contains(new_token));
 
-    // By id, with JSON.
-    let id = before.id.to_string();
-    let out = env.run(
-        &["rotate", "--id", &id, "--pat-stdin", "--json"],
-        &format!("{TOKEN}\n"),
+    // The PATCH carried the new token and nothing else; the new token was checked with Ona.
+    let patch = patches(&sb);
+    assert_eq!(patch.len(), 1);
+    assert_eq!(patch[0].path, format!("{CREATE_PATH}/{}", stored.id));
+    assert_eq!(
+        patch[0].json().unwrap(),
+        json!({ "credentials": { "personalAccessToken": NEW_PAT } })
     );
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let v = json(&out.stdout);
-    assert_eq!(v["id"], id.as_str());
-    assert_ne!(v["credentialsHash"], after.credentials_hash.as_str());
-    assert_ne!(v["updatedAt"], v["createdAt"]);
-
-    // The old token, revoked in Ona as the user should, fails the pre-check: no PATCH.
-    env.sb.revoke_ona_pat(new_token);
-    let patches = |sb: &Sandbox| sb.requests().iter().filter(|r| r.method == "PATCH").count();
-    let before_patches = patches(&env.sb);
-    let out = env.run(
-        &["rotate", "--id", &id, "--pat-stdin"],
-        &format!("{new_token}\n"),
-    );
-    assert_eq!(out.code, 1);
-    assert!(
-        out.stderr.contains("Ona rejected the token"),
-        "{}",
-        out.stderr
-    );
-    assert_eq!(patches(&env.sb), before_patches);
-
-    let out = env.run(
-        &[
-            "rotate",
-            "--name",
-            "nosuch",
-            "--project",
-            demo::BACKEND_PROJECT_ID,
-            "--pat-stdin",
-            "--json",
-        ],
-        &format!("{TOKEN}\n"),
-    );
-    assert_eq!(out.code, 1);
-    assert!(out.stderr.contains("no Ona connection named nosuch"));
-    json(out.stderr.lines().last().unwrap());
+    assert!(sb.requests().iter().any(|r| {
+        r.path.contains("GetAuthenticatedIdentity")
+            && r.header("authorization") == Some(format!("Bearer {NEW_PAT}").as_str())
+    }));
 }
 
 #[test]
-fn without_a_terminal_missing_values_fail_at_once() {
-    let env = Env::new();
-    /// (arguments, what stderr must name, extra environment)
-    type Case<'a> = (&'a [&'a str], &'a str, &'a [(&'a str, &'a str)]);
-    let cases: [Case; 4] = [
-        (
-            &["create", "--name", "x", "--pat-stdin"],
-            "--project ID or set INFISICAL_PROJECT_ID",
-            &[("INFISICAL_TOKEN", "t")],
-        ),
-        (
-            &["create", "--name", "x", "--project", "p", "--pat-stdin"],
-            "INFISICAL_UNIVERSAL_AUTH_CLIENT_ID",
-            &[],
-        ),
-        (
-            &["rotate", "--name", "x"],
+fn rotate_by_id_with_json_prints_the_updated_connection() {
+    let sb = sandbox();
+    let cli = Cli::new(&sb);
+    let before = create_ok(&cli, "ona-rot-id", demo::FRONTEND_PROJECT_ID);
+    sb.add_ona_pat(NEW_PAT, pat("infisical integration 2"));
+    let id = before["id"].as_str().unwrap();
+    let run = cli.run(
+        &["rotate", "--id", id, "--pat-stdin", "--json"],
+        &line(NEW_PAT),
+    );
+    run.expect(0);
+    let after = run.stdout_json();
+    assert_eq!(after["id"], before["id"]);
+    assert_eq!(after["name"], "ona-rot-id");
+    assert_ne!(after["credentialsHash"], before["credentialsHash"]);
+    assert_ne!(after["updatedAt"], before["updatedAt"]);
+    assert_eq!(
+        after["credentialsHash"],
+        sb.connections()[0].credentials_hash.as_str()
+    );
+    assert_eq!(patches(&sb).len(), 1);
+}
+
+#[test]
+fn after_rotation_the_old_token_is_refused_before_any_patch() {
+    let sb = sandbox();
+    let cli = Cli::new(&sb);
+    let created = create_ok(&cli, "ona-old", demo::BACKEND_PROJECT_ID);
+    let rotate = [
+        "rotate",
+        "--name",
+        "ona-old",
+        "--project",
+        demo::BACKEND_PROJECT_ID,
+        "--pat-stdin",
+    ];
+    sb.add_ona_pat(NEW_PAT, pat("infisical integration 2"));
+    cli.run(&rotate, &line(NEW_PAT)).expect(0);
+    let rotated_hash = sb.connections()[0].credentials_hash.clone();
+    assert_ne!(rotated_hash, created["credentialsHash"].as_str().unwrap());
+
+    // The user deletes the old token in Ona, then (by mistake) feeds it again.
+    assert!(sb.revoke_ona_pat(demo::ONA_PAT));
+    sb.clear_requests();
+    cli.run(&rotate, &line(demo::ONA_PAT))
+        .expect(1)
+        .stderr_has("Ona rejected the token");
+    assert!(patches(&sb).is_empty(), "{:?}", sb.request_log());
+    let stored = &sb.connections()[0];
+    assert_eq!(stored.personal_access_token, NEW_PAT);
+    assert_eq!(stored.credentials_hash, rotated_hash);
+    assert_eq!(stored.id.to_string(), created["id"].as_str().unwrap());
+}
+
+#[test]
+fn rotate_of_an_unknown_connection_fails() {
+    let sb = sandbox();
+    let cli = Cli::new(&sb);
+    let run = cli.run(
+        &[
+            "rotate",
+            "--name",
+            "no-such",
+            "--project",
+            demo::BACKEND_PROJECT_ID,
             "--pat-stdin",
-            &[("INFISICAL_TOKEN", "t")],
+        ],
+        &line(demo::ONA_PAT),
+    );
+    run.expect(1).stderr_has("no Ona connection named no-such");
+    let run = cli.run(
+        &[
+            "rotate",
+            "--id",
+            "c0c0c0c0-0000-4000-8000-00000000dead",
+            "--pat-stdin",
+        ],
+        &line(demo::ONA_PAT),
+    );
+    run.expect(1).stderr_has("404");
+    assert!(patches(&sb).is_empty());
+}
+
+// ---------------------------------------------------------------------------------------
+// errors as JSON
+
+#[test]
+fn every_error_with_json_is_one_json_object_on_stderr() {
+    let sb = sandbox();
+    let cli = Cli::new(&sb);
+    create_ok(&cli, "taken", demo::BACKEND_PROJECT_ID);
+    let cases: Vec<(Vec<&str>, &str, i32, &str)> = vec![
+        (
+            create_args("Bad_Name", demo::BACKEND_PROJECT_ID, &["--json"]),
+            demo::ONA_PAT,
+            2,
+            "--name",
         ),
         (
-            &[],
-            "ona-connect create --name NAME --project ID --pat-stdin",
-            &[],
+            create_args("taken", demo::BACKEND_PROJECT_ID, &["--json"]),
+            demo::ONA_PAT,
+            1,
+            "already exists",
+        ),
+        (
+            create_args("fresh", demo::BACKEND_PROJECT_ID, &["--json"]),
+            BAD_PAT,
+            1,
+            "Ona rejected the token",
+        ),
+        (
+            create_args("fresh", UNKNOWN_PROJECT, &["--json"]),
+            demo::ONA_PAT,
+            1,
+            "Could not find project",
+        ),
+        (
+            vec!["rotate", "--name", "nope", "--pat-stdin", "--json"],
+            demo::ONA_PAT,
+            1,
+            "no Ona connection named nope",
         ),
     ];
-    for (args, names, extra) in cases {
-        let out = env.run_with(args, "", extra);
-        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
-        assert!(out.stderr.contains(names), "{args:?}: {}", out.stderr);
-        assert!(
-            out.took < Duration::from_secs(1),
-            "{args:?} took {:?}",
-            out.took
-        );
+    for (args, token, code, text) in cases {
+        let run = cli.run(&args, &line(token));
+        run.expect(code).stderr_has(text);
+        assert_eq!(run.stdout, "", "{run:#?}");
+        let error = run.stderr_json();
+        assert!(error.get("message").is_some(), "{error}");
+        assert!(error.to_string().contains(text), "{error}");
     }
+    let run = Cli::bare()
+        .env("INFISICAL_DOMAIN", &sb.url())
+        .run(&["list", "--json"], "");
+    run.expect(2);
+    assert_eq!(run.stderr_json()["error"], "UsageError");
+
+    // Settings that cannot be used are errors like any other: a refused domain, a broken
+    // config file.
+    let run = cli.run(&["list", "--json", "--domain", "ftp://example.com"], "");
+    run.expect(2).stderr_has("--domain");
+    assert_eq!(run.stdout, "");
+    assert_eq!(run.stderr_json()["error"], "UsageError");
+    let config = cli.home.path().join("broken.toml");
+    std::fs::write(&config, "bogus = 1\n").unwrap();
+    let config = config.display().to_string();
+    let run = cli.run(
+        &create_args(
+            "fresh",
+            demo::BACKEND_PROJECT_ID,
+            &["--json", "--config", &config],
+        ),
+        &line(demo::ONA_PAT),
+    );
+    run.expect(2).stderr_has("broken.toml:1:1");
+    assert!(
+        run.stderr_json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("unknown field")
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// without a terminal: fail at once, naming what is missing
+
+fn assert_fast_usage_error(run: &Run, names: &[&str]) {
+    run.expect(2);
+    for name in names {
+        run.stderr_has(name);
+    }
+    assert!(
+        run.elapsed < Duration::from_secs(1),
+        "took {:?}: {run:#?}",
+        run.elapsed
+    );
+    assert_eq!(run.stdout, "");
 }
 
 #[test]
-fn completions_and_man_are_generated() {
-    let env = Env::new();
+fn create_without_a_project_names_the_flag_and_the_variable() {
+    let sb = sandbox();
+    let run = Cli::new(&sb).run_stdin_open(&["create", "--name", "ona-x", "--pat-stdin"]);
+    assert_fast_usage_error(&run, &["--project", "INFISICAL_PROJECT_ID"]);
+    assert!(sb.requests().is_empty());
+}
+
+#[test]
+fn create_without_credentials_names_the_variables() {
+    let sb = sandbox();
+    let cli = Cli::bare()
+        .env("INFISICAL_DOMAIN", &sb.url())
+        .env("ONA_API_URL", &sb.ona_api_url());
+    let names = [
+        "INFISICAL_TOKEN",
+        "INFISICAL_UNIVERSAL_AUTH_CLIENT_ID",
+        "INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET",
+    ];
+    let args = create_args("ona-x", demo::BACKEND_PROJECT_ID, &[]);
+    // With the token given, and with stdin left open and empty: no waiting for a token that
+    // could not be used anyway.
+    assert_fast_usage_error(&cli.run(&args, &line(demo::ONA_PAT)), &names);
+    assert_fast_usage_error(&cli.run_stdin_open(&args), &names);
+    // Only the client id is not enough either.
+    let half = Cli::bare()
+        .env("INFISICAL_DOMAIN", &sb.url())
+        .env("INFISICAL_UNIVERSAL_AUTH_CLIENT_ID", demo::CLIENT_ID);
+    assert_fast_usage_error(
+        &half.run(&args, &line(demo::ONA_PAT)),
+        &["INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET"],
+    );
+    assert!(sb.requests().is_empty(), "{:?}", sb.request_log());
+}
+
+#[test]
+fn rotate_without_pat_stdin_and_no_terminal_names_the_flag() {
+    let sb = sandbox();
+    let run = Cli::new(&sb).run_stdin_open(&["rotate", "--name", "ona-x"]);
+    assert_fast_usage_error(&run, &["--pat-stdin"]);
+    assert!(sb.requests().is_empty());
+}
+
+#[test]
+fn the_wizard_without_a_terminal_points_to_create() {
+    let sb = sandbox();
+    let run = Cli::new(&sb).run_stdin_open(&[]);
+    assert_fast_usage_error(&run, &["ona-connect create", "--pat-stdin"]);
+    assert!(sb.requests().is_empty());
+}
+
+// ---------------------------------------------------------------------------------------
+// completions and man
+
+#[test]
+fn completions_for_every_shell_and_the_man_page() {
+    let cli = Cli::bare();
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
-        let out = env.run_with(&["completions", shell], "", &[]);
-        assert_eq!(out.code, 0, "{shell}");
-        assert!(
-            out.stdout.contains("ona-connect") && out.stdout.len() > 500,
-            "{shell}"
-        );
+        let run = cli.run(&["completions", shell], "");
+        run.expect(0).stdout_has("ona-connect");
+        assert!(run.stdout.len() > 200, "{shell}: {}", run.stdout);
+        assert_eq!(run.stderr, "", "{shell}");
     }
-    let out = env.run_with(&["man"], "", &[]);
-    assert_eq!(out.code, 0);
-    assert!(out.stdout.contains(".TH ona-connect") && out.stdout.contains("rotate"));
-    assert_eq!(env.run_with(&["completions", "nosuch"], "", &[]).code, 2);
+    let man = cli.run(&["man"], "");
+    man.expect(0).stdout_has(".TH").stdout_has("ona-connect");
+    assert_eq!(man.stderr, "");
+    let bad = cli.run(&["completions", "nosuch"], "");
+    bad.expect(2).stderr_has("nosuch");
+    assert_eq!(bad.stdout, "");
 }
