@@ -383,7 +383,9 @@ pub fn completions(shell: clap_complete::Shell) -> i32 {
 fn write_stdout(bytes: &[u8]) -> i32 {
     use std::io::Write;
     match std::io::stdout().lock().write_all(bytes) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Failure::failed(format!("cannot write: {e}")).report(false),
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Failure::failed(format!("cannot write: {e}")).report(false)
+        }
         _ => EXIT_OK,
     }
 }
