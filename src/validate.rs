@@ -15,6 +15,9 @@ pub const NAME_BAD_CHARS: &str =
 pub const DESCRIPTION_TOO_LONG: &str = "Description cannot exceed 256 characters";
 pub const TOKEN_REQUIRED: &str = "Personal Access Token required";
 pub const TOKEN_NOT_ONE_LINE: &str = "the token must be one line of printable characters (it contained a line break or control character)";
+/// The terminal turns invalid UTF-8 in a paste into U+FFFD; no token contains it.
+pub const TOKEN_NOT_TEXT: &str =
+    "the clipboard held bytes that are not valid UTF-8 text (a binary or mis-encoded copy)";
 pub const TOKEN_TOO_LONG: &str =
     "the token is longer than 4096 characters; is this really an Ona token?";
 

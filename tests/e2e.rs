@@ -467,55 +467,54 @@ fn infisical_cli_login_is_offered_and_used() {
     assert_never_shown(&w.transcript(), demo::USER_TOKEN);
 }
 
-/// The Ona check in the real binary: a wrong token is flagged before Review and never sent.
 #[test]
 fn rejected_token_is_shown_before_review_and_nothing_is_created() {
-    let sb = ona_connect::sandbox::Sandbox::start(ona_connect::sandbox::SandboxOptions::default())
-        .unwrap();
+    let sandbox = sandbox();
     let home = Home::new();
-    let site = sb.url();
-    let ona = sb.ona_api_url();
-    let mut w = Wizard::spawn(
-        &home,
-        &["--domain", &site, "--ona-api-url", &ona],
-        &[
-            (
-                "INFISICAL_UNIVERSAL_AUTH_CLIENT_ID",
-                ona_connect::sandbox::demo::CLIENT_ID,
-            ),
-            (
-                "INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET",
-                ona_connect::sandbox::demo::CLIENT_SECRET,
-            ),
-        ],
-    );
-    w.wait_for("Signed in to");
-    for _ in 0..5 {
-        w.send(ENTER);
-    }
-    w.wait_for("Connection details");
-    w.paste("definitely-not-an-ona-token");
-    w.wait_for("Ona rejected this token");
+    let url = sandbox.url();
+    let ona = sandbox.ona_api_url();
+    let mut w = wizard(&home, &sandbox, &["--ona-api-url", ona.as_str()]);
+    to_form(&mut w, &url);
+
+    let wrong = "ona_this-token-was-never-issued-0000";
+    w.paste(wrong);
+    let screen = w.wait_for("Ona rejected this token");
+    assert!(screen.contains("Connection details"), "{screen}");
+    assert!(!screen.contains("Nothing has been sent yet"), "{screen}");
+
+    // Enter does not go to Review: it arms a second Enter instead.
     w.send(ENTER);
-    w.wait_for("press Enter again to submit it anyway");
-    assert!(w.screen().contains("Connection details"));
-    let creates = |sb: &ona_connect::sandbox::Sandbox| {
-        sb.requests()
-            .iter()
-            .filter(|r| {
-                r.method == "POST" && r.path.trim_end_matches('/') == "/api/v1/app-connections/ona"
-            })
-            .count()
-    };
-    assert_eq!(creates(&sb), 0);
+    let screen = w.wait_for("press Enter again to submit it anyway");
+    assert!(screen.contains("Connection details"), "{screen}");
+    assert!(!screen.contains("Nothing has been sent yet"), "{screen}");
+    assert!(create_posts(&sandbox).is_empty(), "a create was sent");
+
+    // Fixed: the right token is checked and the wizard goes on.
     w.send(CTRL_U);
-    w.paste(ona_connect::sandbox::demo::ONA_PAT);
-    w.wait_for("✓ valid");
+    wait_masked(&mut w, 0);
+    w.paste(demo::ONA_PAT);
+    wait_masked(&mut w, demo::ONA_PAT.chars().count());
+    let screen = w.wait_for("✓ valid");
+    assert!(!screen.contains("Ona rejected this token"), "{screen}");
     w.send(ENTER);
     w.wait_for("Nothing has been sent yet");
+    assert!(
+        create_posts(&sandbox).is_empty(),
+        "sent before Enter on Review"
+    );
     w.send(ENTER);
     w.wait_for("Connection created");
     w.send(ENTER);
     assert_eq!(w.exit_code(), 0);
-    assert_eq!(creates(&sb), 1);
+
+    let posts = create_posts(&sandbox);
+    assert_eq!(posts.len(), 1, "exactly one create");
+    assert_eq!(
+        posts[0]["credentials"]["personalAccessToken"],
+        demo::ONA_PAT
+    );
+    assert_eq!(sandbox.connections().len(), 1);
+    let t = w.transcript();
+    assert_never_shown(&t, demo::ONA_PAT);
+    assert_never_shown(&t, wrong);
 }

@@ -1,81 +1,184 @@
-//! The real binary in a pseudo-terminal: the terminal is restored on every way out (exit,
-//! panics, signals), hostile pastes are refused without harm, and links are copied with OSC 52
-//! or opened only where a browser can run.
+//! The terminal around the wizard, with the real binary in a pseudo-terminal: it is restored
+//! on every way out (exit, panic, signal, hang-up), hostile pastes are refused without harm,
+//! and links are copied with OSC 52 or opened only where a browser can be.
+//! Linux only: the checks read `/proc` and the terminal's modes through the PTY master.
+
+#![cfg(target_os = "linux")]
 
 mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{CTRL_U, DOWN, ENTER, Home, Wizard};
+use common::*;
 use ona_connect::sandbox::{Sandbox, SandboxOptions, demo};
 
-fn ua() -> [(&'static str, &'static str); 2] {
-    [
-        ("INFISICAL_UNIVERSAL_AUTH_CLIENT_ID", demo::CLIENT_ID),
-        (
-            "INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET",
-            demo::CLIENT_SECRET,
-        ),
+const CREATE_PATH: &str = "/api/v1/app-connections/ona";
+const ONA_URL: &str = "https://app.ona.com";
+const DOCS_URL: &str = "https://ona.com/docs/ona/integrations/personal-access-token";
+
+const UA_ENV: [(&str, &str); 2] = [
+    ("INFISICAL_UNIVERSAL_AUTH_CLIENT_ID", demo::CLIENT_ID),
+    (
+        "INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET",
+        demo::CLIENT_SECRET,
+    ),
+];
+
+fn sandbox() -> Sandbox {
+    Sandbox::start(SandboxOptions::default()).expect("sandbox starts")
+}
+
+/// Arguments for the wizard against `sandbox`, without the Ona check.
+fn args(home: &Home, sandbox: &Sandbox) -> Vec<String> {
+    vec![
+        "--domain".into(),
+        sandbox.url(),
+        "--config".into(),
+        home.config_file().display().to_string(),
+        "--skip-ona-check".into(),
     ]
 }
 
-/// The wizard signed in against `sb`, on the first screen.
-fn start(sb: &Sandbox, home: &Home, extra_env: &[(&str, &str)]) -> Wizard {
-    let mut env: Vec<(&str, &str)> = ua().to_vec();
-    env.extend_from_slice(extra_env);
-    let site = sb.url();
-    let mut w = Wizard::spawn(home, &["--domain", &site, "--skip-ona-check"], &env);
-    w.wait_for("Signed in to");
-    w
+fn env<'a>(extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut all = UA_ENV.to_vec();
+    all.extend_from_slice(extra);
+    all
 }
 
-/// After exit: each mode the wizard turned on was turned off afterwards.
-fn assert_restored(w: &Wizard) {
-    let t = w.transcript();
-    for (on, off) in [
-        (&b"\x1b[?1049h"[..], &b"\x1b[?1049l"[..]),
-        (b"\x1b[?2004h", b"\x1b[?2004l"),
-        (b"\x1b[?25l", b"\x1b[?25h"),
-    ] {
-        let last_on = common::rfind_bytes(&t, on);
-        let last_off = common::rfind_bytes(&t, off);
-        assert!(
-            last_off.is_some() && last_off > last_on,
-            "{:?} was not undone",
-            String::from_utf8_lossy(on)
-        );
-    }
-    // Mouse capture is never turned on, and the restore turns it off anyway.
-    assert!(common::contains_bytes(&t, b"\x1b[?1000l"));
-    let (alternate, paste, hidden) = w.modes();
-    assert!(!alternate && !paste && !hidden);
+fn spawn(home: &Home, sandbox: &Sandbox, extra_env: &[(&str, &str)]) -> Wizard {
+    let args = args(home, sandbox);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    Wizard::spawn(home, &args, &env(extra_env))
 }
 
-/// Waits for an exit within `limit`, checking the process does not spin meanwhile.
-fn exits_promptly(w: &mut Wizard, limit: Duration) -> u32 {
-    let started = Instant::now();
-    let ticks = w.cpu_ticks();
-    while !w.has_exited() {
-        assert!(started.elapsed() < limit, "still running after {limit:?}");
-        if let (Some(before), Some(now)) = (ticks, w.cpu_ticks()) {
-            assert!(now - before < 100, "spinning: {} ticks", now - before);
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    w.exit_code()
+/// The wizard under `sh -c 'stty -g; ona-connect …; stty -g'`.
+fn spawn_in_shell(home: &Home, sandbox: &Sandbox, extra_env: &[(&str, &str)]) -> Wizard {
+    let args = args(home, sandbox);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    Wizard::spawn_in_shell(home, &args, &env(extra_env))
 }
 
-#[test]
-fn a_normal_exit_restores_the_terminal() {
-    let sb = Sandbox::start(SandboxOptions::default()).unwrap();
-    let home = Home::new();
-    let mut w = start(&sb, &home, &[]);
-    for _ in 0..5 {
+/// Signed in from the environment, then on to the guide's first step (the one with links).
+fn to_guide(w: &mut Wizard, sandbox: &Sandbox) {
+    w.wait_for("Sign in to Infisical");
+    w.wait_for(&format!("✓ Signed in to {}", sandbox.url()));
+    w.send(ENTER);
+    w.wait_for("Open your user settings on Ona");
+    w.wait_for(ONA_URL);
+}
+
+/// From the guide's first step through the four steps to the form with its project list.
+fn to_form(w: &mut Wizard, sandbox: &Sandbox) {
+    to_guide(w, sandbox);
+    for _ in 0..4 {
+        let before = w.wait_until("a guide step", |s| {
+            s.contains("Press Enter when this is done")
+        });
+        let title = before.lines().nth(1).unwrap_or_default().to_string();
         w.send(ENTER);
+        w.wait_until("the next screen", |s| {
+            s.lines().nth(1).unwrap_or_default() != title
+        });
     }
     w.wait_for("Connection details");
+    w.wait_for(demo::BACKEND_PROJECT_NAME);
+}
+
+fn create_posts(sandbox: &Sandbox) -> usize {
+    sandbox
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path == CREATE_PATH)
+        .count()
+}
+
+/// Waits until the terminal is in raw mode, i.e. the wizard owns it.
+fn wait_raw(w: &Wizard) {
+    let deadline = Instant::now() + timeout();
+    while w.raw_mode() != Some(true) {
+        assert!(Instant::now() < deadline, "raw mode never switched on");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// After the program ended: every mode it switched on is off again, in the transcript (the
+/// last "off" after the last "on") and in the emulated terminal; raw mode is off.
+fn assert_restored(w: &Wizard) {
+    let t = w.transcript();
+    let last = |seq: &str| rfind_bytes(&t, seq.as_bytes());
+    for (on, off) in [
+        ("\x1b[?1049h", "\x1b[?1049l"),
+        ("\x1b[?2004h", "\x1b[?2004l"),
+        ("\x1b[?25l", "\x1b[?25h"),
+    ] {
+        let on_at = last(on).unwrap_or_else(|| panic!("{on:?} never sent"));
+        let off_at = last(off).unwrap_or_else(|| panic!("{off:?} never sent"));
+        assert!(off_at > on_at, "{off:?} is not after the last {on:?}");
+    }
+    // Mouse capture is never switched on, and switched off on the way out all the same.
+    let entered = last("\x1b[?1049h").unwrap();
+    for mode in ["1000", "1002", "1003", "1006"] {
+        let on = format!("\x1b[?{mode}h");
+        let off = format!("\x1b[?{mode}l");
+        let off_at = last(&off).unwrap_or_else(|| panic!("{off:?} never sent"));
+        assert!(off_at > entered, "{off:?} not sent on the way out");
+        assert!(
+            last(&on).is_none_or(|on_at| on_at < off_at),
+            "mouse mode {mode} left on"
+        );
+    }
+    assert_eq!(w.modes(), (false, false, false), "terminal not restored");
+    assert!(!w.mouse_captured(), "mouse capture left on");
+    if w.master_open() {
+        assert_eq!(w.raw_mode(), Some(false), "raw mode left on");
+    }
+}
+
+/// Under the shell wrapper: `stty -g` after the program equals `stty -g` before it.
+fn assert_stty_unchanged(w: &Wizard, status: u32) {
+    let screen = w.screen();
+    assert!(
+        screen.contains(&format!("exit status {status}")),
+        "the shell did not finish:\n{screen}"
+    );
+    let snapshots = stty_snapshots(&w.transcript());
+    assert_eq!(
+        snapshots.len(),
+        2,
+        "two stty -g lines expected: {snapshots:?}"
+    );
+    assert_eq!(
+        snapshots[0], snapshots[1],
+        "terminal settings differ after ona-connect"
+    );
+}
+
+/// The text after the last restoring sequence: plain text only.
+fn tail_after_restore(w: &Wizard) -> String {
+    let t = w.transcript();
+    let end = ["\x1b[?1049l", "\x1b[?2004l", "\x1b[?25h"]
+        .iter()
+        .filter_map(|s| rfind_bytes(&t, s.as_bytes()).map(|at| at + s.len()))
+        .max()
+        .expect("restoring sequences");
+    String::from_utf8_lossy(&t[end..]).into_owned()
+}
+
+/// Clock ticks a process may use while we wait for it to end (0.5 s at the usual 100 Hz).
+const SPIN_TICKS: u64 = 50;
+
+// ---------------------------------------------------------------------------------------
+// 1. The terminal is restored on every way out, with the right exit status.
+
+#[test]
+fn normal_exit_restores_the_terminal_and_exits_0() {
+    let sandbox = sandbox();
+    let home = Home::new();
+    let mut w = spawn_in_shell(&home, &sandbox, &[]);
+    to_form(&mut w, &sandbox);
+    wait_raw(&w);
     w.paste(demo::ONA_PAT);
-    w.wait_for("37 characters");
+    w.wait_for(&format!("{} characters", demo::ONA_PAT.len()));
     w.send(ENTER);
     w.wait_for("Nothing has been sent yet");
     w.send(ENTER);
@@ -83,184 +186,301 @@ fn a_normal_exit_restores_the_terminal() {
     w.send(ENTER);
     assert_eq!(w.exit_code(), 0);
     assert_restored(&w);
+    assert_stty_unchanged(&w, 0);
+    assert!(tail_after_restore(&w).contains("Ona connection created"));
 }
 
 #[test]
-fn a_panic_in_the_ui_thread_restores_the_terminal_and_exits_101() {
-    let sb = Sandbox::start(SandboxOptions::default()).unwrap();
+fn panic_in_the_ui_thread_restores_the_terminal_and_exits_101() {
+    let sandbox = sandbox();
     let home = Home::new();
-    let mut w = start(&sb, &home, &[("ONA_CONNECT_TEST_PANIC", "ui")]);
-    w.send(ENTER);
-    assert_eq!(exits_promptly(&mut w, Duration::from_secs(5)), 101);
+    let mut w = spawn_in_shell(&home, &sandbox, &[("ONA_CONNECT_TEST_PANIC", "ui")]);
+    w.wait_for("Sign in to Infisical");
+    wait_raw(&w);
+    w.send("x");
+    assert_eq!(w.exit_code(), 101);
     assert_restored(&w);
-    assert!(common::contains_bytes(
-        &w.transcript(),
-        b"internal error; the terminal was restored"
-    ));
-}
-
-#[test]
-fn a_panic_in_a_background_task_ends_the_program() {
-    let sb = Sandbox::start(SandboxOptions::default()).unwrap();
-    let home = Home::new();
-    let mut w = start(&sb, &home, &[("ONA_CONNECT_TEST_PANIC", "task")]);
-    assert_eq!(exits_promptly(&mut w, Duration::from_secs(3)), 101);
-    assert_restored(&w);
-}
-
-#[test]
-fn signals_restore_the_terminal_and_exit_with_their_status() {
-    let sb = Sandbox::start(SandboxOptions::default()).unwrap();
-    for (signal, status) in [("TERM", 143), ("INT", 130), ("HUP", 129)] {
-        let home = Home::new();
-        let mut w = start(&sb, &home, &[]);
-        w.send(ENTER);
-        w.wait_for("Open your user settings on Ona");
-        w.signal(signal);
-        assert_eq!(
-            exits_promptly(&mut w, Duration::from_secs(2)),
-            status,
-            "SIG{signal}"
-        );
-        assert_restored(&w);
-    }
-}
-
-#[test]
-fn hostile_pastes_are_refused_and_nothing_breaks() {
-    let sb = Sandbox::start(SandboxOptions::default()).unwrap();
-    let home = Home::new();
-    let mut w = start(&sb, &home, &[]);
-    for _ in 0..5 {
-        w.send(ENTER);
-    }
-    w.wait_for("Connection details");
-    let megabyte = "x".repeat(1024 * 1024);
-    let hostile: [&[u8]; 5] = [
-        b"line one\nline two",
-        megabyte.as_bytes(),
-        b"abc\x1b[31mred\x1b]0;title\x07",
-        b"nul\0byte",
-        b"ok\xff\xfe invalid UTF-8",
-    ];
-    for paste in hostile {
-        // A keystroke clears the previous notice, so each refusal is seen anew.
-        w.send("a\x7f");
-        w.wait_for("masked · Ctrl-R reveals");
-        w.send_bytes(b"\x1b[200~");
-        w.send_bytes(paste);
-        w.send_bytes(b"\x1b[201~");
-        let screen = w.wait_until("the paste handled", |s| {
-            s.contains("refused the paste") || s.contains("pasted ")
-        });
-        if screen.contains("pasted ") {
-            // Invalid UTF-8 reaches us as replacement characters: one printable line, allowed.
-            assert!(
-                paste.starts_with(b"ok"),
-                "accepted a hostile paste: {screen}"
-            );
-            w.send(CTRL_U);
-        }
-        w.wait_for(" 0 characters");
-    }
-    // Still alive and responsive: a real token goes in and the form moves on.
-    w.send(CTRL_U);
-    w.paste(demo::ONA_PAT);
-    w.wait_for("37 characters");
+    assert_stty_unchanged(&w, 101);
+    let tail = tail_after_restore(&w);
+    assert!(tail.contains("test panic in the UI thread"), "{tail:?}");
+    assert!(tail.contains("ona-connect: internal error"), "{tail:?}");
     assert!(
-        w.screen().contains("Connection details"),
-        "nothing submitted by accident"
+        !tail.contains('\x1b'),
+        "escape sequences after restoring: {tail:?}"
     );
-    assert_eq!(
-        sb.requests()
-            .iter()
-            .filter(|r| r.method == "POST" && r.path.contains("app-connections"))
-            .count(),
-        0
+}
+
+#[test]
+fn panic_in_a_task_restores_the_terminal_and_ends_the_program_by_itself() {
+    let sandbox = sandbox();
+    let home = Home::new();
+    let mut w = spawn_in_shell(&home, &sandbox, &[("ONA_CONNECT_TEST_PANIC", "task")]);
+    w.wait_for("Sign in to Infisical");
+    let pid = w.app_pid();
+    // The task panics ~300 ms after the first frame; nobody touches a key.
+    let (took, _) = wait_ended(pid, Duration::from_secs(2), "after a panic in a task");
+    assert!(took < Duration::from_secs(2));
+    assert_eq!(w.exit_code(), 101);
+    assert_restored(&w);
+    assert_stty_unchanged(&w, 101);
+    let tail = tail_after_restore(&w);
+    assert!(tail.contains("test panic in a task"), "{tail:?}");
+    assert!(tail.contains("ona-connect: internal error"), "{tail:?}");
+}
+
+/// Sends `signal` to the wizard (not to the shell around it) on its first screen; checks that
+/// it ends within 2 s without burning CPU, with `status`, and leaves the terminal as it was.
+fn signal_restores(name: &str, status: u32) {
+    let sandbox = sandbox();
+    let home = Home::new();
+    let mut w = spawn_in_shell(&home, &sandbox, &[]);
+    w.wait_for(&format!("✓ Signed in to {}", sandbox.url()));
+    wait_raw(&w);
+    let pid = w.app_pid();
+    signal(pid, name);
+    let (_, ticks) = wait_ended(pid, Duration::from_secs(2), &format!("after SIG{name}"));
+    assert!(ticks < SPIN_TICKS, "used {ticks} CPU ticks after SIG{name}");
+    assert_eq!(w.exit_code(), status, "exit status after SIG{name}");
+    assert_restored(&w);
+    assert_stty_unchanged(&w, status);
+    assert!(!tail_after_restore(&w).contains('\x1b'));
+    assert_eq!(create_posts(&sandbox), 0);
+}
+
+#[test]
+fn sigterm_restores_the_terminal_and_exits_143() {
+    signal_restores("TERM", 143);
+}
+
+#[test]
+fn sigint_as_a_signal_restores_the_terminal_and_exits_130() {
+    signal_restores("INT", 130);
+}
+
+#[test]
+fn sighup_exits_129_promptly_without_spinning() {
+    signal_restores("HUP", 129);
+}
+
+/// Closes the master while the wizard waits on its form, as a terminal window being closed
+/// or an SSH connection dropping does: the program must end promptly without spinning.
+fn closing_the_master_ends_the_program(in_shell: bool) {
+    let sandbox = sandbox();
+    let home = Home::new();
+    let mut w = if in_shell {
+        spawn_in_shell(&home, &sandbox, &[])
+    } else {
+        spawn(&home, &sandbox, &[])
+    };
+    to_form(&mut w, &sandbox);
+    wait_raw(&w);
+    let pid = w.app_pid();
+    w.close_master();
+    let (_, ticks) = wait_ended(pid, Duration::from_secs(2), "after the master was closed");
+    assert!(
+        ticks < SPIN_TICKS,
+        "used {ticks} CPU ticks after the terminal went away"
     );
-    w.send(ENTER);
-    w.wait_for("Nothing has been sent yet");
-    w.send("\x03");
+    let code = w.exit_code();
+    if !in_shell {
+        // The session leader gets SIGHUP from the kernel and leaves as for a signal. (Under
+        // the shell, the status is the shell's, which the hang-up killed.)
+        assert_eq!(code, 129, "exit status after the terminal went away");
+    }
+    assert_eq!(create_posts(&sandbox), 0);
+}
+
+#[test]
+fn closing_the_terminal_ends_the_program_promptly() {
+    closing_the_master_ends_the_program(false);
+}
+
+#[test]
+fn closing_the_terminal_under_a_shell_ends_the_program_promptly() {
+    closing_the_master_ends_the_program(true);
+}
+
+// ---------------------------------------------------------------------------------------
+// 2. Hostile pastes into the token field.
+
+/// Waits for the token field to hold `n` characters (mask and counter).
+fn wait_token(w: &mut Wizard, n: usize) -> String {
+    let mask = "•".repeat(n);
+    let count = format!("{n} characters");
+    w.wait_until(&format!("a token of {n} characters"), |s| {
+        s.contains(&count) && (n == 0 || s.contains(&mask))
+    })
+}
+
+#[test]
+fn hostile_pastes_are_refused_and_leave_the_token_as_it_was() {
+    let sandbox = sandbox();
+    let home = Home::new();
+    let mut w = spawn(&home, &sandbox, &[]);
+    to_form(&mut w, &sandbox);
+
+    let huge = "A".repeat(1 << 20);
+    let cases: [(&str, &[u8]); 6] = [
+        ("multi-line", b"first line\r\nsecond line\nthird"),
+        ("1 MB", huge.as_bytes()),
+        ("SGR escape", b"tok\x1b[31mred\x1b[0men"),
+        ("title escape", b"tok\x1b]0;pwned title\x07en"),
+        ("NUL", b"tok\0en"),
+        ("invalid UTF-8", b"tok\xff\xfe\xc3en"),
+    ];
+    for (what, bytes) in cases {
+        // A known field: "abc" typed, no notice left from the previous case.
+        w.send(CTRL_U);
+        w.send("abc");
+        let screen = wait_token(&mut w, 3);
+        assert!(
+            !screen.contains("refused the paste"),
+            "{what}: stale notice"
+        );
+
+        let mut paste = b"\x1b[200~".to_vec();
+        paste.extend_from_slice(bytes);
+        paste.extend_from_slice(b"\x1b[201~");
+        w.send_bytes(&paste);
+        let screen = w.wait_until(&format!("the {what} paste refused"), |s| {
+            s.contains("refused the paste")
+        });
+        assert!(screen.contains("Connection details"), "{what}:\n{screen}");
+        assert!(
+            screen.contains("3 characters") && screen.contains("•••"),
+            "{what}: the token changed:\n{screen}"
+        );
+        assert!(
+            !screen.contains("••••"),
+            "{what}: the token grew:\n{screen}"
+        );
+
+        // Still alive and handling keys, on the same screen.
+        w.send("x");
+        let screen = wait_token(&mut w, 4);
+        assert!(screen.contains("Connection details"), "{what}:\n{screen}");
+        assert!(
+            !screen.contains("Nothing has been sent yet"),
+            "{what}: on Review:\n{screen}"
+        );
+    }
+    let t = w.transcript();
+    assert!(
+        !contains_bytes(&t, b"pwned title"),
+        "the pasted title reached the terminal"
+    );
+    assert!(!contains_bytes(&t, b"second line"));
+    assert_eq!(create_posts(&sandbox), 0, "a create was sent");
+
+    w.send(CTRL_C);
+    w.wait_for("Quit ona-connect?");
+    w.send("y");
+    assert_eq!(w.exit_code(), 130);
+    assert_eq!(create_posts(&sandbox), 0, "a create was sent");
+    assert!(sandbox.connections().is_empty());
+}
+
+// ---------------------------------------------------------------------------------------
+// 3. Links: copied with OSC 52 (wrapped under tmux), opened only where a browser can be.
+
+/// Ctrl-C, confirmed: exit status 130.
+fn quit(w: &mut Wizard) {
+    w.send(CTRL_C);
     w.wait_for("Quit ona-connect?");
     w.send("y");
     assert_eq!(w.exit_code(), 130);
 }
 
-fn osc52(text: &str) -> Vec<u8> {
-    format!("\x1b]52;c;{}\x07", common::base64(text.as_bytes())).into_bytes()
-}
-
-#[test]
-fn c_copies_the_link_with_osc52_plain_and_through_tmux() {
-    let sb = Sandbox::start(SandboxOptions::default()).unwrap();
-    let home = Home::new();
-    let mut w = start(&sb, &home, &[]);
-    w.send(ENTER);
-    w.wait_for("Open your user settings on Ona");
-    w.send("c");
-    w.wait_for("copied the link");
-    assert!(common::contains_bytes(
-        &w.transcript(),
-        &osc52("https://app.ona.com")
-    ));
-    w.send(DOWN);
-    w.send("c");
-    let docs = "https://ona.com/docs/ona/integrations/personal-access-token";
-    w.wait_until("the docs link copied", |_| true);
-    let deadline = Instant::now() + common::timeout();
-    while !common::contains_bytes(&w.transcript(), &osc52(docs)) {
-        assert!(Instant::now() < deadline, "no OSC 52 with the docs URL");
+/// Waits until the transcript holds `needle`.
+fn wait_output(w: &Wizard, needle: &[u8], what: &str) {
+    let deadline = Instant::now() + timeout();
+    while !contains_bytes(&w.transcript(), needle) {
+        assert!(
+            Instant::now() < deadline,
+            "{what} never written; screen:\n{}",
+            w.screen()
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
+}
 
+fn copy_both_links(extra_env: &[(&str, &str)], wrap: fn(&str) -> String) {
+    let sandbox = sandbox();
     let home = Home::new();
-    let mut t = start(&sb, &home, &[("TMUX", "/tmp/tmux-0/default,1,0")]);
-    t.send(ENTER);
-    t.wait_for("Open your user settings on Ona");
-    t.send("c");
-    t.wait_for("copied the link");
-    let inner = format!(
-        "\x1b\x1b]52;c;{}\x07",
-        common::base64(b"https://app.ona.com")
-    );
-    let wrapped = format!("\x1bPtmux;{inner}\x1b\\");
-    assert!(common::contains_bytes(&t.transcript(), wrapped.as_bytes()));
+    let mut w = spawn(&home, &sandbox, extra_env);
+    to_guide(&mut w, &sandbox);
+    for url in [ONA_URL, DOCS_URL] {
+        let osc52 = wrap(&format!("\x1b]52;c;{}\x07", base64(url.as_bytes())));
+        assert!(!contains_bytes(&w.transcript(), osc52.as_bytes()));
+        w.send("c");
+        w.wait_for("copied the link");
+        wait_output(&w, osc52.as_bytes(), &format!("OSC 52 for {url}"));
+        // The next link; choosing it clears the notice.
+        w.send(DOWN);
+        w.wait_until("the notice cleared", |s| !s.contains("copied the link"));
+    }
+    quit(&mut w);
 }
 
 #[test]
-fn o_opens_a_browser_only_where_one_can_run() {
-    let sb = Sandbox::start(SandboxOptions::default()).unwrap();
-    for (env, expect_open) in [
-        (
-            vec![
-                ("SSH_CONNECTION", "10.0.0.2 50000 10.0.0.1 22"),
-                ("DISPLAY", ":0"),
-            ],
-            false,
-        ),
-        (vec![("DISPLAY", ":0")], true),
-    ] {
-        let home = Home::new();
-        let marker = home.path().join("opened");
-        home.fake_command(
-            "xdg-open",
-            &format!("#!/bin/sh\nprintf '%s' \"$1\" > {}\n", marker.display()),
-        );
-        let mut w = start(&sb, &home, &env);
-        w.send(ENTER);
-        w.wait_for("Open your user settings on Ona");
-        w.send("o");
-        if expect_open {
-            w.wait_for("opened the link in your browser");
-            assert_eq!(
-                std::fs::read_to_string(&marker).unwrap(),
-                "https://app.ona.com"
-            );
-        } else {
-            w.wait_for("cannot open a browser");
-            assert!(w.screen().contains("SSH"));
-            std::thread::sleep(Duration::from_millis(200));
-            assert!(!marker.exists(), "a browser was started over SSH");
-        }
-    }
+fn c_copies_each_link_with_osc52() {
+    copy_both_links(&[], |s| s.to_string());
+}
+
+#[test]
+fn c_copies_through_tmux_wrapped() {
+    copy_both_links(&[("TMUX", "/tmp/tmux-1000/default,1234,0")], |s| {
+        format!("\x1bPtmux;{}\x1b\\", s.replace('\x1b', "\x1b\x1b"))
+    });
+}
+
+/// A fake `xdg-open` that records its arguments in a marker file.
+fn fake_browser(home: &Home) -> std::path::PathBuf {
+    let marker = home.path().join("xdg-open-ran");
+    home.fake_command(
+        "xdg-open",
+        &format!("printf '%s\\n' \"$@\" > '{}'", marker.display()),
+    );
+    marker
+}
+
+#[test]
+fn o_over_ssh_explains_and_starts_nothing() {
+    let sandbox = sandbox();
+    let home = Home::new();
+    let marker = fake_browser(&home);
+    let mut w = spawn(
+        &home,
+        &sandbox,
+        &[
+            ("SSH_CONNECTION", "192.0.2.1 50000 192.0.2.2 22"),
+            ("DISPLAY", ":0"),
+        ],
+    );
+    to_guide(&mut w, &sandbox);
+    w.send("o");
+    let screen = w.wait_for("cannot open a browser");
+    assert!(screen.contains("SSH"), "{screen}");
+    // A later key is handled after it: by then anything `o` started would have run.
+    w.send("c");
+    let screen = w.wait_for("copied the link");
+    assert!(!screen.contains("opening the link"), "{screen}");
+    // The runtime waits for its blocking tasks before the process ends: an opener started by
+    // `o` would have run by the time the exit status is known.
+    quit(&mut w);
+    assert!(!marker.exists(), "xdg-open ran over SSH");
+}
+
+#[test]
+fn o_with_a_display_runs_the_opener_with_the_url() {
+    let sandbox = sandbox();
+    let home = Home::new();
+    let marker = fake_browser(&home);
+    let mut w = spawn(&home, &sandbox, &[("DISPLAY", ":0")]);
+    to_guide(&mut w, &sandbox);
+    w.send("o");
+    w.wait_for("opened the link in your browser");
+    let args = std::fs::read_to_string(&marker).expect("xdg-open ran");
+    assert_eq!(args, format!("{ONA_URL}\n"));
+    quit(&mut w);
 }

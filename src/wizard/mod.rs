@@ -1530,6 +1530,8 @@ fn paste_token(field: &mut SecretInput, notice: &mut Option<String>, text: &str)
             "refused the paste: {}",
             validate::TOKEN_NOT_ONE_LINE
         ))
+    } else if trimmed.contains(char::REPLACEMENT_CHARACTER) {
+        Some(format!("refused the paste: {}", validate::TOKEN_NOT_TEXT))
     } else if trimmed.chars().count() + field.char_count() > validate::TOKEN_MAX {
         Some(format!("refused the paste: {}", validate::TOKEN_TOO_LONG))
     } else {

@@ -348,6 +348,16 @@ fn paste_inserts_the_whole_token_trimmed_and_never_submits() {
             .unwrap()
             .starts_with("refused")
     );
+    // Invalid UTF-8 reaches us as U+FFFD (crossterm decodes pastes lossily).
+    update(&mut s, Msg::Paste("tok\u{FFFD}en".into()));
+    assert_eq!(s.form.token.expose(), TOKEN, "a mangled paste is refused");
+    assert!(
+        s.form
+            .token_notice
+            .as_deref()
+            .unwrap()
+            .contains(validate::TOKEN_NOT_TEXT)
+    );
     s.form.focus = Field::Name;
     key(&mut s, Intent::Edit(DeleteLine));
     update(&mut s, Msg::Paste("first-line\nsecond\r\n".into()));

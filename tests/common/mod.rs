@@ -14,6 +14,7 @@
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -106,13 +107,41 @@ pub struct Wizard {
     writer: Box<dyn Write + Send>,
     child: Box<dyn Child + Send + Sync>,
     reader: Option<JoinHandle<()>>,
-    _master: Box<dyn MasterPty + Send>,
+    master: Option<Box<dyn MasterPty + Send>>,
     status: Option<u32>,
+    /// Tells the reader thread to stop and close its end of the master.
+    stop: Arc<AtomicBool>,
+    /// The child has exited: the reader may block, reads end at EOF/EIO.
+    exited: Arc<AtomicBool>,
 }
 
 impl Wizard {
     /// Starts `ona-connect <args>` in a 100×30 PTY with `home`'s environment plus `env`.
     pub fn spawn(home: &Home, args: &[&str], env: &[(&str, &str)]) -> Wizard {
+        Wizard::spawn_program(home, BIN, args, env)
+    }
+
+    /// Starts `ona-connect <args>` under `sh -c`, which prints `stty -g` before and after it
+    /// to the PTY (see [`stty_snapshots`]) and exits with its status.
+    pub fn spawn_in_shell(home: &Home, args: &[&str], env: &[(&str, &str)]) -> Wizard {
+        let stty = ["/bin/stty", "/usr/bin/stty"]
+            .into_iter()
+            .find(|p| Path::new(p).exists())
+            .expect("stty is installed");
+        let script =
+            format!("{stty} -g; \"$0\" \"$@\"; s=$?; {stty} -g; echo \"exit status $s\"; exit $s");
+        let mut all = vec!["-c", script.as_str(), BIN];
+        all.extend_from_slice(args);
+        Wizard::spawn_program(home, "/bin/sh", &all, env)
+    }
+
+    /// Starts `program <args>` in a 100×30 PTY with `home`'s environment plus `env`.
+    pub fn spawn_program(
+        home: &Home,
+        program: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Wizard {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: ROWS,
@@ -121,7 +150,7 @@ impl Wizard {
                 pixel_height: 0,
             })
             .expect("openpty");
-        let mut cmd = CommandBuilder::new(BIN);
+        let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
         cmd.env_clear();
         for (k, v) in home.base_env() {
@@ -138,10 +167,34 @@ impl Wizard {
         let parser = Arc::new(Mutex::new(vt100::Parser::new(ROWS, COLS, 0)));
         let raw = Arc::new(Mutex::new(Vec::new()));
         let mut source = pair.master.try_clone_reader().expect("pty reader");
+        // Its own handle on the master, to ask how much is buffered before a read may block,
+        // so the thread can notice `stop` and let `close_master` really close the master.
+        #[cfg(target_os = "linux")]
+        let probe = {
+            let fd = pair.master.as_raw_fd().expect("master fd");
+            // SAFETY: the master is open for the duration of this call.
+            let fd = unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) };
+            rustix::io::dup(fd).expect("dup master")
+        };
+        let stop = Arc::new(AtomicBool::new(false));
+        let exited = Arc::new(AtomicBool::new(false));
         let (p, r) = (parser.clone(), raw.clone());
+        let (stop_reader, exited_reader) = (stop.clone(), exited.clone());
         let reader = std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             loop {
+                if stop_reader.load(Ordering::SeqCst) {
+                    break;
+                }
+                #[cfg(target_os = "linux")]
+                if !exited_reader.load(Ordering::SeqCst)
+                    && rustix::io::ioctl_fionread(&probe).is_ok_and(|n| n == 0)
+                {
+                    std::thread::sleep(Duration::from_millis(5));
+                    continue;
+                }
+                #[cfg(not(target_os = "linux"))]
+                let _ = &exited_reader;
                 match source.read(&mut buf) {
                     Ok(0) | Err(_) => break,
                     Ok(n) => {
@@ -162,8 +215,10 @@ impl Wizard {
             writer,
             child,
             reader: Some(reader),
-            _master: pair.master,
+            master: Some(pair.master),
             status: None,
+            stop,
+            exited,
         }
     }
 
@@ -175,7 +230,7 @@ impl Wizard {
         self.writer.flush().expect("flush pty");
     }
 
-    /// Writes raw bytes (which need not be UTF-8) to the terminal.
+    /// Writes raw bytes to the terminal (which need not be UTF-8).
     pub fn send_bytes(&mut self, bytes: &[u8]) {
         self.writer.write_all(bytes).expect("write to pty");
         self.writer.flush().expect("flush pty");
@@ -229,6 +284,12 @@ impl Wizard {
         )
     }
 
+    /// Whether the terminal reports mouse events (mouse capture on).
+    pub fn mouse_captured(&self) -> bool {
+        let parser = self.parser.lock().unwrap_or_else(PoisonError::into_inner);
+        parser.screen().mouse_protocol_mode() != vt100::MouseProtocolMode::None
+    }
+
     /// Every byte the program wrote so far.
     pub fn transcript(&self) -> Vec<u8> {
         self.raw
@@ -271,39 +332,66 @@ impl Wizard {
 
     /// Sends SIGTERM to the child.
     pub fn sigterm(&mut self) {
-        let pid = self.child.process_id().expect("pid");
-        let status = std::process::Command::new("kill")
-            .args(["-TERM", &pid.to_string()])
-            .status()
-            .expect("kill");
-        assert!(status.success());
+        signal(self.pid(), "TERM");
     }
 
-    /// The child's process id.
+    /// The process id of the child (the shell under [`Wizard::spawn_in_shell`]).
     pub fn pid(&self) -> u32 {
         self.child.process_id().expect("pid")
     }
 
-    /// Sends a signal by name (`HUP`, `INT`, `TERM`) to the child.
-    pub fn signal(&mut self, name: &str) {
-        let status = std::process::Command::new("kill")
-            .args([format!("-{name}"), self.pid().to_string()])
-            .status()
-            .expect("kill");
-        assert!(status.success());
+    /// The process id of `ona-connect` itself: the child, or the shell's child under
+    /// [`Wizard::spawn_in_shell`].
+    #[cfg(target_os = "linux")]
+    pub fn app_pid(&self) -> u32 {
+        let pid = self.pid();
+        if proc_comm(pid).as_deref() == Some("ona-connect") {
+            return pid;
+        }
+        let deadline = Instant::now() + timeout();
+        loop {
+            if let Some(child) = children_of(pid)
+                .into_iter()
+                .find(|c| proc_comm(*c).as_deref() == Some("ona-connect"))
+            {
+                return child;
+            }
+            assert!(Instant::now() < deadline, "no ona-connect under pid {pid}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
-    /// CPU time the child has used so far, in clock ticks (Linux `/proc`).
-    pub fn cpu_ticks(&self) -> Option<u64> {
-        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid())).ok()?;
-        let after = stat.rsplit_once(')')?.1;
-        let fields: Vec<&str> = after.split_whitespace().collect();
-        Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
+    /// Whether the terminal is in raw mode (no line editing, no echo), read from the master
+    /// (on Linux its termios are the terminal's); `None` once the master is closed.
+    #[cfg(target_os = "linux")]
+    pub fn raw_mode(&self) -> Option<bool> {
+        use rustix::termios::LocalModes;
+        let fd = self.master.as_ref()?.as_raw_fd()?;
+        // SAFETY: the master is open while `self.master` holds it.
+        let fd = unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) };
+        let t = rustix::termios::tcgetattr(fd).ok()?;
+        Some(
+            !t.local_modes
+                .intersects(LocalModes::ICANON | LocalModes::ECHO),
+        )
     }
 
-    /// Whether the child has exited, without waiting.
-    pub fn has_exited(&mut self) -> bool {
-        matches!(self.child.try_wait(), Ok(Some(_)))
+    /// Closes the master side, as a terminal emulator does when its window is closed or an
+    /// SSH connection drops: the reader stops, then the writer and the master are dropped.
+    /// What was read until then stays in the transcript.
+    pub fn close_master(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(reader) = self.reader.take() {
+            let _ = reader.join();
+        }
+        // The writer's drop sends "\n" and VEOF first (harmless on a form).
+        self.writer = Box::new(std::io::sink());
+        self.master = None;
+    }
+
+    /// Whether the master is still open.
+    pub fn master_open(&self) -> bool {
+        self.master.is_some()
     }
 
     /// Waits for the child to exit and for the transcript to be complete; the exit status.
@@ -325,6 +413,7 @@ impl Wizard {
             }
             std::thread::sleep(Duration::from_millis(20));
         };
+        self.exited.store(true, Ordering::SeqCst);
         if let Some(reader) = self.reader.take() {
             let _ = reader.join();
         }
@@ -336,11 +425,104 @@ impl Wizard {
 
 impl Drop for Wizard {
     fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
         if self.status.is_none() && matches!(self.child.try_wait(), Ok(None)) {
             let _ = self.child.kill();
             let _ = self.child.wait();
         }
     }
+}
+
+/// Sends `SIG<name>` (e.g. "TERM", "INT", "HUP") to `pid` with `kill(1)`.
+pub fn signal(pid: u32, name: &str) {
+    let status = std::process::Command::new("kill")
+        .args([&format!("-{name}"), &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success(), "kill -{name} {pid} failed");
+}
+
+/// The fields of `/proc/<pid>/stat` after the command name: state is `[0]`, utime `[11]`,
+/// stime `[12]`. `None` once the process is gone (reaped).
+#[cfg(target_os = "linux")]
+fn proc_stat(pid: u32) -> Option<Vec<String>> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let after = &stat[stat.rfind(')')? + 1..];
+    Some(after.split_whitespace().map(str::to_string).collect())
+}
+
+/// The command name of `pid` (`/proc/<pid>/comm`).
+#[cfg(target_os = "linux")]
+pub fn proc_comm(pid: u32) -> Option<String> {
+    std::fs::read_to_string(format!("/proc/{pid}/comm"))
+        .ok()
+        .map(|c| c.trim().to_string())
+}
+
+/// The processes whose parent is `pid`.
+#[cfg(target_os = "linux")]
+pub fn children_of(pid: u32) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return vec![];
+    };
+    entries
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|p| {
+            proc_stat(*p)
+                .is_some_and(|f| f.get(1).and_then(|pp| pp.parse::<u32>().ok()) == Some(pid))
+        })
+        .collect()
+}
+
+/// CPU time (user + system, all threads) of `pid` in clock ticks; `None` once it is gone.
+#[cfg(target_os = "linux")]
+pub fn cpu_ticks(pid: u32) -> Option<u64> {
+    let f = proc_stat(pid)?;
+    Some(f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?)
+}
+
+/// Whether `pid` has ended (gone, or a zombie waiting to be reaped).
+#[cfg(target_os = "linux")]
+pub fn ended(pid: u32) -> bool {
+    proc_stat(pid).is_none_or(|f| f.first().is_some_and(|s| s == "Z" || s == "X"))
+}
+
+/// Waits up to `within` for `pid` to end; returns how long it took and the CPU ticks it used
+/// while we waited (from the first reading to the last one before it ended), or fails with
+/// `what`.
+#[cfg(target_os = "linux")]
+pub fn wait_ended(pid: u32, within: Duration, what: &str) -> (Duration, u64) {
+    let started = Instant::now();
+    let first = cpu_ticks(pid).unwrap_or(0);
+    let mut last = first;
+    loop {
+        if ended(pid) {
+            // A zombie still reports the time its threads used.
+            if let Some(t) = cpu_ticks(pid) {
+                last = last.max(t);
+            }
+            return (started.elapsed(), last.saturating_sub(first));
+        }
+        if let Some(t) = cpu_ticks(pid) {
+            last = t;
+        }
+        if started.elapsed() > within {
+            panic!(
+                "{what}: pid {pid} still running after {within:?}, using {} CPU ticks meanwhile",
+                last.saturating_sub(first)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// The `stty -g` lines in a transcript (colon-separated hex fields), in order.
+pub fn stty_snapshots(transcript: &[u8]) -> Vec<String> {
+    transcript
+        .split(|b| !(b.is_ascii_hexdigit() || *b == b':'))
+        .filter(|w| w.iter().filter(|b| **b == b':').count() >= 10)
+        .map(|w| String::from_utf8_lossy(w).into_owned())
+        .collect()
 }
 
 /// Whether `needle` occurs in `haystack`.
