@@ -70,7 +70,6 @@ where
         tx,
         debounce: None,
     };
-    let mut signals = Signals::new();
     let mut tick = tokio::time::interval(Duration::from_millis(100));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let theme = driver.context.theme;
@@ -91,6 +90,8 @@ where
     };
     // First frame before any network work starts.
     draw(terminal, &state);
+    // Signal handlers are installed after the first frame: nothing delays it.
+    let mut signals = Signals::new();
     let panic_on_key = test_panics();
     for effect in initial {
         driver.run(effect);

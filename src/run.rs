@@ -187,7 +187,10 @@ async fn wizard_command(
             return EXIT_FAILURE;
         }
     };
-    let events = crossterm::event::EventStream::new();
+    // Created on first use, after the first frame: its reader thread does not delay it.
+    let events = Box::pin(futures::StreamExt::flatten(futures::stream::once(async {
+        crossterm::event::EventStream::new()
+    })));
     let result = app::run(&mut guard.terminal, events, state, effects, context).await;
     drop(guard);
     match result {
