@@ -221,6 +221,8 @@ impl<W: Write> Backend for LeanBackend<W> {
         // Cleared cells take the current background: start from plain colours.
         queue!(self.writer, SetAttribute(Attribute::Reset), ResetColor)?;
         self.style_known = false;
+        // A clear usually comes with a resize, after which the cursor may be anywhere.
+        self.at = None;
         let kind = match clear_type {
             ClearType::All => crossterm::terminal::ClearType::All,
             ClearType::AfterCursor => crossterm::terminal::ClearType::FromCursorDown,
