@@ -699,13 +699,7 @@ pub fn review(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
     lines.extend(ona_review_lines(state, theme));
     lines.push(Line::raw(""));
     if let Some(err) = &state.submit_error {
-        lines.push(Line::styled("The last attempt failed:", theme.error()));
-        lines.extend(
-            err.lines
-                .iter()
-                .map(|l| Line::styled(format!("  {l}"), theme.error())),
-        );
-        lines.push(Line::styled(err.hint.clone(), theme.warn()));
+        lines.extend(submit_error_lines(err, theme));
     } else {
         lines.push(Line::styled(
             "Infisical checks the token with Ona before it stores it.",
@@ -716,6 +710,18 @@ pub fn review(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
         ));
     }
     frame.render_widget(wrapped(lines), area);
+}
+
+/// The last failed submit on a review screen, and what Enter does now.
+fn submit_error_lines(err: &crate::wizard::SubmitError, theme: Theme) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::styled("The last attempt failed:", theme.error())];
+    lines.extend(
+        err.lines
+            .iter()
+            .map(|l| Line::styled(format!("  {l}"), theme.error())),
+    );
+    lines.push(Line::styled(err.hint.clone(), theme.warn()));
+    lines
 }
 
 /// What Ona said about the token and what happens to its expiry date.
@@ -1117,13 +1123,7 @@ pub fn rotation_review(state: &State, theme: Theme, frame: &mut Frame, area: Rec
     );
     lines.push(Line::raw(""));
     if let Some(err) = &state.submit_error {
-        lines.push(Line::styled("The last attempt failed:", theme.error()));
-        lines.extend(
-            err.lines
-                .iter()
-                .map(|l| Line::styled(format!("  {l}"), theme.error())),
-        );
-        lines.push(Line::styled(err.hint.clone(), theme.warn()));
+        lines.extend(submit_error_lines(err, theme));
     } else {
         lines.push(Line::raw(
             "Press Enter to replace the token, Esc to change it.",
