@@ -1254,14 +1254,6 @@ fn form_intent_inner(state: &mut State, intent: Intent) -> Vec<Effect> {
             state.screen = Screen::Guide(guide::steps().len() - 1);
             vec![]
         }
-        Intent::FocusNext => {
-            form.focus = cycle(&Field::ALL, form.focus, true);
-            vec![]
-        }
-        Intent::FocusPrev => {
-            form.focus = cycle(&Field::ALL, form.focus, false);
-            vec![]
-        }
         Intent::Up | Intent::Down if form.focus == Field::Project => {
             let n = form.filtered_projects().len();
             if n > 0 {
@@ -1274,11 +1266,11 @@ fn form_intent_inner(state: &mut State, intent: Intent) -> Vec<Effect> {
             }
             vec![]
         }
-        Intent::Up => {
+        Intent::FocusPrev | Intent::Up => {
             form.focus = cycle(&Field::ALL, form.focus, false);
             vec![]
         }
-        Intent::Down => {
+        Intent::FocusNext | Intent::Down => {
             form.focus = cycle(&Field::ALL, form.focus, true);
             vec![]
         }
@@ -1454,15 +1446,7 @@ fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
                 }
                 field => {
                     // Plain fields take the first line only: a pasted newline never submits.
-                    let line: String = text
-                        .trim()
-                        .lines()
-                        .next()
-                        .unwrap_or("")
-                        .chars()
-                        .filter(|c| !c.is_control())
-                        .take(1024)
-                        .collect();
+                    let line = first_line(text);
                     let input = match field {
                         Field::Name => &mut form.name,
                         Field::Description => &mut form.description,
@@ -1489,20 +1473,13 @@ fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
                     paste_token(&mut s.access_token, &mut notice, text);
                 }
                 SignInField::CustomUrl | SignInField::ClientId => {
-                    let line: String = text
-                        .trim()
-                        .lines()
-                        .next()
-                        .unwrap_or("")
-                        .chars()
-                        .filter(|c| !c.is_control())
-                        .collect();
+                    let line = first_line(text);
                     let input = if s.focus == SignInField::CustomUrl {
                         &mut s.custom_url
                     } else {
                         &mut s.client_id
                     };
-                    for c in line.chars().take(1024) {
+                    for c in line.chars() {
                         input.handle(InputRequest::InsertChar(c));
                     }
                 }
@@ -1517,6 +1494,16 @@ fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
         _ => {}
     }
     vec![]
+}
+
+/// What a plain one-line field takes from a paste: the first line, without control
+/// characters, bounded (a pasted newline never submits).
+fn first_line(text: &str) -> String {
+    let line = text.trim().lines().next().unwrap_or("");
+    line.chars()
+        .filter(|c| !c.is_control())
+        .take(1024)
+        .collect()
 }
 
 /// A secret field takes the whole paste, trimmed, or nothing: a token with a line break or a
