@@ -52,6 +52,8 @@ struct Report {
     client: Option<Arc<Client>>,
 }
 
+/// The wizard's event loop. The caller draws the first frame with [`draw`] beforehand, so
+/// the binary can show it before the async runtime exists.
 pub async fn run<B, E>(
     terminal: &mut Terminal<B>,
     mut events: E,
@@ -72,24 +74,6 @@ where
     };
     let mut tick = tokio::time::interval(Duration::from_millis(100));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let theme = driver.context.theme;
-    let hyperlinks = driver.context.terminal_env.clone().filter(|e| e.hyperlinks);
-    let draw = |terminal: &mut Terminal<B>, state: &State| {
-        let Ok(frame) = terminal.draw(|frame| ui::render(state, theme, frame)) else {
-            return;
-        };
-        if let Some(env) = &hyperlinks {
-            let sequences = hyperlink_pass(frame.buffer, state, env);
-            if !sequences.is_empty() {
-                let mut out = std::io::stdout();
-                let _ = out
-                    .write_all(sequences.as_bytes())
-                    .and_then(|()| out.flush());
-            }
-        }
-    };
-    // First frame before any network work starts.
-    draw(terminal, &state);
     // Signal handlers are installed after the first frame: nothing delays it.
     let mut signals = Signals::new();
     let panic_on_key = test_panics();
@@ -108,7 +92,7 @@ where
                 Some(Ok(Event::Paste(text))) => Some(Msg::Paste(text)),
                 Some(Ok(Event::Resize(..))) => {
                     let _ = terminal.autoresize();
-                    draw(terminal, &state);
+                    draw(terminal, &state, &driver.context);
                     None
                 }
                 Some(Ok(_)) => None,
@@ -140,7 +124,23 @@ where
         if exit {
             return Ok(state.exit.take().unwrap_or(Outcome::Cancelled));
         }
-        draw(terminal, &state);
+        draw(terminal, &state, &driver.context);
+    }
+}
+
+/// Renders `state` and, where the terminal shows them, puts OSC 8 links over its link rows.
+pub fn draw<B: Backend>(terminal: &mut Terminal<B>, state: &State, context: &Context) {
+    let Ok(frame) = terminal.draw(|frame| ui::render(state, context.theme, frame)) else {
+        return;
+    };
+    if let Some(env) = context.terminal_env.as_ref().filter(|e| e.hyperlinks) {
+        let sequences = hyperlink_pass(frame.buffer, state, env);
+        if !sequences.is_empty() {
+            let mut out = std::io::stdout();
+            let _ = out
+                .write_all(sequences.as_bytes())
+                .and_then(|()| out.flush());
+        }
     }
 }
 

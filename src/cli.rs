@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{ArgMatches, Args, FromArgMatches, Parser, Subcommand};
 
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FAILURE: i32 = 1;
@@ -43,59 +43,148 @@ pub struct Cli {
 #[derive(Debug, Args, Clone, Default)]
 pub struct Global {
     /// Infisical site URL, e.g. https://eu.infisical.com or a self-hosted URL
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(long, value_name = "URL")]
     pub domain: Option<String>,
     /// Universal Auth client id (the secret comes from INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET or the wizard)
-    #[arg(long, global = true, value_name = "ID")]
+    #[arg(long, value_name = "ID")]
     pub client_id: Option<String>,
     /// Infisical project id to create the connection in
-    #[arg(long, global = true, value_name = "ID")]
+    #[arg(long, value_name = "ID")]
     pub project: Option<String>,
     /// Config file to use instead of the platform default
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
     /// Extra trusted CA certificates (PEM) for a self-hosted Infisical
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(long, value_name = "PATH")]
     pub ca_file: Option<PathBuf>,
-    /// Ona API base for checking the token before it is sent to Infisical [default: https://app.gitpod.io/api]
-    #[arg(long, global = true, value_name = "URL", env = "ONA_API_URL")]
+    /// Ona API base for checking the token before it is sent to Infisical [default: https://app.gitpod.io/api] [env: ONA_API_URL]
+    #[arg(long, value_name = "URL")]
     pub ona_api_url: Option<String>,
     /// Do not check the token with Ona first (Infisical still checks it)
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub skip_ona_check: bool,
     /// Line-by-line prompts instead of the full-screen wizard (automatic when TERM=dumb)
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub plain: bool,
-    /// Append a log of requests (method, path, status, duration; never secrets) to FILE
-    #[arg(long, global = true, value_name = "FILE", env = "ONA_CONNECT_LOG")]
+    /// Append a log of requests (method, path, status, duration; never secrets) to FILE [env: ONA_CONNECT_LOG]
+    #[arg(long, value_name = "FILE")]
     pub log: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the wizard against a sandbox on this machine: no account, no network
-    Demo,
+    Demo(With<NoArgs>),
     /// Run the Infisical-compatible sandbox server in the foreground
-    Sandbox {
-        /// Port on 127.0.0.1 (0 picks a free one)
-        #[arg(long, default_value_t = 0)]
-        port: u16,
-    },
+    Sandbox(With<SandboxArgs>),
     /// Create the connection without the wizard; the Ona token is read from stdin
-    Create(CreateArgs),
+    Create(With<CreateArgs>),
     /// List the Ona connections visible to the identity
-    List(ListArgs),
+    List(With<ListArgs>),
     /// Replace the Ona token of an existing connection (interactive without --pat-stdin)
-    Rotate(RotateArgs),
+    Rotate(With<RotateArgs>),
     /// List the Ona connections with their token's expiry, soonest first; exit 1 when one is due
-    Status(StatusArgs),
+    Status(With<StatusArgs>),
     /// Print a shell completion script
-    Completions {
-        /// The shell to complete for
-        shell: clap_complete::Shell,
-    },
+    Completions(With<CompletionsArgs>),
     /// Print the man page (roff)
-    Man,
+    Man(With<NoArgs>),
+}
+
+impl Cli {
+    /// The global flags, given before or after the subcommand (after wins), then the
+    /// environment for the two that have a variable.
+    pub fn global(&self) -> Global {
+        let after = match &self.command {
+            None => Global::default(),
+            Some(Command::Demo(w) | Command::Man(w)) => w.global.clone(),
+            Some(Command::Sandbox(w)) => w.global.clone(),
+            Some(Command::Create(w)) => w.global.clone(),
+            Some(Command::List(w)) => w.global.clone(),
+            Some(Command::Rotate(w)) => w.global.clone(),
+            Some(Command::Status(w)) => w.global.clone(),
+            Some(Command::Completions(w)) => w.global.clone(),
+        };
+        let before = &self.global;
+        let env = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+        Global {
+            domain: after.domain.or(before.domain.clone()),
+            client_id: after.client_id.or(before.client_id.clone()),
+            project: after.project.or(before.project.clone()),
+            config: after.config.or(before.config.clone()),
+            ca_file: after.ca_file.or(before.ca_file.clone()),
+            ona_api_url: after
+                .ona_api_url
+                .or(before.ona_api_url.clone())
+                .or_else(|| env("ONA_API_URL").map(|v| v.to_string_lossy().into_owned())),
+            skip_ona_check: after.skip_ona_check || before.skip_ona_check,
+            plain: after.plain || before.plain,
+            log: after
+                .log
+                .or(before.log.clone())
+                .or_else(|| env("ONA_CONNECT_LOG").map(PathBuf::from)),
+        }
+    }
+}
+
+/// A subcommand's own flags beside the global ones, which work after the subcommand too.
+///
+/// Both are added to the subcommand only when clap reaches it (`Command::defer`): clap's
+/// `global = true` would copy every global flag into every subcommand on each start, and that
+/// copying was the largest cost in front of the wizard's first frame.
+#[derive(Debug)]
+pub struct With<T> {
+    pub global: Global,
+    pub args: T,
+}
+
+impl<T: Args> Args for With<T> {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        cmd.defer(|cmd| Global::augment_args(T::augment_args(cmd)))
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        cmd.defer(|cmd| Global::augment_args_for_update(T::augment_args_for_update(cmd)))
+    }
+}
+
+impl<T: FromArgMatches> FromArgMatches for With<T> {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        Self::from_arg_matches_mut(&mut matches.clone())
+    }
+
+    fn from_arg_matches_mut(matches: &mut ArgMatches) -> Result<Self, clap::Error> {
+        Ok(With {
+            global: Global::from_arg_matches_mut(matches)?,
+            args: T::from_arg_matches_mut(matches)?,
+        })
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        self.update_from_arg_matches_mut(&mut matches.clone())
+    }
+
+    fn update_from_arg_matches_mut(&mut self, matches: &mut ArgMatches) -> Result<(), clap::Error> {
+        self.global.update_from_arg_matches_mut(matches)?;
+        self.args.update_from_arg_matches_mut(matches)
+    }
+}
+
+// For subcommands with no flags of their own (no doc comment: it would become their about).
+#[derive(Debug, Args)]
+pub struct NoArgs {}
+
+#[derive(Debug, Args)]
+pub struct SandboxArgs {
+    /// Port on 127.0.0.1 (0 picks a free one)
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
@@ -155,6 +244,54 @@ pub struct CreateArgs {
 mod tests {
     use super::*;
 
+    fn global_of(args: &[&str]) -> Global {
+        Cli::try_parse_from(std::iter::once("ona-connect").chain(args.iter().copied()))
+            .unwrap()
+            .global()
+    }
+
+    #[test]
+    fn global_flags_work_before_and_after_the_subcommand() {
+        assert!(global_of(&["--skip-ona-check", "demo"]).skip_ona_check);
+        assert!(global_of(&["demo", "--skip-ona-check"]).skip_ona_check);
+        assert!(!global_of(&["demo"]).skip_ona_check);
+        let g = global_of(&["--project", "p1", "list", "--domain", "https://a.example"]);
+        assert_eq!(g.project.as_deref(), Some("p1"));
+        assert_eq!(g.domain.as_deref(), Some("https://a.example"));
+        // Given twice, the one nearer the end wins, as with clap's own global flags.
+        let g = global_of(&[
+            "--domain",
+            "https://a.example",
+            "status",
+            "--domain",
+            "https://b.example",
+        ]);
+        assert_eq!(g.domain.as_deref(), Some("https://b.example"));
+    }
+
+    #[test]
+    fn subcommand_flags_are_parsed_after_deferral() {
+        let cli = Cli::try_parse_from([
+            "ona-connect",
+            "create",
+            "--name",
+            "n",
+            "--pat-stdin",
+            "--json",
+        ])
+        .unwrap();
+        let Some(Command::Create(w)) = cli.command else {
+            panic!("not create");
+        };
+        assert_eq!(w.args.name, "n");
+        assert!(w.args.pat_stdin && w.args.json && !w.args.dry_run);
+        assert!(Cli::try_parse_from(["ona-connect", "create", "--bogus"]).is_err());
+        assert!(
+            Cli::try_parse_from(["ona-connect", "rotate"]).is_err(),
+            "--name or --id is required"
+        );
+    }
+
     /// Secrets come from the environment, stdin or the masked fields, never from argv.
     #[test]
     fn no_flag_takes_a_secret() {
@@ -175,7 +312,9 @@ mod tests {
             }
         }
         let mut found = Vec::new();
-        walk(&<Cli as clap::CommandFactory>::command(), &mut found);
+        let mut command = <Cli as clap::CommandFactory>::command();
+        command.build();
+        walk(&command, &mut found);
         assert!(
             found.is_empty(),
             "flags that would put a secret in argv: {found:?}"

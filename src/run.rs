@@ -5,68 +5,70 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use crate::app::{self, Context, Interrupted};
-use crate::cli::{Cli, Command, EXIT_CANCELLED, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, Global};
+use crate::cli::{Cli, Command, EXIT_CANCELLED, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, Global, With};
 use crate::config::{self, FileConfig, Flags, Settings};
 use crate::infisical::{RetryPolicy, Timeouts};
+use crate::sandbox::BoundSandbox;
 use crate::secret::Secret;
 use crate::ui::{self, Theme};
 use crate::wizard::{self, Created, Demo, Init, Outcome};
 use crate::{cli_login, commands};
 
+/// Runs one command. The wizard draws its first frame before the async runtime (and, in the
+/// demo, the sandbox's thread) exists, so nothing but parsing and the terminal delays it.
 pub fn main(cli: Cli) -> i32 {
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("ona-connect: cannot start: {e}");
-            return EXIT_FAILURE;
-        }
-    };
-    runtime.block_on(dispatch(cli))
-}
-
-async fn dispatch(cli: Cli) -> i32 {
     crate::hardening::harden_process();
-    let global = cli.global;
+    let global = cli.global();
     if let Some(Err(e)) = global.log.as_deref().map(crate::hardening::start_log) {
         eprintln!("ona-connect: {e}");
         return EXIT_USAGE;
     }
     match cli.command {
         None => match load_settings(&global, false) {
-            Ok((settings, path)) => wizard_command(&global, settings, path, None, None).await,
+            Ok((settings, path)) => wizard_command(&global, settings, path, None, None, None),
             Err(code) => code,
         },
-        Some(Command::Demo) => demo(&global).await,
-        Some(Command::Sandbox { port }) => sandbox(port).await,
-        Some(Command::Status(args)) => match load_settings(&global, args.json) {
-            Ok((settings, path)) => commands::status(&global, settings, path, args).await,
+        Some(Command::Demo(_)) => demo(&global),
+        Some(Command::Sandbox(w)) => block_on(sandbox(w.args.port)),
+        Some(Command::Status(With { args, .. })) => match load_settings(&global, args.json) {
+            Ok((settings, path)) => block_on(commands::status(&global, settings, path, args)),
             Err(code) => code,
         },
-        Some(Command::Create(args)) => match load_settings(&global, args.json) {
-            Ok((settings, _)) => commands::create(&global, settings, args).await,
+        Some(Command::Create(With { args, .. })) => match load_settings(&global, args.json) {
+            Ok((settings, _)) => block_on(commands::create(&global, settings, args)),
             Err(code) => code,
         },
-        Some(Command::List(args)) => match load_settings(&global, args.json) {
-            Ok((settings, _)) => commands::list(&global, settings, args).await,
+        Some(Command::List(With { args, .. })) => match load_settings(&global, args.json) {
+            Ok((settings, _)) => block_on(commands::list(&global, settings, args)),
             Err(code) => code,
         },
-        Some(Command::Rotate(args)) => match load_settings(&global, args.json) {
+        Some(Command::Rotate(With { args, .. })) => match load_settings(&global, args.json) {
             // Without a token on stdin, a person at a terminal gets the wizard's rotation path.
             Ok((settings, path))
                 if !args.pat_stdin && !wants_plain(&global) && interactive_terminal().is_ok() =>
             {
                 let wanted = args.id.clone().or(args.name.clone());
-                wizard_command(&global, settings, path, None, Some(wanted)).await
+                wizard_command(&global, settings, path, None, Some(wanted), None)
             }
-            Ok((settings, _)) => commands::rotate(&global, settings, args).await,
+            Ok((settings, _)) => block_on(commands::rotate(&global, settings, args)),
             Err(code) => code,
         },
-        Some(Command::Completions { shell }) => commands::completions(shell),
-        Some(Command::Man) => commands::man(),
+        Some(Command::Completions(w)) => commands::completions(w.args.shell),
+        Some(Command::Man(_)) => commands::man(),
+    }
+}
+
+fn block_on(work: impl std::future::Future<Output = i32>) -> i32 {
+    match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime.block_on(work),
+        Err(e) => {
+            eprintln!("ona-connect: cannot start: {e}");
+            EXIT_FAILURE
+        }
     }
 }
 
@@ -125,16 +127,22 @@ pub fn ona_api(global: &Global) -> Result<Option<crate::infisical::Domain>, Stri
         .map_err(|e| format!("--ona-api-url / ONA_API_URL: {e}"))
 }
 
-/// The full-screen wizard; `rotate` is `Some(wanted name or id)` for the rotation path.
-async fn wizard_command(
+/// The full-screen wizard; `rotate` is `Some(wanted name or id)` for the rotation path;
+/// `sandbox` is the demo's server, started once the first frame is on screen.
+fn wizard_command(
     global: &Global,
     settings: Settings,
     config_path: Option<PathBuf>,
     demo: Option<Demo>,
     rotate: Option<Option<String>>,
+    sandbox: Option<BoundSandbox>,
 ) -> i32 {
     if wants_plain(global) {
-        return crate::plain::run(global, settings, config_path, demo).await;
+        let _sandbox = match sandbox.map(BoundSandbox::serve).transpose() {
+            Ok(s) => s,
+            Err(e) => return sandbox_failed(&e),
+        };
+        return block_on(crate::plain::run(global, settings, config_path, demo));
     }
     if let Err(why) = interactive_terminal() {
         eprintln!("ona-connect: {why}");
@@ -187,11 +195,15 @@ async fn wizard_command(
             return EXIT_FAILURE;
         }
     };
-    // Created on first use, after the first frame: its reader thread does not delay it.
-    let events = Box::pin(futures::StreamExt::flatten(futures::stream::once(async {
-        crossterm::event::EventStream::new()
-    })));
-    let result = app::run(&mut guard.terminal, events, state, effects, context).await;
+    app::draw(&mut guard.terminal, &state, &context);
+    let _sandbox = match sandbox.map(BoundSandbox::serve).transpose() {
+        Ok(s) => s,
+        Err(e) => {
+            drop(guard);
+            return sandbox_failed(&e);
+        }
+    };
+    let result = block_on_wizard(&mut guard.terminal, state, effects, context);
     drop(guard);
     match result {
         Ok(Outcome::Created(created)) => {
@@ -252,20 +264,43 @@ fn print_created(created: &Created) {
     }
 }
 
+fn block_on_wizard(
+    terminal: &mut crate::terminal::Tui,
+    state: wizard::State,
+    effects: Vec<wizard::Effect>,
+    context: Context,
+) -> Result<Outcome, Interrupted> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            crate::terminal::restore();
+            eprintln!("ona-connect: cannot start: {e}");
+            Interrupted::TerminalClosed
+        })?;
+    // The key reader's thread starts here too, after the first frame.
+    let events = crossterm::event::EventStream::new();
+    runtime.block_on(app::run(terminal, events, state, effects, context))
+}
+
+fn sandbox_failed(e: &std::io::Error) -> i32 {
+    eprintln!("ona-connect: cannot start the demo sandbox: {e}");
+    EXIT_FAILURE
+}
+
 /// The wizard against an in-process sandbox: no account, no network, nothing written to
 /// the user's config file.
-async fn demo(global: &Global) -> i32 {
-    use crate::sandbox::{Sandbox, SandboxOptions, demo};
-    let sandbox = match Sandbox::start(SandboxOptions {
+fn demo(global: &Global) -> i32 {
+    use crate::sandbox::{SandboxOptions, demo};
+    // Bound now for its address on the first screen; served after the first frame.
+    let sandbox = match BoundSandbox::bind(SandboxOptions {
         // Long enough to see the waiting states, short enough not to bore an audience.
         delay: std::time::Duration::from_millis(300),
         ..SandboxOptions::default()
     }) {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("ona-connect: cannot start the demo sandbox: {e}");
-            return EXIT_FAILURE;
-        }
+        Err(e) => return sandbox_failed(&e),
     };
     let domain = match crate::infisical::Domain::parse(&sandbox.url()) {
         Ok(d) => d,
@@ -289,9 +324,7 @@ async fn demo(global: &Global) -> i32 {
     if global.ona_api_url.is_none() {
         global.ona_api_url = Some(sandbox.ona_api_url());
     }
-    let code = wizard_command(&global, settings, None, Some(demo), None).await;
-    sandbox.shutdown();
-    code
+    wizard_command(&global, settings, None, Some(demo), None, Some(sandbox))
 }
 
 /// `ona-connect sandbox`: the sandbox in the foreground, one line per request.

@@ -155,12 +155,45 @@ impl fmt::Debug for Sandbox {
     }
 }
 
-impl Sandbox {
-    /// Binds 127.0.0.1:`options.port` and starts serving the seeded state (see [`demo`]).
-    pub fn start(options: SandboxOptions) -> io::Result<Sandbox> {
+/// A sandbox whose port is bound but which serves nothing yet: its address is known at
+/// once, and the thread and runtime that serve it can start later (the demo starts them after
+/// its first frame). Connections made meanwhile wait in the listen queue.
+pub struct BoundSandbox {
+    listener: std::net::TcpListener,
+    addr: SocketAddr,
+    options: SandboxOptions,
+}
+
+impl BoundSandbox {
+    /// Binds 127.0.0.1:`options.port`.
+    pub fn bind(options: SandboxOptions) -> io::Result<BoundSandbox> {
         let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, options.port))?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
+        Ok(BoundSandbox {
+            listener,
+            addr,
+            options,
+        })
+    }
+
+    /// Site URL, as [`Sandbox::url`].
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Ona API base, as [`Sandbox::ona_api_url`].
+    pub fn ona_api_url(&self) -> String {
+        format!("{}/api", self.url())
+    }
+
+    /// Starts serving the seeded state (see [`demo`]) on a thread of its own.
+    pub fn serve(self) -> io::Result<Sandbox> {
+        let BoundSandbox {
+            listener,
+            addr,
+            options,
+        } = self;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?;
@@ -181,6 +214,13 @@ impl Sandbox {
             shutdown: Some(tx),
             thread: Some(thread),
         })
+    }
+}
+
+impl Sandbox {
+    /// Binds 127.0.0.1:`options.port` and starts serving the seeded state (see [`demo`]).
+    pub fn start(options: SandboxOptions) -> io::Result<Sandbox> {
+        BoundSandbox::bind(options)?.serve()
     }
 
     pub fn addr(&self) -> SocketAddr {

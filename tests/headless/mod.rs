@@ -111,6 +111,7 @@ impl Harness {
         };
         let run = tokio::spawn(async move {
             let mut terminal = Terminal::new(backend).unwrap();
+            app::draw(&mut terminal, &state, &context);
             app::run(&mut terminal, Box::pin(events), state, effects, context).await
         });
         Harness {
