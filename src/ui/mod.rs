@@ -6,7 +6,7 @@ mod screens;
 pub mod theme;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
@@ -37,12 +37,8 @@ pub fn render(state: &State, theme: Theme, frame: &mut Frame) {
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
         return;
     }
-    let [header, body, footer] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let (header, rest) = split_top(area, 1);
+    let (body, footer) = split_bottom(rest, 1);
     render_header(state, theme, frame, header);
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
@@ -159,13 +155,45 @@ fn render_header(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
     }
     let (i, n) = state.step();
     let step = format!("step {i} of {n} ");
-    let [l, r] = Layout::horizontal([
-        Constraint::Min(1),
-        Constraint::Length(step.chars().count() as u16),
-    ])
-    .areas(area);
+    let (l, r) = split_right(area, step.chars().count() as u16);
     frame.render_widget(Paragraph::new(Line::from(left)), l);
     frame.render_widget(Paragraph::new(Span::styled(step, theme.label())), r);
+}
+
+// Fixed splits by arithmetic: ratatui's constraint solver costs more than the rest of the
+// first frame for these, and the first frame is what people wait for.
+
+/// The top `height` rows of `area`, and the rest.
+pub(crate) fn split_top(area: Rect, height: u16) -> (Rect, Rect) {
+    let height = height.min(area.height);
+    let top = Rect { height, ..area };
+    let rest = Rect {
+        y: area.y + height,
+        height: area.height - height,
+        ..area
+    };
+    (top, rest)
+}
+
+/// `area` without its bottom `height` rows, and those rows.
+pub(crate) fn split_bottom(area: Rect, height: u16) -> (Rect, Rect) {
+    split_top(area, area.height.saturating_sub(height))
+}
+
+/// The left part of `area` (at least one column when there is room) and its rightmost
+/// `width` columns.
+pub(crate) fn split_right(area: Rect, width: u16) -> (Rect, Rect) {
+    let width = width.min(area.width.saturating_sub(1));
+    let left = Rect {
+        width: area.width - width,
+        ..area
+    };
+    let right = Rect {
+        x: area.x + left.width,
+        width,
+        ..area
+    };
+    (left, right)
 }
 
 /// The keys that work on this screen, most important first.
@@ -356,4 +384,36 @@ fn render_confirm_quit(state: &State, theme: Theme, frame: &mut Frame, area: Rec
         Paragraph::new(lines).block(Block::bordered().border_type(BorderType::Double)),
         r,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixed_splits_cover_the_area_without_overlap() {
+        let area = Rect::new(2, 3, 40, 10);
+        let (top, rest) = split_top(area, 1);
+        assert_eq!(
+            (top, rest),
+            (Rect::new(2, 3, 40, 1), Rect::new(2, 4, 40, 9))
+        );
+        let (body, bottom) = split_bottom(rest, 1);
+        assert_eq!(
+            (body, bottom),
+            (Rect::new(2, 4, 40, 8), Rect::new(2, 12, 40, 1))
+        );
+        let (left, right) = split_right(area, 12);
+        assert_eq!(
+            (left, right),
+            (Rect::new(2, 3, 28, 10), Rect::new(30, 3, 12, 10))
+        );
+        // Asking for more than there is: the left part keeps one column, nothing goes outside.
+        let (left, right) = split_right(Rect::new(0, 0, 5, 1), 9);
+        assert_eq!(
+            (left, right),
+            (Rect::new(0, 0, 1, 1), Rect::new(1, 0, 4, 1))
+        );
+        assert_eq!(split_top(Rect::new(0, 0, 5, 2), 3).1.height, 0);
+    }
 }

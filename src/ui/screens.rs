@@ -1,7 +1,7 @@
 //! One function per screen. Each takes the state and the area inside the frame's border.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use tui_input::Input;
@@ -627,8 +627,7 @@ fn label_row(frame: &mut Frame, row: Rect, text: &str, info: &str, focused: bool
         theme.label()
     };
     let info_width = info.chars().count() as u16;
-    let [l, r] =
-        Layout::horizontal([Constraint::Min(1), Constraint::Length(info_width)]).areas(row);
+    let (l, r) = super::split_right(row, info_width);
     frame.render_widget(Paragraph::new(Span::styled(text.to_string(), style)), l);
     let counter = info.ends_with("characters") || info.contains('/');
     let info_style = if counter {
