@@ -1,11 +1,11 @@
 //! Owning the terminal: raw mode, alternate screen and bracketed paste on the way in, and
 //! all of it undone on every way out (normal exit, error, panic, signal).
 
-use std::io::{self, Stdout, Write};
+use std::io::{self, BufWriter, Stdout, Write};
 
 use crossterm::event::{DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste};
 use crossterm::style::{
-    Attribute, Print, ResetColor, SetAttribute, SetBackgroundColor, SetForegroundColor,
+    Attribute, ResetColor, SetAttribute, SetBackgroundColor, SetForegroundColor,
 };
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -17,7 +17,12 @@ use ratatui::buffer::Cell;
 use ratatui::layout::{Position, Size};
 use ratatui::style::{Color, Modifier};
 
-pub type Tui = Terminal<LeanBackend<Stdout>>;
+/// Frames are gathered in a buffer and written with one call when ratatui flushes: stdout's
+/// own line buffer would cut a full frame into many small writes.
+pub type Tui = Terminal<LeanBackend<BufWriter<Stdout>>>;
+
+/// Large enough for a full 100x30 frame with colours.
+const FRAME_BUFFER: usize = 32 * 1024;
 
 /// Restores the terminal when dropped, so early returns and `?` cannot skip it.
 pub struct Guard {
@@ -33,7 +38,8 @@ impl Guard {
             restore();
             return Err(e);
         }
-        let terminal = Terminal::new(LeanBackend::new(stdout)).inspect_err(|_| restore())?;
+        let backend = LeanBackend::new(BufWriter::with_capacity(FRAME_BUFFER, stdout));
+        let terminal = Terminal::new(backend).inspect_err(|_| restore())?;
         Ok(Guard { terminal })
     }
 }
@@ -91,6 +97,9 @@ pub struct LeanBackend<W: Write> {
     style_known: bool,
     /// A fixed size instead of the terminal's (for drawing into a buffer in tests).
     fixed: Option<Size>,
+    /// The size last read from the terminal. ratatui asks for it before every frame, so
+    /// `draw` can use it instead of asking the terminal again.
+    last_size: std::cell::Cell<Option<Size>>,
 }
 
 impl<W: Write> LeanBackend<W> {
@@ -104,6 +113,7 @@ impl<W: Write> LeanBackend<W> {
             modifier: Modifier::empty(),
             style_known: false,
             fixed: None,
+            last_size: std::cell::Cell::new(None),
         }
     }
 
@@ -174,12 +184,14 @@ impl<W: Write> Backend for LeanBackend<W> {
     where
         I: Iterator<Item = (u16, u16, &'a Cell)>,
     {
-        let width = self.size().map_or(u16::MAX, |s| s.width);
+        let size = self.last_size.get().map_or_else(|| self.size(), Ok);
+        let width = size.map_or(u16::MAX, |s| s.width);
         for (x, y, cell) in content {
             self.move_to(x, y)?;
             self.apply_style(cell)?;
             let symbol = cell.symbol();
-            queue!(self.writer, Print(symbol))?;
+            // Straight to the buffer: crossterm's `Print` goes through `fmt` for every cell.
+            self.writer.write_all(symbol.as_bytes())?;
             let advance = unicode_width::UnicodeWidthStr::width(symbol) as u16;
             // Only a plain one-column glyph away from the right edge moves the cursor predictably.
             self.at = (advance == 1 && x + 1 < width).then_some((x + 1, y));
@@ -239,7 +251,9 @@ impl<W: Write> Backend for LeanBackend<W> {
             return Ok(size);
         }
         let (width, height) = crossterm::terminal::size()?;
-        Ok(Size { width, height })
+        let size = Size { width, height };
+        self.last_size.set(Some(size));
+        Ok(size)
     }
 
     fn window_size(&mut self) -> io::Result<WindowSize> {
