@@ -5,6 +5,9 @@
 //! size and the time a submit adds to the loopback sandbox's own time. The same figures are
 //! taken for a minimal ratatui + tui-input masked form (`benches/minimal_form.rs`, the floor of
 //! our stack) and for `whiptail --passwordbox` when it is installed.
+//!
+//! The first frame, the noisiest figure, is sampled 3 x `RUNS` times with the programs taking
+//! turns. `FIRST_FRAME_ONLY=1` stops after it (for quick comparisons while working on start-up).
 
 mod minimal_form;
 
@@ -241,7 +244,6 @@ fn to_token_field(run: &mut Run, program: Program) {
 
 #[derive(Default)]
 struct Figures {
-    first_frame: Vec<f64>,
     per_key: Vec<f64>,
     idle_bytes: Vec<f64>,
     idle_cpu: Vec<f64>,
@@ -266,10 +268,9 @@ fn median(v: &mut [f64]) -> f64 {
 fn measure(program: Program, runs: usize, idle: Duration) -> Figures {
     let mut f = Figures::default();
     for _ in 0..runs {
-        // First frame, then idle on the first screen.
+        // Idle on the first screen.
         let run = Run::start(program);
-        f.first_frame
-            .push(run.wait_first_frame().as_secs_f64() * 1000.0);
+        run.wait_first_frame();
         run.settle(Duration::from_millis(300));
         let (b0, c0) = (run.bytes(), run.cpu());
         std::thread::sleep(idle);
@@ -292,6 +293,23 @@ fn measure(program: Program, runs: usize, idle: Duration) -> Figures {
         f.busy_cpu.push(run.cpu().as_secs_f64() * 1000.0);
     }
     f
+}
+
+/// Median time to the first frame of each program. The programs take turns, round after
+/// round (after one unrecorded warm-up round), so a drift in the machine's speed during the
+/// run affects them alike instead of whichever was measured last.
+fn first_frames(programs: &[Program], rounds: usize) -> Vec<f64> {
+    let mut samples = vec![Vec::new(); programs.len()];
+    for round in 0..=rounds {
+        for (i, program) in programs.iter().enumerate() {
+            let run = Run::start(*program);
+            let took = run.wait_first_frame().as_secs_f64() * 1000.0;
+            if round > 0 {
+                samples[i].push(took);
+            }
+        }
+    }
+    samples.iter_mut().map(|s| median(s)).collect()
 }
 
 /// Median time a submit (name lookup + create) takes through our client, and the same two
@@ -419,11 +437,20 @@ fn main() {
     if whiptail {
         programs.push(Program::Whiptail);
     }
-    let mut first_frames = Vec::new();
-    for program in programs {
+    // Three times as many first-frame samples as runs: they are cheap and the noisiest figure.
+    let first_frames = first_frames(&programs, runs * 3);
+    if std::env::var_os("FIRST_FRAME_ONLY").is_some() {
+        for (program, first) in programs.iter().zip(&first_frames) {
+            println!("{:<24} {first:>9.2} ms", program.name());
+        }
+        println!(
+            "first frame, ours / minimal form: {:.2}x",
+            first_frames[0] / first_frames[1]
+        );
+        return;
+    }
+    for (program, first) in programs.into_iter().zip(first_frames.iter().copied()) {
         let mut f = measure(program, runs, idle);
-        let first = median(&mut f.first_frame);
-        first_frames.push(first);
         println!(
             "{:<24} {:>9.1} ms {:>10.1} {:>11.0} {:>10.2} ms {:>7.1} MB {:>11.1} ms",
             program.name(),
