@@ -205,6 +205,9 @@ fn wizard_command(
     };
     let result = block_on_wizard(&mut guard.terminal, state, effects, context);
     drop(guard);
+    let Some(result) = result else {
+        return EXIT_FAILURE;
+    };
     match result {
         Ok(Outcome::Created(created)) => {
             print_created(&created);
@@ -237,7 +240,9 @@ fn wizard_command(
             EXIT_CANCELLED
         }
         Err(Interrupted::Signal(n)) => 128 + n,
-        Err(Interrupted::TerminalClosed) => EXIT_FAILURE,
+        // The terminal went away: the status of a hang-up, whether SIGHUP or the hang-up
+        // watcher noticed first.
+        Err(Interrupted::TerminalClosed) => 128 + 1,
     }
 }
 
@@ -264,24 +269,29 @@ fn print_created(created: &Created) {
     }
 }
 
+/// The wizard's loop on a runtime built after the first frame; `None` when it cannot start
+/// (the reason is printed).
 fn block_on_wizard(
     terminal: &mut crate::terminal::Tui,
     state: wizard::State,
     effects: Vec<wizard::Effect>,
     context: Context,
-) -> Result<Outcome, Interrupted> {
+) -> Option<Result<Outcome, Interrupted>> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
-        .build()
-        .map_err(|e| {
+        .build();
+    let runtime = match runtime {
+        Ok(r) => r,
+        Err(e) => {
             crate::terminal::restore();
             eprintln!("ona-connect: cannot start: {e}");
-            Interrupted::TerminalClosed
-        })?;
-    // The key reader's thread starts here too, after the first frame.
-    let events = crossterm::event::EventStream::new();
-    runtime.block_on(app::run(terminal, events, state, effects, context))
+            return None;
+        }
+    };
+    // The key reader's threads start here too, after the first frame.
+    let events = crate::terminal::input_events();
+    Some(runtime.block_on(app::run(terminal, events, state, effects, context)))
 }
 
 fn sandbox_failed(e: &std::io::Error) -> i32 {

@@ -50,6 +50,66 @@ impl Drop for Guard {
     }
 }
 
+/// The terminal's events, read on threads of their own, as a stream for the wizard's loop.
+///
+/// crossterm 0.29 retries forever once the terminal is gone: its read loop ignores EOF and EIO
+/// (crossterm-rs/crossterm#793), and it would hold whatever thread called it. So its reads run
+/// on a thread of their own, and a second thread waits for the terminal to hang up and ends
+/// the stream with an error. SIGHUP does not reach every process that loses its terminal.
+/// Neither thread wakes while nothing happens.
+pub fn input_events() -> impl futures::Stream<Item = io::Result<crossterm::event::Event>> + Unpin {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let keys = tx.clone();
+    let report = tx.clone();
+    let spawned = std::thread::Builder::new()
+        .name("keys".into())
+        .spawn(move || {
+            loop {
+                let event = crossterm::event::read();
+                let failed = event.is_err();
+                if keys.send(event).is_err() || failed {
+                    break;
+                }
+            }
+        })
+        .and_then(|_| {
+            std::thread::Builder::new()
+                .name("hang-up".into())
+                .spawn(move || {
+                    let why = match wait_for_hang_up(io::stdin()) {
+                        Ok(()) => io::Error::new(io::ErrorKind::BrokenPipe, "the terminal hung up"),
+                        Err(e) => e,
+                    };
+                    let _ = tx.send(Err(why));
+                })
+        });
+    // Without its threads the program could not see a key: end at once rather than hang.
+    if let Err(e) = spawned {
+        let _ = report.send(Err(e));
+    }
+    futures::stream::poll_fn(move |cx| rx.poll_recv(cx))
+}
+
+/// Blocks until `terminal` hangs up (the window is closed, the SSH connection drops), without
+/// reading from it: poll(2) with no events asked for reports only a hang-up or an error.
+pub fn wait_for_hang_up(terminal: impl std::os::fd::AsFd) -> io::Result<()> {
+    use rustix::event::{PollFd, PollFlags, poll};
+    loop {
+        let mut fds = [PollFd::new(&terminal, PollFlags::empty())];
+        match poll(&mut fds, None) {
+            Ok(_)
+                if fds[0]
+                    .revents()
+                    .intersects(PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL) =>
+            {
+                return Ok(());
+            }
+            Ok(_) | Err(rustix::io::Errno::INTR) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
 /// Best effort and idempotent: a hung-up terminal must not turn exit into an error.
 pub fn restore() {
     let _ = disable_raw_mode();
@@ -283,6 +343,40 @@ impl<W: Write> Backend for LeanBackend<W> {
 
 #[cfg(test)]
 mod tests {
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_hang_up_watcher_ignores_input_and_returns_when_the_terminal_goes() {
+        use rustix::fs::{Mode, OFlags, open};
+        use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
+        let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).unwrap();
+        grantpt(&master).unwrap();
+        unlockpt(&master).unwrap();
+        let name = ptsname(&master, Vec::new()).unwrap();
+        let slave = open(
+            name.as_c_str(),
+            OFlags::RDWR | OFlags::NOCTTY,
+            Mode::empty(),
+        )
+        .unwrap();
+        rustix::io::write(&master, b"typed").unwrap();
+        let watcher = std::thread::spawn(move || super::wait_for_hang_up(&slave));
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        assert!(
+            !watcher.is_finished(),
+            "returned while the terminal was there"
+        );
+        drop(master);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while !watcher.is_finished() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no return after the hang-up"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        watcher.join().unwrap().unwrap();
+    }
+
     use super::*;
     use crate::ui::{self, Theme};
     use crate::wizard::{self, Init, Intent, Msg, State};
