@@ -80,7 +80,10 @@ struct Run {
     last_output: Arc<Mutex<Instant>>,
     parser: Arc<Mutex<vt100::Parser>>,
     first_frame: Arc<Mutex<Option<Duration>>>,
-    _master: Box<dyn portable_pty::MasterPty + Send>,
+    /// Full-screen clears written so far: ratatui clears once before each redraw that
+    /// follows a resize.
+    clears: Arc<Mutex<usize>>,
+    master: Box<dyn portable_pty::MasterPty + Send>,
 }
 
 impl Run {
@@ -100,15 +103,19 @@ impl Run {
         let last_output = Arc::new(Mutex::new(Instant::now()));
         let parser = Arc::new(Mutex::new(vt100::Parser::new(ROWS, COLS, 0)));
         let first_frame = Arc::new(Mutex::new(None));
+        let clears = Arc::new(Mutex::new(0));
         let mut reader = pair.master.try_clone_reader().expect("reader");
-        let (b, l, p, f) = (
+        let (b, l, p, f, c) = (
             bytes.clone(),
             last_output.clone(),
             parser.clone(),
             first_frame.clone(),
+            clears.clone(),
         );
         std::thread::spawn(move || {
             let mut buf = [0u8; 65536];
+            // The last bytes of the previous read, so a sequence split across reads counts.
+            let mut tail: Vec<u8> = Vec::new();
             while let Ok(n) = reader.read(&mut buf) {
                 if n == 0 {
                     break;
@@ -116,6 +123,9 @@ impl Run {
                 let now = Instant::now();
                 *b.lock().unwrap() += n;
                 *l.lock().unwrap() = now;
+                tail.extend_from_slice(&buf[..n]);
+                *c.lock().unwrap() += tail.windows(4).filter(|w| w == b"\x1b[2J").count();
+                tail.drain(..tail.len().saturating_sub(3));
                 let mut parser = p.lock().unwrap();
                 parser.process(&buf[..n]);
                 let mut first = f.lock().unwrap();
@@ -132,7 +142,8 @@ impl Run {
             last_output,
             parser,
             first_frame,
-            _master: pair.master,
+            clears,
+            master: pair.master,
         }
     }
 
@@ -181,6 +192,26 @@ impl Run {
     fn send(&mut self, s: &str) {
         self.writer.write_all(s.as_bytes()).unwrap();
         self.writer.flush().unwrap();
+    }
+
+    fn resize(&self, cols: u16, rows: u16) {
+        self.parser
+            .lock()
+            .unwrap()
+            .screen_mut()
+            .set_size(rows, cols);
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("resize");
+    }
+
+    fn clears(&self) -> usize {
+        *self.clears.lock().unwrap()
     }
 
     fn bytes(&self) -> usize {
@@ -250,6 +281,8 @@ struct Figures {
     rss: Vec<f64>,
     /// CPU used by a whole typing run: shows the CPU counter works.
     busy_cpu: Vec<f64>,
+    resize_redraws: Vec<f64>,
+    resize_bytes: Vec<f64>,
 }
 
 fn median(v: &mut [f64]) -> f64 {
@@ -276,6 +309,13 @@ fn measure(program: Program, runs: usize, idle: Duration) -> Figures {
         std::thread::sleep(idle);
         f.idle_bytes.push((run.bytes() - b0) as f64);
         f.idle_cpu.push((run.cpu() - c0).as_secs_f64() * 1000.0);
+        // One resize, as a window manager's snap or a tmux split makes it.
+        let (b0, c0) = (run.bytes(), run.clears());
+        run.resize(COLS + 20, ROWS + 10);
+        std::thread::sleep(Duration::from_millis(200));
+        run.settle(Duration::from_millis(300));
+        f.resize_redraws.push((run.clears() - c0) as f64);
+        f.resize_bytes.push((run.bytes() - b0) as f64);
         drop(run);
 
         // Typing into the masked field, one key at a time.
@@ -430,8 +470,20 @@ fn main() {
     );
     println!();
     println!(
-        "{:<24} {:>12} {:>12} {:>12} {:>14} {:>10}",
-        "program", "first frame", "bytes/key", "idle bytes", "idle CPU", "peak RSS"
+        "{:<24} {:>12} {:>10} {:>11} {:>10} {:>9} {:>11} {:>8} {:>11}",
+        "program",
+        "first frame",
+        "bytes/key",
+        "idle bytes",
+        "idle CPU",
+        "peak RSS",
+        "typing CPU",
+        "redraws",
+        "bytes"
+    );
+    println!(
+        "{:<24} {:>12} {:>10} {:>11} {:>10} {:>9} {:>11} {:>8} {:>11}",
+        "", "", "", "(5 s)", "(5 s)", "", "(20 keys)", "/resize", "/resize"
     );
     let mut programs = vec![Program::Ours, Program::Minimal];
     if whiptail {
@@ -452,14 +504,16 @@ fn main() {
     for (program, first) in programs.into_iter().zip(first_frames.iter().copied()) {
         let mut f = measure(program, runs, idle);
         println!(
-            "{:<24} {:>9.1} ms {:>10.1} {:>11.0} {:>10.2} ms {:>7.1} MB {:>11.1} ms",
+            "{:<24} {:>9.2} ms {:>10.1} {:>11.0} {:>7.2} ms {:>6.1} MB {:>8.1} ms {:>8.0} {:>11.0}",
             program.name(),
             first,
             median(&mut f.per_key),
             median(&mut f.idle_bytes),
             median(&mut f.idle_cpu),
             median(&mut f.rss),
-            median(&mut f.busy_cpu)
+            median(&mut f.busy_cpu),
+            median(&mut f.resize_redraws),
+            median(&mut f.resize_bytes),
         );
     }
     if !whiptail {
