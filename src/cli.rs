@@ -23,7 +23,7 @@ Environment (flags win over environment, environment over the config file):
   NO_COLOR                                 no colours
 
 Exit status: 0 success, 1 API or network failure, 2 usage or validation error,
-130 cancelled by the user.";
+130 cancelled by the user, 128 + N after signal N (129: the terminal hung up).";
 
 #[derive(Debug, Parser)]
 #[command(
