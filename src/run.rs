@@ -58,12 +58,15 @@ pub fn main(cli: Cli) -> i32 {
     }
 }
 
-fn block_on(work: impl std::future::Future<Output = i32>) -> i32 {
-    match tokio::runtime::Builder::new_multi_thread()
+fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-    {
+}
+
+fn block_on(work: impl std::future::Future<Output = i32>) -> i32 {
+    match runtime() {
         Ok(runtime) => runtime.block_on(work),
         Err(e) => {
             eprintln!("ona-connect: cannot start: {e}");
@@ -138,9 +141,9 @@ fn wizard_command(
     sandbox: Option<BoundSandbox>,
 ) -> i32 {
     if wants_plain(global) {
-        let _sandbox = match sandbox.map(BoundSandbox::serve).transpose() {
+        let _sandbox = match serve(sandbox) {
             Ok(s) => s,
-            Err(e) => return sandbox_failed(&e),
+            Err(code) => return code,
         };
         return block_on(crate::plain::run(global, settings, config_path, demo));
     }
@@ -196,11 +199,11 @@ fn wizard_command(
         }
     };
     app::draw(&mut guard.terminal, &state, &context);
-    let _sandbox = match sandbox.map(BoundSandbox::serve).transpose() {
+    let _sandbox = match serve(sandbox) {
         Ok(s) => s,
-        Err(e) => {
+        Err(code) => {
             drop(guard);
-            return sandbox_failed(&e);
+            return code;
         }
     };
     let result = block_on_wizard(&mut guard.terminal, state, effects, context);
@@ -277,11 +280,7 @@ fn block_on_wizard(
     effects: Vec<wizard::Effect>,
     context: Context,
 ) -> Option<Result<Outcome, Interrupted>> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build();
-    let runtime = match runtime {
+    let runtime = match runtime() {
         Ok(r) => r,
         Err(e) => {
             crate::terminal::restore();
@@ -297,6 +296,14 @@ fn block_on_wizard(
 fn sandbox_failed(e: &std::io::Error) -> i32 {
     eprintln!("ona-connect: cannot start the demo sandbox: {e}");
     EXIT_FAILURE
+}
+
+/// Starts the demo's sandbox, if there is one; it stops when the result is dropped.
+fn serve(sandbox: Option<BoundSandbox>) -> Result<Option<crate::sandbox::Sandbox>, i32> {
+    sandbox
+        .map(BoundSandbox::serve)
+        .transpose()
+        .map_err(|e| sandbox_failed(&e))
 }
 
 /// The wizard against an in-process sandbox: no account, no network, nothing written to

@@ -155,6 +155,14 @@ impl fmt::Debug for Sandbox {
     }
 }
 
+fn site_url(addr: SocketAddr) -> String {
+    format!("http://{addr}")
+}
+
+fn api_url(addr: SocketAddr) -> String {
+    format!("{}/api", site_url(addr))
+}
+
 /// A sandbox whose port is bound but which serves nothing yet: its address is known at
 /// once, and the thread and runtime that serve it can start later (the demo starts them after
 /// its first frame). Connections made meanwhile wait in the listen queue.
@@ -179,12 +187,12 @@ impl BoundSandbox {
 
     /// Site URL, as [`Sandbox::url`].
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        site_url(self.addr)
     }
 
     /// Ona API base, as [`Sandbox::ona_api_url`].
     pub fn ona_api_url(&self) -> String {
-        format!("{}/api", self.url())
+        api_url(self.addr)
     }
 
     /// Starts serving the seeded state (see [`demo`]) on a thread of its own.
@@ -229,12 +237,12 @@ impl Sandbox {
 
     /// Site URL, e.g. `http://127.0.0.1:8080` (the Infisical API is under `/api`).
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        site_url(self.addr)
     }
 
     /// Infisical API base, `<url>/api`.
     pub fn api_url(&self) -> String {
-        format!("{}/api", self.url())
+        api_url(self.addr)
     }
 
     /// Ona API base (the emulated Ona lives on the same server): `<url>/api`.
