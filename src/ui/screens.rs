@@ -852,12 +852,7 @@ pub fn done(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
     let command_row = lines.len() as u16;
     // The URL stays on one unwrapped row (copyable); the command may wrap below it.
     frame.render_widget(Paragraph::new(lines), area);
-    let rest = Rect::new(
-        area.x,
-        area.y + command_row.min(area.height),
-        area.width,
-        area.height.saturating_sub(command_row),
-    );
+    let (_, rest) = super::split_top(area, command_row);
     let tail = vec![
         Line::raw(equivalent_command(created)),
         Line::raw(""),
