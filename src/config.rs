@@ -166,6 +166,9 @@ pub struct Settings {
     pub client_secret: Option<Secret>,
     pub env_credentials: Option<EnvCredentials>,
     pub last_name: Option<String>,
+    /// The project named by `--project` or `INFISICAL_PROJECT_ID`, not the remembered one:
+    /// what `list` and `status` filter by.
+    pub explicit_project_id: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -214,13 +217,16 @@ pub fn resolve(
         }),
         _ => None,
     };
+    let explicit_project_id = flags
+        .project
+        .clone()
+        .or_else(|| non_empty("INFISICAL_PROJECT_ID"));
     Ok(Settings {
         domain,
-        project_id: flags
-            .project
+        project_id: explicit_project_id
             .clone()
-            .or_else(|| non_empty("INFISICAL_PROJECT_ID"))
             .or_else(|| file.project_id.clone()),
+        explicit_project_id,
         client_id,
         client_secret,
         env_credentials,

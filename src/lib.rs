@@ -1,7 +1,18 @@
 //! ona-connect: a terminal wizard that creates an Infisical App Connection for Ona.
+//!
+//! How the code is laid out, from the outside in:
+//! - front door: [`cli`] (the command line) and [`run`] (what each command does);
+//! - front ends: [`tui`] (the full-screen wizard: terminal, driver, view), [`plain`] (line
+//!   by line prompts) and [`commands`] (create, list, rotate, status for scripts);
+//! - core: [`session`] (the rules all front ends share) and [`wizard`] (the wizard's pure
+//!   state machine);
+//! - services: [`infisical`] and [`ona`] (the two APIs), [`config`] (settings and the config
+//!   file), [`cli_login`] (the Infisical CLI's login);
+//! - the [`sandbox`]: an Infisical and Ona look-alike on 127.0.0.1 for the demo and tests;
+//! - small shared pieces: [`secret`], [`sanitize`], [`validate`], [`guide`], [`links`],
+//!   [`hardening`].
 #![forbid(unsafe_code)]
 
-pub mod app;
 pub mod cli;
 pub mod cli_login;
 pub mod commands;
@@ -17,7 +28,9 @@ pub mod run;
 pub mod sandbox;
 pub mod sanitize;
 pub mod secret;
-pub mod terminal;
-pub mod ui;
+pub mod session;
+pub mod tui;
 pub mod validate;
 pub mod wizard;
+#[cfg(test)]
+mod wizard_tests;

@@ -4,14 +4,15 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use crate::app::{self, Context, Interrupted};
 use crate::cli::{Cli, Command, EXIT_CANCELLED, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, Global, With};
 use crate::config::{self, FileConfig, Flags, Settings};
-use crate::infisical::{RetryPolicy, Timeouts};
 use crate::sandbox::BoundSandbox;
 use crate::secret::Secret;
-use crate::ui::{self, Theme};
-use crate::wizard::{self, Created, Demo, Init, Outcome};
+use crate::session::sign_in::Network;
+use crate::session::summary::{self, Created};
+use crate::tui::ui::Theme;
+use crate::tui::{self, Context, Interrupted};
+use crate::wizard::{self, Demo, Init, Outcome};
 use crate::{cli_login, commands};
 
 /// Runs one command. The wizard draws its first frame before the async runtime (and, in the
@@ -118,16 +119,15 @@ fn wants_plain(global: &Global) -> bool {
 
 /// Ona's API base for the token check, or `None` when it is switched off.
 pub fn ona_api(global: &Global) -> Result<Option<crate::infisical::Domain>, String> {
-    if global.skip_ona_check {
-        return Ok(None);
+    crate::session::ona_check::api_base(global.skip_ona_check, global.ona_api_url.as_deref())
+}
+
+/// How the front ends reach Infisical: the flags' CA file, default timeouts and retries.
+pub fn network(global: &Global) -> Network {
+    Network {
+        ca_file: global.ca_file.clone(),
+        ..Network::default()
     }
-    let raw = global
-        .ona_api_url
-        .as_deref()
-        .unwrap_or(crate::ona::DEFAULT_API);
-    crate::infisical::Domain::parse(raw)
-        .map(Some)
-        .map_err(|e| format!("--ona-api-url / ONA_API_URL: {e}"))
 }
 
 /// The full-screen wizard; `rotate` is `Some(wanted name or id)` for the rotation path;
@@ -164,10 +164,7 @@ fn wizard_command(
         site: settings.domain.site().to_string(),
         project_id: settings.project_id.clone(),
         client_id: settings.client_id.clone(),
-        client_secret: settings
-            .client_secret
-            .as_ref()
-            .map(|s| s.expose().to_string()),
+        client_secret: settings.client_secret.as_ref().map(Secret::duplicate),
         last_name: settings.last_name.clone(),
         env_source: settings
             .env_credentials
@@ -183,22 +180,20 @@ fn wizard_command(
     let (state, effects) = wizard::State::new(init);
     let context = Context {
         env_credentials: settings.env_credentials,
-        ca_file: global.ca_file.clone(),
-        timeouts: Timeouts::default(),
-        retry: RetryPolicy::default(),
+        network: network(global),
         config_path,
         theme: Theme::from_env(),
         terminal_env: Some(terminal_env),
         ona_api,
     };
-    let mut guard = match crate::terminal::Guard::enter() {
+    let mut guard = match crate::tui::terminal::Guard::enter() {
         Ok(g) => g,
         Err(e) => {
             eprintln!("ona-connect: cannot use this terminal: {e}");
             return EXIT_FAILURE;
         }
     };
-    app::draw(&mut guard.terminal, &state, &context);
+    tui::draw(&mut guard.terminal, &state, &context);
     let _sandbox = match serve(sandbox) {
         Ok(s) => s,
         Err(code) => {
@@ -217,25 +212,10 @@ fn wizard_command(
             EXIT_OK
         }
         Ok(Outcome::Rotated(rotated)) => {
-            let clean = |s: Option<&str>| crate::sanitize::for_terminal(s.unwrap_or("?"), 80);
-            println!(
-                "Replaced the Ona token of {} ({}):",
-                clean(Some(&rotated.after.name)),
-                clean(Some(&rotated.after.id))
-            );
-            println!(
-                "  credentialsHash  {} -> {}",
-                clean(rotated.before.credentials_hash.as_deref()),
-                clean(rotated.after.credentials_hash.as_deref())
-            );
-            println!(
-                "  updatedAt        {}",
-                clean(rotated.after.updated_at.as_deref())
-            );
-            println!(
-                "Now delete the old token in Ona. Same from a script: {}",
-                ui::rotate_command(&rotated)
-            );
+            for line in summary::rotation_report(&rotated.before, &rotated.after) {
+                println!("{line}");
+            }
+            println!("Same from a script: {}", summary::rotate_command(&rotated));
             EXIT_OK
         }
         Ok(Outcome::Cancelled) => {
@@ -258,24 +238,15 @@ fn print_created(created: &Created) {
         "Ona connection created:"
     };
     let _ = writeln!(out, "{headline}");
-    for (k, v) in ui::summary_lines(created) {
-        let _ = writeln!(out, "  {k:<14} {v}");
-    }
-    let _ = writeln!(out, "  {:<14} {}", "Page", ui::connections_page(created));
-    let _ = writeln!(
-        out,
-        "Same from a script: {}",
-        ui::equivalent_command(created)
-    );
-    if let Some(w) = &created.config_warning {
-        let _ = writeln!(out, "Note: choices not remembered: {w}");
+    for line in summary::created_report(created) {
+        let _ = writeln!(out, "{line}");
     }
 }
 
 /// The wizard's loop on a runtime built after the first frame; `None` when it cannot start
 /// (the reason is printed).
 fn block_on_wizard(
-    terminal: &mut crate::terminal::Tui,
+    terminal: &mut crate::tui::terminal::Tui,
     state: wizard::State,
     effects: Vec<wizard::Effect>,
     context: Context,
@@ -283,14 +254,14 @@ fn block_on_wizard(
     let runtime = match runtime() {
         Ok(r) => r,
         Err(e) => {
-            crate::terminal::restore();
+            crate::tui::terminal::restore();
             eprintln!("ona-connect: cannot start: {e}");
             return None;
         }
     };
     // The key reader's threads start here too, after the first frame.
-    let events = crate::terminal::input_events();
-    Some(runtime.block_on(app::run(terminal, events, state, effects, context)))
+    let events = crate::tui::terminal::input_events();
+    Some(runtime.block_on(tui::run(terminal, events, state, effects, context)))
 }
 
 fn sandbox_failed(e: &std::io::Error) -> i32 {
@@ -333,6 +304,7 @@ fn demo(global: &Global) -> i32 {
         client_secret: Some(Secret::new(demo::CLIENT_SECRET)),
         env_credentials: None,
         last_name: None,
+        explicit_project_id: global.project.clone(),
     };
     let demo = Demo {
         ona_token: demo::ONA_PAT.to_string(),

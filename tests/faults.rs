@@ -15,7 +15,7 @@ fn init(site: &str) -> Init {
     Init {
         site: site.into(),
         client_id: Some(demo::CLIENT_ID.into()),
-        client_secret: Some(demo::CLIENT_SECRET.into()),
+        client_secret: Some(ona_connect::secret::Secret::new(demo::CLIENT_SECRET)),
         demo: Some(Demo {
             ona_token: demo::ONA_PAT.into(),
         }),

@@ -115,7 +115,7 @@ proptest! {
             wizard::update(&mut state, Msg::Paste("onaPAT_fuzz_token".into()));
         }
         for m in steps.into_iter().map(Step::msg) {
-            let was_review = state.screen == Screen::Review && state.overlay == wizard::Overlay::None;
+            let was_review = state.screen() == Screen::Review && state.overlay() == wizard::Overlay::None;
             let is_enter = matches!(m, Msg::Key(Intent::Next));
             let effects = wizard::update(&mut state, m);
             for e in &effects {
@@ -123,12 +123,12 @@ proptest! {
                     prop_assert!(was_review && is_enter, "a create was sent without Enter on Review");
                 }
             }
-            let token = state.form.token.expose();
+            let token = state.form().token.expose();
             prop_assert!(!token.chars().any(char::is_control));
             prop_assert!(token.len() <= ona_connect::validate::TOKEN_MAX * 4);
-            prop_assert!(!state.form.name.value().chars().any(char::is_control));
-            prop_assert!(!state.form.description.value().chars().any(char::is_control));
-            if state.exit.is_some() { break; }
+            prop_assert!(!state.form().name.value().chars().any(char::is_control));
+            prop_assert!(!state.form().description.value().chars().any(char::is_control));
+            if state.take_exit().is_some() { break; }
         }
     }
 

@@ -3,7 +3,7 @@
 
 use ona_connect::infisical::{self, ApiError, AppConnection, CreateError, Project};
 use ona_connect::ona::{Expiry, Identity, OnaError, PatRecord, TokenCheck};
-use ona_connect::ui::{self, Theme};
+use ona_connect::tui::ui::{self, Theme};
 use ona_connect::wizard::{self, Demo, Field, Init, Intent, Msg, SignedIn, State};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -22,7 +22,7 @@ fn draw(state: &State, width: u16, height: u16) -> Terminal<TestBackend> {
         String::new()
     };
     assert!(
-        !text.contains(TOKEN) || state.form.reveal,
+        !text.contains(TOKEN) || state.form().reveal,
         "the token must never be drawn unmasked"
     );
     terminal
@@ -70,14 +70,29 @@ fn init() -> Init {
 }
 
 fn signed_in(s: &mut State, projects: Result<Vec<Project>, String>) {
+    signed_in_via(s, "Universal Auth, client id 3f1c2a9e-client-id", projects);
+}
+
+fn signed_in_via(s: &mut State, via: &str, projects: Result<Vec<Project>, String>) {
     wizard::update(
         s,
         Msg::SignInFinished(Ok(SignedIn {
             site: "https://app.infisical.com".into(),
-            via: "Universal Auth, client id 3f1c2a9e-client-id".into(),
+            via: via.into(),
             projects,
         })),
     );
+}
+
+/// Moves the form's focus with Tab until `field` has it.
+fn focus(s: &mut State, field: Field) {
+    for _ in 0..Field::ALL.len() {
+        if s.form().focus == field {
+            return;
+        }
+        key(s, Intent::FocusNext);
+    }
+    assert_eq!(s.form().focus, field);
 }
 
 fn on_form() -> State {
@@ -92,7 +107,7 @@ fn on_form() -> State {
 
 fn filled() -> State {
     let mut s = on_form();
-    s.form.focus = Field::Name;
+    focus(&mut s, Field::Name);
     key(&mut s, Intent::Edit(InputRequest::DeleteLine));
     type_text(&mut s, "ona-dev-team");
     key(&mut s, Intent::FocusNext);
@@ -132,7 +147,7 @@ fn valid_check(expiry: Expiry) -> TokenCheck {
 }
 
 fn ona_answers(s: &mut State, result: Result<TokenCheck, OnaError>) {
-    let generation = s.form.token_generation;
+    let generation = s.form().token_generation;
     wizard::update(
         s,
         Msg::OnaChecked {
@@ -156,7 +171,7 @@ fn created(recovered: bool) -> State {
         serde_json::from_str(include_str!("fixtures/create-response.json"))
             .map(|v: serde_json::Value| serde_json::from_value(v["appConnection"].clone()).unwrap())
             .unwrap();
-    let attempt = s.attempt;
+    let attempt = s.attempt();
     wizard::update(
         &mut s,
         Msg::SubmitFinished {
@@ -172,7 +187,7 @@ fn created(recovered: bool) -> State {
 
 fn failed(error: CreateError) -> State {
     let mut s = submitting();
-    let attempt = s.attempt;
+    let attempt = s.attempt();
     wizard::update(
         &mut s,
         Msg::SubmitFinished {
@@ -217,7 +232,7 @@ fn sign_in_screens() {
         env_source: Some("INFISICAL_TOKEN".into()),
         ..init()
     });
-    signed_in(&mut s, Ok(projects()));
+    signed_in_via(&mut s, "access token from INFISICAL_TOKEN", Ok(projects()));
     snapshot!("sign_in_from_environment", s);
 
     let (mut s, _) = State::new(Init {
@@ -243,7 +258,11 @@ fn guide_screens() {
         site: "http://127.0.0.1:41285".into(),
         ..init()
     });
-    demo.screen = wizard::Screen::Guide(3);
+    signed_in(&mut demo, Ok(projects()));
+    for _ in 0..4 {
+        key(&mut demo, Intent::Next);
+    }
+    assert_eq!(demo.screen(), wizard::Screen::Guide(3));
     snapshot!("guide_3_demo", demo);
 }
 
@@ -254,16 +273,16 @@ fn form_screens() {
     let s = filled();
     snapshot!("form_filled", s);
     let mut s = filled();
-    s.form.focus = Field::Token;
+    focus(&mut s, Field::Token);
     key(&mut s, Intent::ToggleReveal);
     snapshot!("form_revealed", s);
     let mut s = on_form();
-    s.form.focus = Field::Name;
+    focus(&mut s, Field::Name);
     type_text(&mut s, "_Bad Name");
     key(&mut s, Intent::Next);
     snapshot!("form_errors", s);
     let mut s = on_form();
-    s.form.focus = Field::Project;
+    focus(&mut s, Field::Project);
     type_text(&mut s, "zzz");
     snapshot!("form_project_no_match", s);
     let (mut s, _) = State::new(init());
@@ -274,7 +293,10 @@ fn form_screens() {
                 .into(),
         ),
     );
-    s.screen = wizard::Screen::Form;
+    for _ in 0..5 {
+        key(&mut s, Intent::Next);
+    }
+    assert_eq!(s.screen(), wizard::Screen::Form);
     snapshot!("form_projects_unavailable", s);
 }
 
@@ -417,7 +439,7 @@ fn link_views() {
 /// Reads the QR code back from the drawn cells and compares it with the encoder's matrix.
 #[test]
 fn the_drawn_qr_code_decodes_to_the_url() {
-    use ona_connect::ui::qr::{Matrix, decode_rows};
+    use ona_connect::tui::ui::qr::{Matrix, decode_rows};
     let mut s = on_form();
     for _ in 0..4 {
         key(&mut s, Intent::Back);
@@ -540,11 +562,11 @@ fn rotation_screens() {
     snapshot!("rotate_review", s);
     key(&mut s, Intent::Next);
     snapshot!("rotate_submitting", s);
-    let mut after = s.rotation.target.clone().unwrap();
+    let mut after = s.rotation().unwrap().target.clone().unwrap();
     after.credentials_hash =
         Some("1111111111111111111111111111111111111111111111111111111111111111".into());
     after.updated_at = Some("2026-06-01T09:00:00.000Z".into());
-    let attempt = s.attempt;
+    let attempt = s.attempt();
     wizard::update(
         &mut s,
         Msg::RotateFinished {

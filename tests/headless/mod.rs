@@ -7,9 +7,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use ona_connect::app::{self, Context, Interrupted};
 use ona_connect::infisical::Timeouts;
-use ona_connect::ui::Theme;
+use ona_connect::session::sign_in::Network;
+use ona_connect::tui::ui::Theme;
+use ona_connect::tui::{self, Context, Interrupted};
 use ona_connect::wizard::{Init, Outcome, State};
 use ratatui::Terminal;
 use ratatui::backend::{Backend, ClearType, TestBackend, WindowSize};
@@ -97,12 +98,14 @@ impl Harness {
         let (state, effects) = State::new(init);
         let context = Context {
             env_credentials: None,
-            ca_file: None,
-            timeouts,
-            retry: ona_connect::infisical::RetryPolicy {
-                base_delay: Duration::from_millis(20),
-                reconcile_delays: vec![Duration::ZERO, Duration::from_millis(100)],
-                ..Default::default()
+            network: Network {
+                ca_file: None,
+                timeouts,
+                retry: ona_connect::infisical::RetryPolicy {
+                    base_delay: Duration::from_millis(20),
+                    reconcile_delays: vec![Duration::ZERO, Duration::from_millis(100)],
+                    ..Default::default()
+                },
             },
             config_path,
             theme: Theme { color: false },
@@ -111,8 +114,8 @@ impl Harness {
         };
         let run = tokio::spawn(async move {
             let mut terminal = Terminal::new(backend).unwrap();
-            app::draw(&mut terminal, &state, &context);
-            app::run(&mut terminal, Box::pin(events), state, effects, context).await
+            tui::draw(&mut terminal, &state, &context);
+            tui::run(&mut terminal, Box::pin(events), state, effects, context).await
         });
         Harness {
             screen,

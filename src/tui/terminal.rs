@@ -378,7 +378,7 @@ mod tests {
     }
 
     use super::*;
-    use crate::ui::{self, Theme};
+    use crate::tui::ui::{self, Theme};
     use crate::wizard::{self, Init, Intent, Msg, State};
 
     /// Draws `state` through the lean backend and returns the bytes written for this frame.

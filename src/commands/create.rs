@@ -1,0 +1,68 @@
+//! `create`: the connection without the wizard; the token comes from stdin.
+
+use super::{Failure, credentials, ona_precheck, print_json, sign_in_with, token_from_stdin};
+use crate::cli::{CreateArgs, EXIT_OK, Global};
+use crate::config::Settings;
+use crate::infisical::CreateRequest;
+use crate::session::summary::one_line;
+use crate::validate;
+
+pub async fn create(global: &Global, settings: Settings, args: CreateArgs) -> i32 {
+    let json = args.json;
+    match create_inner(global, settings, args).await {
+        Ok(code) => code,
+        Err(f) => f.report(json),
+    }
+}
+
+async fn create_inner(
+    global: &Global,
+    settings: Settings,
+    args: CreateArgs,
+) -> Result<i32, Failure> {
+    let name = validate::name(&args.name)
+        .map_err(|e| Failure::usage(format!("--name: {e}")))?
+        .to_string();
+    let description = validate::description(args.description.as_deref().unwrap_or(""))
+        .map_err(|e| Failure::usage(format!("--description: {e}")))?
+        .map(str::to_string);
+    let project_id = settings.project_id.clone().ok_or_else(|| {
+        Failure::usage("no project: pass --project ID or set INFISICAL_PROJECT_ID")
+    })?;
+    // Everything that can fail without the token is checked before reading it.
+    let credentials = credentials(&settings).await?;
+    let token = token_from_stdin()?;
+    let request = CreateRequest {
+        name,
+        description,
+        project_id,
+        token,
+    };
+    let client = sign_in_with(global, &settings, credentials).await?;
+    if args.dry_run {
+        // Validated and signed in; show exactly what would be sent, without the token.
+        let out = serde_json::json!({
+            "method": "POST",
+            "url": settings.domain.api("/v1/app-connections/ona"),
+            "body": request.body(false),
+        });
+        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        return Ok(EXIT_OK);
+    }
+    ona_precheck(global, &request.token).await?;
+    let created = client
+        .create_connection(&request, false)
+        .await
+        .map_err(|e| Failure::from(&e))?;
+    if args.json {
+        print_json(&created.connection);
+    } else if created.recovered {
+        println!(
+            "Created Ona connection {} (the answer was lost; found it by name)",
+            one_line(&created.connection)
+        );
+    } else {
+        println!("Created Ona connection {}", one_line(&created.connection));
+    }
+    Ok(EXIT_OK)
+}

@@ -1,0 +1,81 @@
+//! `rotate`: a new Ona token for an existing connection, from stdin.
+
+use super::{Failure, credentials, ona_precheck, print_json, sign_in_with, token_from_stdin};
+use std::io::IsTerminal;
+
+use crate::cli::{EXIT_OK, Global, RotateArgs};
+use crate::config::Settings;
+use crate::infisical::UpdateRequest;
+use crate::sanitize;
+use crate::session::summary::rotation_report;
+
+pub async fn rotate(global: &Global, settings: Settings, args: RotateArgs) -> i32 {
+    let json = args.json;
+    match rotate_inner(global, settings, args).await {
+        Ok(code) => code,
+        Err(f) => f.report(json),
+    }
+}
+
+async fn rotate_inner(
+    global: &Global,
+    settings: Settings,
+    args: RotateArgs,
+) -> Result<i32, Failure> {
+    let can_ask = global.plain && std::io::stdin().is_terminal();
+    if !args.pat_stdin && !can_ask {
+        // Without a terminal there is nobody to ask: say how to give the token.
+        return Err(Failure::usage(
+            "no token: pass --pat-stdin and write the new Ona token to standard input",
+        ));
+    }
+    let credentials = credentials(&settings).await?;
+    let token = token_from_stdin()?;
+    let client = sign_in_with(global, &settings, credentials).await?;
+    let current = match (&args.id, &args.name) {
+        (Some(id), _) => client
+            .get_connection(id)
+            .await
+            .map_err(|e| Failure::from(&e))?,
+        (None, Some(name)) => {
+            let project = settings.project_id.as_deref();
+            client
+                .find_connection_by_name(name, project)
+                .await
+                .map_err(|e| Failure::from(&e))?
+                .ok_or_else(|| {
+                    Failure::failed(format!(
+                        "no Ona connection named {} in {}",
+                        sanitize::for_terminal(name, 64),
+                        project.map_or(
+                            "the organization (pass --project for a project's connection)"
+                                .to_string(),
+                            |p| format!("project {p}")
+                        )
+                    ))
+                })?
+        }
+        (None, None) => {
+            return Err(Failure::usage(
+                "name the connection: --name NAME [--project ID] or --id ID",
+            ));
+        }
+    };
+    ona_precheck(global, &token).await?;
+    let update = UpdateRequest {
+        token: Some(token),
+        ..UpdateRequest::default()
+    };
+    let updated = client
+        .update_connection(&current.id, &update)
+        .await
+        .map_err(|e| Failure::from(&e))?;
+    if args.json {
+        print_json(&updated);
+    } else {
+        for line in rotation_report(&current, &updated) {
+            println!("{line}");
+        }
+    }
+    Ok(EXIT_OK)
+}

@@ -1,0 +1,19 @@
+//! The rules every front end shares: the wizard's driver, the plain mode and the commands
+//! call this layer for everything that is not presentation. Nothing here draws, prompts or
+//! reads a key; each function is the one definition of its rule.
+//!
+//! - [`credentials`]: which credentials to use (flags, environment, config, the CLI's login)
+//!   and the label that says where they came from;
+//! - [`sign_in`]: signing in by every method, with the project list;
+//! - [`placement`]: which field or screen an Infisical error belongs to;
+//! - [`remember`]: what the config file keeps after a create or a rotation;
+//! - [`summary`]: the outcome of a create or rotation, its summary lines, the connection's
+//!   page and the equivalent non-interactive command;
+//! - [`ona_check`]: the token check with Ona and the match that finds its expiry.
+
+pub mod credentials;
+pub mod ona_check;
+pub mod placement;
+pub mod remember;
+pub mod sign_in;
+pub mod summary;

@@ -1,0 +1,143 @@
+//! The driver: the one impure loop. It turns terminal events into intents, runs the effects
+//! `update` asks for (in [`super::effects`]), feeds results back as messages and draws only
+//! when something changed.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crossterm::event::Event;
+use futures::{Stream, StreamExt};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use tokio::sync::mpsc;
+
+use super::effects::{Driver, Report};
+use super::hyperlinks::hyperlink_pass;
+use super::signals::Signals;
+use super::ui::{self, Theme};
+use crate::config::EnvCredentials;
+use crate::infisical::Domain;
+use crate::links::TerminalEnv;
+use crate::session::sign_in::Network;
+use crate::wizard::{self, Effect, Msg, Outcome, State};
+
+/// What the driver needs besides the state: how to reach Infisical and Ona, and where to
+/// remember choices.
+pub struct Context {
+    pub env_credentials: Option<EnvCredentials>,
+    pub network: Network,
+    pub config_path: Option<PathBuf>,
+    pub theme: Theme,
+    /// The real terminal's capabilities; `None` when drawing somewhere else (tests), so no
+    /// raw escape sequences (OSC 8, OSC 52) are written.
+    pub terminal_env: Option<TerminalEnv>,
+    /// Ona's API base for the token pre-check; `None` with `--skip-ona-check`.
+    pub ona_api: Option<Domain>,
+}
+
+/// Why the loop ended other than through the wizard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Interrupted {
+    /// A signal such as SIGTERM or SIGHUP (the number).
+    Signal(i32),
+    /// The terminal went away.
+    TerminalClosed,
+}
+
+/// The wizard's event loop. The caller draws the first frame with [`draw`] beforehand, so
+/// the binary can show it before the async runtime exists.
+pub async fn run<B, E>(
+    terminal: &mut Terminal<B>,
+    mut events: E,
+    mut state: State,
+    initial: Vec<Effect>,
+    context: Context,
+) -> Result<Outcome, Interrupted>
+where
+    B: Backend,
+    E: Stream<Item = std::io::Result<Event>> + Unpin,
+{
+    let (tx, mut rx) = mpsc::unbounded_channel::<Report>();
+    let mut driver = Driver::new(context, tx);
+    let mut tick = tokio::time::interval(Duration::from_millis(100));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    // Signal handlers are installed after the first frame: nothing delays it.
+    let mut signals = Signals::new();
+    let panic_on_key = test_panics();
+    for effect in initial {
+        driver.run(effect);
+    }
+    loop {
+        let msg = tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(Event::Key(key))) => {
+                    if panic_on_key {
+                        panic!("test panic in the UI thread");
+                    }
+                    wizard::intent_for(&state, key).map(Msg::Key)
+                }
+                Some(Ok(Event::Paste(text))) => Some(Msg::Paste(text)),
+                Some(Ok(Event::Resize(..))) => {
+                    let _ = terminal.autoresize();
+                    draw(terminal, &state, &driver.context);
+                    None
+                }
+                Some(Ok(_)) => None,
+                // EOF or EIO: the terminal is gone (SSH dropped); leave instead of spinning.
+                Some(Err(_)) | None => return Err(Interrupted::TerminalClosed),
+            },
+            report = rx.recv() => report.map(|r| driver.receive(r)),
+            _ = tick.tick(), if state.busy() => Some(Msg::Tick),
+            signal = signals.recv() => return Err(Interrupted::Signal(signal)),
+        };
+        let Some(msg) = msg else { continue };
+        let mut exit = false;
+        for effect in wizard::update(&mut state, msg) {
+            if matches!(effect, Effect::Exit) {
+                exit = true;
+            } else {
+                driver.run(effect);
+            }
+        }
+        if exit {
+            return Ok(state.take_exit().unwrap_or(Outcome::Cancelled));
+        }
+        draw(terminal, &state, &driver.context);
+    }
+}
+
+/// Renders `state` and, where the terminal shows them, puts OSC 8 links over its link rows.
+pub fn draw<B: Backend>(terminal: &mut Terminal<B>, state: &State, context: &Context) {
+    let Ok(frame) = terminal.draw(|frame| ui::render(state, context.theme, frame)) else {
+        return;
+    };
+    if let Some(env) = context.terminal_env.as_ref().filter(|e| e.hyperlinks) {
+        let sequences = hyperlink_pass(frame.buffer, state, env);
+        if !sequences.is_empty() {
+            let mut out = std::io::stdout();
+            let _ = out
+                .write_all(sequences.as_bytes())
+                .and_then(|()| out.flush());
+        }
+    }
+}
+
+/// Debug builds only: `ONA_CONNECT_TEST_PANIC=ui|task` injects a panic, so tests can check
+/// that the terminal is restored and the program ends. Returns whether to panic on a key.
+fn test_panics() -> bool {
+    if !cfg!(debug_assertions) {
+        return false;
+    }
+    match std::env::var("ONA_CONNECT_TEST_PANIC").as_deref() {
+        Ok("task") => {
+            tokio::spawn(async {
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                panic!("test panic in a task");
+            });
+            false
+        }
+        Ok("ui") => true,
+        _ => false,
+    }
+}

@@ -1,0 +1,11 @@
+//! The full-screen front end: the terminal, the driver that runs the wizard's effects, and
+//! the view that draws its state.
+
+pub mod driver;
+mod effects;
+mod hyperlinks;
+mod signals;
+pub mod terminal;
+pub mod ui;
+
+pub use driver::{Context, Interrupted, draw, run};

@@ -1,0 +1,126 @@
+//! A screen's links: each on its own row, or one as a QR code or whole.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::Theme;
+use super::widgets::*;
+use crate::wizard::{LinkView, State};
+
+/// The screen's links, each URL on its own unwrapped row (shortened in the middle when it does
+/// not fit), the keys that act on them and the last link notice.
+pub(super) fn link_lines(state: &State, theme: Theme, width: u16) -> Vec<Line<'static>> {
+    let links = state.links();
+    let many = links.len() > 1;
+    let mut shortened = false;
+    let mut lines = Vec::new();
+    for (i, (label, url)) in links.iter().enumerate() {
+        let selected = i == state.link().min(links.len() - 1);
+        let marker = if many && selected {
+            "› "
+        } else if many {
+            "  "
+        } else {
+            ""
+        };
+        lines.push(Line::styled(format!("{marker}{label}:"), theme.label()));
+        let display = crate::links::shorten(url, width.saturating_sub(4) as usize);
+        shortened |= display != *url;
+        let style = if selected { theme.link() } else { theme.dim() };
+        lines.push(Line::from(vec![
+            Span::raw(if many { "  " } else { "" }),
+            Span::styled(display, style),
+        ]));
+    }
+    let mut keys = String::from("o open · c copy · v QR code · u full link");
+    if many {
+        keys.push_str(" · ↑/↓ choose");
+    }
+    if shortened {
+        keys.push_str(" (shortened: u shows it whole)");
+    }
+    lines.push(Line::styled(keys, theme.dim()));
+    if let Some(n) = state.notice() {
+        lines.push(Line::styled(n.to_string(), theme.warn()));
+    }
+    lines
+}
+
+/// The selected link as a QR code or alone in full, when asked for; true when drawn.
+pub(super) fn link_view(state: &State, theme: Theme, frame: &mut Frame, area: Rect) -> bool {
+    let Some((label, url)) = state.selected_link() else {
+        return false;
+    };
+    match state.link_view() {
+        LinkView::Inline => false,
+        LinkView::Full => {
+            let lines = vec![
+                Line::styled(format!("{label} (the whole link):"), theme.label()),
+                Line::raw(""),
+                Line::styled(url, theme.link()),
+                Line::raw(""),
+                Line::styled(
+                    "u or Esc goes back · c copies it · v shows a QR code",
+                    theme.dim(),
+                ),
+            ];
+            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+            true
+        }
+        LinkView::Qr => {
+            let Some(matrix) = super::qr::Matrix::encode(&url) else {
+                frame.render_widget(
+                    wrapped(vec![Line::styled(
+                        "This link is too long for a QR code.",
+                        theme.error(),
+                    )]),
+                    area,
+                );
+                return true;
+            };
+            let (w, h) = matrix.cells();
+            if w > area.width || h + 2 > area.height {
+                frame.render_widget(
+                    wrapped(vec![
+                        Line::styled("The terminal is too small for the QR code.", theme.warn()),
+                        Line::raw(format!(
+                            "It needs at least {}×{}; enlarge the window or use a smaller font.",
+                            w + 4,
+                            h + 6
+                        )),
+                        Line::raw("v or Esc goes back."),
+                    ]),
+                    area,
+                );
+                return true;
+            }
+            // Black on white when colours are allowed; otherwise the glyphs draw the light
+            // modules, which reads right on the usual light-on-dark terminal.
+            let rows = matrix.rows(theme.color);
+            let style = if theme.color {
+                Style::new()
+                    .fg(ratatui::style::Color::Black)
+                    .bg(ratatui::style::Color::White)
+            } else {
+                Style::default()
+            };
+            let x = area.x + (area.width - w) / 2;
+            for (i, row) in rows.into_iter().enumerate() {
+                frame.render_widget(
+                    Paragraph::new(Span::styled(row, style)),
+                    Rect::new(x, area.y + i as u16, w, 1),
+                );
+            }
+            let caption = format!("{label}: scan it with your phone · v or Esc goes back");
+            frame.render_widget(
+                Paragraph::new(Line::styled(caption, theme.dim()))
+                    .alignment(ratatui::layout::Alignment::Center),
+                Rect::new(area.x, area.y + h + 1, area.width, 1),
+            );
+            true
+        }
+    }
+}

@@ -1,0 +1,25 @@
+//! Steps 2–5: the guide through Ona's settings, one screen per step (texts in
+//! `assets/guide.toml`).
+
+use super::msg::{Effect, Intent};
+use super::state::{Screen, State};
+use crate::guide;
+
+pub(super) fn intent(state: &mut State, index: usize, intent: Intent) -> Vec<Effect> {
+    match intent {
+        Intent::Next if index + 1 < guide::steps().len() => state.screen = Screen::Guide(index + 1),
+        Intent::Next => {
+            state.screen = Screen::Form;
+            state.form.arrive();
+        }
+        Intent::Back => {
+            state.screen = match (index, state.rotating()) {
+                (0, false) => Screen::SignIn,
+                (0, true) => Screen::PickConnection,
+                _ => Screen::Guide(index - 1),
+            }
+        }
+        _ => {}
+    }
+    vec![]
+}

@@ -1,0 +1,304 @@
+use super::*;
+
+#[test]
+fn submit_sends_exactly_the_reviewed_values() {
+    let mut s = at_form();
+    key(&mut s, Intent::Next);
+    let effects = key(&mut s, Intent::Next);
+    let [
+        Effect::Submit {
+            attempt: 1,
+            request,
+            after_unknown_outcome: false,
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(request.name, DEFAULT_NAME);
+    assert_eq!(request.project_id, "p2");
+    assert_eq!(request.description, None);
+    assert_eq!(request.token.expose(), TOKEN);
+    assert!(s.busy());
+    assert!(
+        key(&mut s, Intent::Next).is_empty(),
+        "no second submit while one is in flight"
+    );
+}
+
+#[test]
+fn success_shows_the_result_remembers_choices_and_wipes_the_token() {
+    let (mut s, attempt) = at_submitting();
+    let effects = update(
+        &mut s,
+        Msg::SubmitFinished {
+            attempt,
+            result: Ok(infisical::Created {
+                connection: connection("ona"),
+                recovered: false,
+            }),
+        },
+    );
+    assert_eq!(s.screen(), Screen::Done);
+    assert!(
+        matches!(effects.as_slice(), [Effect::Remember(r)] if r.project_id.as_deref() == Some("p2") && r.client_id.is_some() && r.name == "ona")
+    );
+    assert!(s.form().token.is_empty());
+    let created = s.created().cloned().unwrap();
+    assert_eq!(created.project_name.as_deref(), Some("Frontend"));
+    let effects = key(&mut s, Intent::Next);
+    assert!(matches!(effects.as_slice(), [Effect::Exit]));
+    assert_eq!(s.take_exit(), Some(Outcome::Created(Box::new(created))));
+}
+
+#[test]
+fn a_late_answer_to_an_older_attempt_is_ignored() {
+    let (mut s, attempt) = at_submitting();
+    update(
+        &mut s,
+        Msg::SubmitFinished {
+            attempt: attempt + 7,
+            result: Ok(infisical::Created {
+                connection: connection("x"),
+                recovered: false,
+            }),
+        },
+    );
+    assert_eq!(s.screen(), Screen::Submitting);
+}
+
+#[test]
+fn a_taken_name_lands_on_the_name_field_with_everything_kept() {
+    let (mut s, attempt) = at_submitting();
+    update(
+        &mut s,
+        Msg::SubmitFinished {
+            attempt,
+            result: Err(CreateError::NameTaken(connection("ona"))),
+        },
+    );
+    assert_eq!((s.screen(), s.form().focus), (Screen::Form, Field::Name));
+    assert!(
+        s.form()
+            .field_error(Field::Name)
+            .unwrap()
+            .contains("already exists")
+    );
+    assert_eq!(s.form().token.expose(), TOKEN);
+    key(&mut s, Intent::Edit(InsertChar('2')));
+    assert_eq!(
+        s.form().field_error(Field::Name),
+        None,
+        "editing clears the server's complaint"
+    );
+
+    let (mut s, attempt) = at_submitting();
+    let dup = api_error(
+        400,
+        "BadRequest",
+        "An App Connection with the name \"ona\" already exists".into(),
+    );
+    update(
+        &mut s,
+        Msg::SubmitFinished {
+            attempt,
+            result: Err(dup),
+        },
+    );
+    assert_eq!((s.screen(), s.form().focus), (Screen::Form, Field::Name));
+    assert!(
+        s.form()
+            .field_error(Field::Name)
+            .unwrap()
+            .contains("reqId req-1234")
+    );
+}
+
+#[test]
+fn a_rejected_ona_token_lands_on_the_token_field_cleaned() {
+    let (mut s, attempt) = at_submitting();
+    let err = api_error(400, "BadRequest", "Failed to validate credentials: {\"code\":\"unauthenticated\",\"message\":\"bad\u{1b}[2J\"}".into());
+    update(
+        &mut s,
+        Msg::SubmitFinished {
+            attempt,
+            result: Err(err),
+        },
+    );
+    assert_eq!((s.screen(), s.form().focus), (Screen::Form, Field::Token));
+    let e = s.form().field_error(Field::Token).unwrap();
+    assert!(
+        e.starts_with("Failed to validate credentials") && !e.contains('\u{1b}'),
+        "{e}"
+    );
+    assert_eq!(s.form().token.expose(), TOKEN);
+}
+
+#[test]
+fn validation_issues_go_beside_their_fields() {
+    let (mut s, attempt) = at_submitting();
+    let issues = serde_json::json!([
+        {"code": "custom", "path": ["description"], "message": "Description cannot exceed 256 characters"},
+        {"code": "too_small", "path": ["credentials", "personalAccessToken"], "message": "Personal Access Token required"}
+    ]);
+    update(
+        &mut s,
+        Msg::SubmitFinished {
+            attempt,
+            result: Err(api_error(422, "ValidationFailure", issues)),
+        },
+    );
+    assert_eq!(
+        (s.screen(), s.form().focus),
+        (Screen::Form, Field::Description)
+    );
+    assert_eq!(
+        s.form().server_errors.token.as_deref(),
+        Some("Personal Access Token required")
+    );
+}
+
+#[test]
+fn an_unknown_project_lands_on_the_picker() {
+    let (mut s, attempt) = at_submitting();
+    let err = api_error(
+        400,
+        "BadRequest",
+        "Could not find project with ID p2".into(),
+    );
+    update(
+        &mut s,
+        Msg::SubmitFinished {
+            attempt,
+            result: Err(err),
+        },
+    );
+    assert_eq!((s.screen(), s.form().focus), (Screen::Form, Field::Project));
+    assert!(
+        s.form()
+            .field_error(Field::Project)
+            .unwrap()
+            .contains("Could not find project")
+    );
+}
+
+#[test]
+fn an_expired_session_goes_to_sign_in_and_comes_back_to_review() {
+    let (mut s, attempt) = at_submitting();
+    let err = api_error(
+        403,
+        "TokenError",
+        "Your token has expired. Please re-authenticate.".into(),
+    );
+    update(
+        &mut s,
+        Msg::SubmitFinished {
+            attempt,
+            result: Err(err),
+        },
+    );
+    assert_eq!(s.screen(), Screen::SignIn);
+    assert!(
+        matches!(&s.sign_in().status, SignInStatus::Failed(l) if l.iter().any(|l| l.contains("expired")))
+    );
+    let effects = key(&mut s, Intent::Next);
+    assert!(matches!(effects.as_slice(), [Effect::SignIn { .. }]));
+    signed_in(&mut s);
+    assert_eq!(
+        s.screen(),
+        Screen::Review,
+        "straight back to where the user was"
+    );
+    assert_eq!(s.form().token.expose(), TOKEN);
+}
+
+#[test]
+fn network_failures_return_to_review_with_a_retry() {
+    let (mut s, attempt) = at_submitting();
+    let err = CreateError::Rejected(infisical::Error::Connect {
+        host: "h".into(),
+        detail: "refused".into(),
+    });
+    update(
+        &mut s,
+        Msg::SubmitFinished {
+            attempt,
+            result: Err(err),
+        },
+    );
+    assert_eq!(s.screen(), Screen::Review);
+    assert!(s.submit_error().as_ref().unwrap().lines[0].contains("could not connect"));
+    let effects = key(&mut s, Intent::Next);
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Submit {
+            attempt: 2,
+            after_unknown_outcome: false,
+            ..
+        }]
+    ));
+}
+
+#[test]
+fn an_unknown_outcome_makes_the_retry_look_the_name_up_first() {
+    let (mut s, attempt) = at_submitting();
+    let timeout = infisical::Error::Timeout {
+        host: "h".into(),
+        seconds: 120,
+        sent: true,
+    };
+    let lookup = infisical::Error::Connect {
+        host: "h".into(),
+        detail: "refused".into(),
+    };
+    update(
+        &mut s,
+        Msg::SubmitFinished {
+            attempt,
+            result: Err(CreateError::OutcomeUnknown {
+                cause: timeout.clone(),
+                lookup,
+            }),
+        },
+    );
+    assert_eq!(s.screen(), Screen::Review);
+    assert!(
+        s.submit_error()
+            .as_ref()
+            .unwrap()
+            .hint
+            .contains("checks by name")
+    );
+    let effects = key(&mut s, Intent::Next);
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Submit {
+            after_unknown_outcome: true,
+            ..
+        }]
+    ));
+    update(
+        &mut s,
+        Msg::SubmitFinished {
+            attempt: 2,
+            result: Err(CreateError::NotCreated { cause: timeout }),
+        },
+    );
+    assert!(
+        matches!(
+            s.flow(),
+            Flow::Create {
+                after_unknown_outcome: false,
+                ..
+            }
+        ),
+        "absent for sure now: a plain send again"
+    );
+    assert!(
+        s.submit_error()
+            .as_ref()
+            .unwrap()
+            .hint
+            .contains("no connection was created")
+    );
+}
