@@ -57,8 +57,8 @@ pub struct Global {
     /// Extra trusted CA certificates (PEM) for a self-hosted Infisical
     #[arg(long, value_name = "PATH")]
     pub ca_file: Option<PathBuf>,
-    /// Ona API base for checking the token before it is sent to Infisical [default: https://app.gitpod.io/api] [env: ONA_API_URL]
-    #[arg(long, value_name = "URL")]
+    /// Ona API base for checking the token before it is sent to Infisical [default: https://app.gitpod.io/api]
+    #[arg(long, value_name = "URL", env = "ONA_API_URL")]
     pub ona_api_url: Option<String>,
     /// Do not check the token with Ona first (Infisical still checks it)
     #[arg(long)]
@@ -66,8 +66,8 @@ pub struct Global {
     /// Line-by-line prompts instead of the full-screen wizard (automatic when TERM=dumb)
     #[arg(long)]
     pub plain: bool,
-    /// Append a log of requests (method, path, status, duration; never secrets) to FILE [env: ONA_CONNECT_LOG]
-    #[arg(long, value_name = "FILE")]
+    /// Append a log of requests (method, path, status, duration; never secrets) to FILE
+    #[arg(long, value_name = "FILE", env = "ONA_CONNECT_LOG")]
     pub log: Option<PathBuf>,
 }
 
@@ -92,8 +92,8 @@ pub enum Command {
 }
 
 impl Cli {
-    /// The global flags, given before or after the subcommand (after wins), then the
-    /// environment for the two that have a variable.
+    /// The global flags, given before or after the subcommand (after wins); clap reads the
+    /// variables of the two that have one into the top level's copy, below both flags.
     pub fn global(&self) -> Global {
         let after = match &self.command {
             None => Global::default(),
@@ -106,23 +106,16 @@ impl Cli {
             Some(Command::Completions(w)) => w.global.clone(),
         };
         let before = &self.global;
-        let env = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
         Global {
             domain: after.domain.or(before.domain.clone()),
             client_id: after.client_id.or(before.client_id.clone()),
             project: after.project.or(before.project.clone()),
             config: after.config.or(before.config.clone()),
             ca_file: after.ca_file.or(before.ca_file.clone()),
-            ona_api_url: after
-                .ona_api_url
-                .or(before.ona_api_url.clone())
-                .or_else(|| env("ONA_API_URL").map(|v| v.to_string_lossy().into_owned())),
+            ona_api_url: after.ona_api_url.or(before.ona_api_url.clone()),
             skip_ona_check: after.skip_ona_check || before.skip_ona_check,
             plain: after.plain || before.plain,
-            log: after
-                .log
-                .or(before.log.clone())
-                .or_else(|| env("ONA_CONNECT_LOG").map(PathBuf::from)),
+            log: after.log.or(before.log.clone()),
         }
     }
 }
@@ -154,8 +147,20 @@ impl<T: FromArgMatches> FromArgMatches for With<T> {
     }
 
     fn from_arg_matches_mut(matches: &mut ArgMatches) -> Result<Self, clap::Error> {
+        // A variable read here would beat a flag given before the subcommand: keep only what
+        // was typed after it (the top level's copy has the variables).
+        let typed =
+            |id: &str| matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine);
+        let (api_typed, log_typed) = (typed("ona_api_url"), typed("log"));
+        let mut global = Global::from_arg_matches_mut(matches)?;
+        if !api_typed {
+            global.ona_api_url = None;
+        }
+        if !log_typed {
+            global.log = None;
+        }
         Ok(With {
-            global: Global::from_arg_matches_mut(matches)?,
+            global,
             args: T::from_arg_matches_mut(matches)?,
         })
     }

@@ -255,7 +255,7 @@ fn duplicate_name_lands_on_name_with_values_kept() {
     w.send("-2");
     w.wait_until("the fixed name", |s| focused_row(s).contains("ona-team-2"));
     w.send(ENTER);
-    w.wait_for("Nothing has been sent yet");
+    w.wait_for("receives if you send it again");
     w.send(ENTER);
     w.wait_for("Connection created");
     let names: Vec<String> = sandbox.connections().into_iter().map(|c| c.name).collect();

@@ -4,6 +4,7 @@ pub mod client;
 pub mod domain;
 pub mod error;
 pub mod model;
+mod transport;
 
 pub use client::{Client, ClientOptions, CreateError, Created, Credentials, RetryPolicy, Timeouts};
 pub use domain::{Domain, DomainError, EU_CLOUD, US_CLOUD};

@@ -5,7 +5,7 @@ use super::{Answers, Plain};
 use crate::prompt::PromptError;
 use crate::sanitize;
 use crate::secret::Secret;
-use crate::session::ona_check::{self, ExpiryState, Verdict};
+use crate::session::ona_check::{self, ExpiryState, OnaCheck};
 use crate::validate;
 
 impl Plain<'_> {
@@ -69,7 +69,7 @@ impl Plain<'_> {
             say("working… checking the token with Ona");
             let now = time::OffsetDateTime::now_utc();
             match ona_check::verdict(ona_check::check(base, &token, now).await, now) {
-                Verdict::Valid { identity, expiry } => {
+                OnaCheck::Valid { identity, expiry } => {
                     say(format!(
                         "  Valid: {} in Ona organization {}.",
                         identity.principal, identity.organization_id
@@ -103,14 +103,19 @@ impl Plain<'_> {
                     answers.token = Some(token);
                     return Ok(());
                 }
-                Verdict::Rejected { code, message } => {
+                OnaCheck::Rejected { code, message } => {
                     say(format!("  Ona rejected this token ({code}: {message})."));
                     if yes("  Use it anyway (Infisical will check it too)?", false)? {
                         answers.token = Some(token);
                         return Ok(());
                     }
                 }
-                Verdict::Unchecked(e) => {
+                // Unreachable (the only other answer the check gives).
+                other => {
+                    let e = match other {
+                        OnaCheck::Unreachable(e) => e,
+                        _ => String::from("no answer"),
+                    };
                     say(format!(
                         "  Warning: {e}; Infisical checks the token when it is submitted."
                     ));

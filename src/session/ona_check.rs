@@ -39,9 +39,14 @@ pub async fn check(
         .await
 }
 
-/// What Ona's answer means for the user.
+/// What is known of the token from Ona: the state of the check, and its verdict.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Verdict {
+pub enum OnaCheck {
+    /// `--skip-ona-check`.
+    Disabled,
+    /// Not checked yet (no token, or typing).
+    Idle,
+    Checking,
     Valid {
         identity: Identity,
         expiry: ExpiryState,
@@ -51,17 +56,18 @@ pub enum Verdict {
         message: String,
     },
     /// The check could not be made: a warning only, Infisical checks the token again.
-    Unchecked(String),
+    Unreachable(String),
 }
 
-pub fn verdict(result: Result<TokenCheck, OnaError>, now: OffsetDateTime) -> Verdict {
+/// What Ona's answer means: `Valid`, `Rejected` (Ona said no) or `Unreachable`.
+pub fn verdict(result: Result<TokenCheck, OnaError>, now: OffsetDateTime) -> OnaCheck {
     match result {
-        Ok(check) => Verdict::Valid {
+        Ok(check) => OnaCheck::Valid {
             identity: check.identity,
             expiry: expiry_state(check.expiry, now),
         },
-        Err(OnaError::Rejected { code, message, .. }) => Verdict::Rejected { code, message },
-        Err(other) => Verdict::Unchecked(other.to_string()),
+        Err(OnaError::Rejected { code, message, .. }) => OnaCheck::Rejected { code, message },
+        Err(other) => OnaCheck::Unreachable(other.to_string()),
     }
 }
 

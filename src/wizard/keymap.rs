@@ -102,14 +102,19 @@ const fn row(
     }
 }
 
+#[rustfmt::skip]
 const TAB: &[(Key, Intent)] = &[
     (Key::Tab, Intent::FocusNext),
     (Key::BackTab, Intent::FocusPrev),
 ];
+#[rustfmt::skip]
 const ARROWS_UP_DOWN: &[(Key, Intent)] = &[(Key::Up, Intent::Up), (Key::Down, Intent::Down)];
+#[rustfmt::skip]
 const ARROWS_LEFT_RIGHT: &[(Key, Intent)] =
     &[(Key::Left, Intent::Left), (Key::Right, Intent::Right)];
+#[rustfmt::skip]
 const REVEAL: &[(Key, Intent)] = &[(Key::Ctrl('r'), Intent::ToggleReveal)];
+#[rustfmt::skip]
 const CLEAR: &[(Key, Intent)] = &[(Key::Ctrl('u'), Intent::Edit(InputRequest::DeleteLine))];
 
 fn signed_in(s: &State) -> bool {
@@ -135,122 +140,35 @@ fn sign_in_typing(s: &State) -> bool {
     s.sign_in.typing()
 }
 
+#[rustfmt::skip]
 const SIGN_IN: &[Binding] = &[
-    row(
-        "Enter",
-        &[(Key::Enter, Intent::Next)],
-        "continue",
-        "continue with this session",
-        signed_in,
-    ),
-    row(
-        "Enter",
-        &[(Key::Enter, Intent::Next)],
-        "sign in",
-        "sign in with the chosen host and method",
-        not_signed_in,
-    ),
-    row(
-        "Tab",
-        TAB,
-        "next field",
-        "next field (Shift-Tab: the previous one)",
-        sign_in_has_fields,
-    ),
-    row(
-        "←/→",
-        ARROWS_LEFT_RIGHT,
-        "change",
-        "change the host or the sign-in method",
-        on_a_choice,
-    ),
-    row(
-        "← / →",
-        ARROWS_LEFT_RIGHT,
-        "",
-        "move in the text field",
-        sign_in_typing,
-    ),
-    row(
-        "Space",
-        &[(Key::Char(' '), Intent::Right)],
-        "",
-        "next choice",
-        on_a_choice,
-    ),
-    row(
-        "↑ / ↓",
-        &[(Key::Up, Intent::FocusPrev), (Key::Down, Intent::FocusNext)],
-        "",
-        "previous / next field",
-        sign_in_has_fields,
-    ),
-    row(
-        "Ctrl-R",
-        REVEAL,
-        "reveal",
-        "reveal / hide the secret in the focused field",
-        on_a_sign_in_secret,
-    ),
+    row("Enter", &[(Key::Enter, Intent::Next)], "continue", "continue with this session", signed_in),
+    row("Enter", &[(Key::Enter, Intent::Next)], "sign in", "sign in with the chosen host and method", not_signed_in),
+    row("Tab", TAB, "next field", "next field (Shift-Tab: the previous one)", sign_in_has_fields),
+    row("←/→", ARROWS_LEFT_RIGHT, "change", "change the host or the sign-in method", on_a_choice),
+    row("← / →", ARROWS_LEFT_RIGHT, "", "move in the text field", sign_in_typing),
+    row("Space", &[(Key::Char(' '), Intent::Right)], "", "next choice", on_a_choice),
+    row("↑ / ↓", &[(Key::Up, Intent::FocusPrev), (Key::Down, Intent::FocusNext)], "", "previous / next field", sign_in_has_fields),
+    row("Ctrl-R", REVEAL, "reveal", "reveal / hide the secret in the focused field", on_a_sign_in_secret),
     row("Ctrl-R", REVEAL, "", "", always),
-    row(
-        "Ctrl-U",
-        CLEAR,
-        "",
-        "clear the focused field",
-        sign_in_typing,
-    ),
-    row(
-        "Esc",
-        &[(Key::Esc, Intent::Back)],
-        "",
-        "quit (asks first when something was typed)",
-        always,
-    ),
+    row("Ctrl-U", CLEAR, "", "clear the focused field", sign_in_typing),
+    row("Esc", &[(Key::Esc, Intent::Back)], "", "quit (asks first when something was typed)", always),
 ];
 
+#[rustfmt::skip]
 const PICK_CONNECTION: &[Binding] = &[
-    row(
-        "Enter",
-        &[(Key::Enter, Intent::Next)],
-        "choose",
-        "replace the token of the highlighted connection",
-        always,
-    ),
-    row(
-        "↑/↓",
-        ARROWS_UP_DOWN,
-        "move",
-        "move in the list; type to filter it",
-        always,
-    ),
-    row(
-        "Esc",
-        &[(Key::Esc, Intent::Back)],
-        "back",
-        "back to the sign-in",
-        always,
-    ),
+    row("Enter", &[(Key::Enter, Intent::Next)], "choose", "replace the token of the highlighted connection", always),
+    row("↑/↓", ARROWS_UP_DOWN, "move", "move in the list; type to filter it", always),
+    row("Esc", &[(Key::Esc, Intent::Back)], "back", "back to the sign-in", always),
     row("Tab", TAB, "", "", always),
     row("← / →", ARROWS_LEFT_RIGHT, "", "move in the filter", always),
     row("Ctrl-U", CLEAR, "", "clear the filter", always),
 ];
 
+#[rustfmt::skip]
 const GUIDE: &[Binding] = &[
-    row(
-        "Enter",
-        &[(Key::Enter, Intent::Next)],
-        "done, next",
-        "this step is done: the next one",
-        always,
-    ),
-    row(
-        "Esc",
-        &[(Key::Esc, Intent::Back)],
-        "back",
-        "back one step; every value is kept",
-        always,
-    ),
+    row("Enter", &[(Key::Enter, Intent::Next)], "done, next", "this step is done: the next one", always),
+    row("Esc", &[(Key::Esc, Intent::Back)], "back", "back one step; every value is kept", always),
 ];
 
 fn name_taken_with_holder(s: &State) -> bool {
@@ -263,300 +181,100 @@ fn on_project(s: &State) -> bool {
     s.form.focus == Field::Project
 }
 
+#[rustfmt::skip]
 const FORM: &[Binding] = &[
-    row(
-        "Ctrl-O",
-        &[(Key::Ctrl('o'), Intent::RotateInstead)],
-        "replace its token instead",
-        "the name is taken: replace that connection's token instead",
-        name_taken_with_holder,
-    ),
-    row(
-        "Enter",
-        &[(Key::Enter, Intent::Next)],
-        "review",
-        "review what will be sent",
-        always,
-    ),
-    row(
-        "Esc",
-        &[(Key::Esc, Intent::Back)],
-        "back",
-        "back to the guide; every value is kept",
-        always,
-    ),
-    row(
-        "Tab",
-        TAB,
-        "next field",
-        "next field (Shift-Tab: the previous one)",
-        always,
-    ),
-    row(
-        "Ctrl-R",
-        REVEAL,
-        "reveal",
-        "reveal / hide the token",
-        on_token,
-    ),
+    row("Ctrl-O", &[(Key::Ctrl('o'), Intent::RotateInstead)], "replace its token instead", "the name is taken: replace that connection's token instead", name_taken_with_holder),
+    row("Enter", &[(Key::Enter, Intent::Next)], "review", "review what will be sent", always),
+    row("Esc", &[(Key::Esc, Intent::Back)], "back", "back to the guide; every value is kept", always),
+    row("Tab", TAB, "next field", "next field (Shift-Tab: the previous one)", always),
+    row("Ctrl-R", REVEAL, "reveal", "reveal / hide the token", on_token),
     row("Ctrl-R", REVEAL, "", "", always),
-    row(
-        "↑/↓",
-        ARROWS_UP_DOWN,
-        "choose",
-        "choose a project; type to filter the list",
-        on_project,
-    ),
-    row(
-        "↑ / ↓",
-        ARROWS_UP_DOWN,
-        "",
-        "previous / next field",
-        |s| !on_project(s),
-    ),
-    row(
-        "← / →",
-        ARROWS_LEFT_RIGHT,
-        "",
-        "move in the text field",
-        always,
-    ),
+    row("↑/↓", ARROWS_UP_DOWN, "choose", "choose a project; type to filter the list", on_project),
+    row("↑ / ↓", ARROWS_UP_DOWN, "", "previous / next field", |s| !on_project(s)),
+    row("← / →", ARROWS_LEFT_RIGHT, "", "move in the text field", always),
     row("Ctrl-U", CLEAR, "", "clear the focused field", always),
-    row(
-        "paste",
-        &[],
-        "",
-        "your terminal's paste; a token is pasted whole",
-        always,
-    ),
+    row("paste", &[], "", "your terminal's paste; a token is pasted whole", always),
 ];
 
+#[rustfmt::skip]
 const ROTATION_FORM: &[Binding] = &[
-    row(
-        "Enter",
-        &[(Key::Enter, Intent::Next)],
-        "review",
-        "review the rotation",
-        always,
-    ),
-    row(
-        "Esc",
-        &[(Key::Esc, Intent::Back)],
-        "back",
-        "back to the guide; the token is kept",
-        always,
-    ),
-    row(
-        "Ctrl-R",
-        REVEAL,
-        "reveal",
-        "reveal / hide the token",
-        on_token,
-    ),
+    row("Enter", &[(Key::Enter, Intent::Next)], "review", "review the rotation", always),
+    row("Esc", &[(Key::Esc, Intent::Back)], "back", "back to the guide; the token is kept", always),
+    row("Ctrl-R", REVEAL, "reveal", "reveal / hide the token", on_token),
     row("Ctrl-R", REVEAL, "", "", always),
     row("← / →", ARROWS_LEFT_RIGHT, "", "move in the token", always),
     row("Ctrl-U", CLEAR, "", "clear the token", always),
-    row(
-        "paste",
-        &[],
-        "",
-        "your terminal's paste; a token is pasted whole",
-        always,
-    ),
+    row("paste", &[], "", "your terminal's paste; a token is pasted whole", always),
 ];
 
 fn expiry_known(s: &State) -> bool {
     s.form.token_expiry().is_some()
 }
 
+#[rustfmt::skip]
 const REVIEW: &[Binding] = &[
-    row(
-        "Enter",
-        &[(Key::Enter, Intent::Next)],
-        "create",
-        "create the connection with exactly these values",
-        always,
-    ),
-    row(
-        "Esc",
-        &[(Key::Esc, Intent::Back)],
-        "edit",
-        "back to the form to change something",
-        always,
-    ),
-    row(
-        "x",
-        &[(Key::Char('x'), Intent::ToggleRecordExpiry)],
-        "expiry in description",
-        "add the token's expiry date to the description, or not",
-        expiry_known,
-    ),
+    row("Enter", &[(Key::Enter, Intent::Next)], "create", "create the connection with exactly these values", always),
+    row("Esc", &[(Key::Esc, Intent::Back)], "edit", "back to the form to change something", always),
+    row("x", &[(Key::Char('x'), Intent::ToggleRecordExpiry)], "expiry in description", "add the token's expiry date to the description, or not", expiry_known),
 ];
 
+#[rustfmt::skip]
 const ROTATION_REVIEW: &[Binding] = &[
-    row(
-        "Enter",
-        &[(Key::Enter, Intent::Next)],
-        "replace the token",
-        "replace the connection's token with the new one",
-        always,
-    ),
-    row(
-        "Esc",
-        &[(Key::Esc, Intent::Back)],
-        "edit",
-        "back to change the token",
-        always,
-    ),
+    row("Enter", &[(Key::Enter, Intent::Next)], "replace the token", "replace the connection's token with the new one", always),
+    row("Esc", &[(Key::Esc, Intent::Back)], "edit", "back to change the token", always),
 ];
 
+#[rustfmt::skip]
 const SUBMITTING: &[Binding] = &[];
 
-const DONE: &[Binding] = &[row(
-    "Enter",
-    &[(Key::Enter, Intent::Next), (Key::Esc, Intent::Back)],
-    "exit",
-    "exit; the summary is printed again in your terminal",
-    always,
-)];
+#[rustfmt::skip]
+const DONE: &[Binding] = &[row("Enter", &[(Key::Enter, Intent::Next), (Key::Esc, Intent::Back)], "exit", "exit; the summary is printed again in your terminal", always)];
 
 fn many_links(s: &State) -> bool {
     s.links().len() > 1
 }
 
 /// On screens with links, shown inline.
+#[rustfmt::skip]
 const LINKS: &[Binding] = &[
-    row(
-        "o",
-        &[(Key::Char('o'), Intent::OpenLink)],
-        "open",
-        "open the link in this machine's browser",
-        not_typing,
-    ),
-    row(
-        "c",
-        &[(Key::Char('c'), Intent::CopyLink)],
-        "copy link",
-        "copy the link to your clipboard (OSC 52, works over SSH)",
-        not_typing,
-    ),
-    row(
-        "v",
-        &[(Key::Char('v'), Intent::ToggleQr)],
-        "QR code",
-        "show the link as a QR code, for a phone",
-        not_typing,
-    ),
-    row(
-        "u",
-        &[(Key::Char('u'), Intent::FullLink)],
-        "",
-        "show the link whole and unshortened",
-        not_typing,
-    ),
+    row("o", &[(Key::Char('o'), Intent::OpenLink)], "open", "open the link in this machine's browser", not_typing),
+    row("c", &[(Key::Char('c'), Intent::CopyLink)], "copy link", "copy the link to your clipboard (OSC 52, works over SSH)", not_typing),
+    row("v", &[(Key::Char('v'), Intent::ToggleQr)], "QR code", "show the link as a QR code, for a phone", not_typing),
+    row("u", &[(Key::Char('u'), Intent::FullLink)], "", "show the link whole and unshortened", not_typing),
     row("↑/↓", ARROWS_UP_DOWN, "", "choose a link", many_links),
     row("Tab", TAB, "", "", many_links),
 ];
 
 /// A link shown as a QR code or alone.
+#[rustfmt::skip]
 const LINK_VIEW: &[Binding] = &[
-    row(
-        "Esc",
-        &[(Key::Esc, Intent::Back), (Key::Enter, Intent::Next)],
-        "back",
-        "back to the screen",
-        always,
-    ),
-    row(
-        "c",
-        &[(Key::Char('c'), Intent::CopyLink)],
-        "copy link",
-        "copy the link to your clipboard",
-        always,
-    ),
-    row(
-        "o",
-        &[(Key::Char('o'), Intent::OpenLink)],
-        "",
-        "open the link in this machine's browser",
-        always,
-    ),
-    row(
-        "v / u",
-        &[
-            (Key::Char('v'), Intent::ToggleQr),
-            (Key::Char('u'), Intent::FullLink),
-        ],
-        "",
-        "switch between the QR code and the whole link",
-        always,
-    ),
+    row("Esc", &[(Key::Esc, Intent::Back), (Key::Enter, Intent::Next)], "back", "back to the screen", always),
+    row("c", &[(Key::Char('c'), Intent::CopyLink)], "copy link", "copy the link to your clipboard", always),
+    row("o", &[(Key::Char('o'), Intent::OpenLink)], "", "open the link in this machine's browser", always),
+    row("v / u", &[(Key::Char('v'), Intent::ToggleQr), (Key::Char('u'), Intent::FullLink)], "", "switch between the QR code and the whole link", always),
 ];
 
 /// Everywhere without an overlay.
+#[rustfmt::skip]
 const GLOBAL: &[Binding] = &[
-    row(
-        "F1",
-        &[(Key::F(1), Intent::Help), (Key::Char('?'), Intent::Help)],
-        "help",
-        "this help (also ? outside text fields)",
-        always,
-    ),
-    row(
-        "Ctrl-C",
-        &[
-            (Key::Ctrl('c'), Intent::Quit),
-            (Key::Char('q'), Intent::Quit),
-        ],
-        "quit",
-        "quit (exit status 130; also q outside text fields)",
-        always,
-    ),
+    row("F1", &[(Key::F(1), Intent::Help), (Key::Char('?'), Intent::Help)], "help", "this help (also ? outside text fields)", always),
+    row("Ctrl-C", &[(Key::Ctrl('c'), Intent::Quit), (Key::Char('q'), Intent::Quit)], "quit", "quit (exit status 130; also q outside text fields)", always),
 ];
 
-const HELP: &[Binding] = &[row(
-    "any key",
-    &[(Key::Any, Intent::Back)],
-    "close help",
-    "",
-    always,
-)];
+#[rustfmt::skip]
+const HELP: &[Binding] = &[row("any key", &[(Key::Any, Intent::Back)], "close help", "", always)];
 
+#[rustfmt::skip]
 const CONFIRM_QUIT: &[Binding] = &[
-    row(
-        "y",
-        &[
-            (Key::Char('y'), Intent::Yes),
-            (Key::Char('Y'), Intent::Yes),
-            (Key::Enter, Intent::Yes),
-        ],
-        "quit",
-        "",
-        always,
-    ),
-    row(
-        "n",
-        &[
-            (Key::Char('n'), Intent::No),
-            (Key::Char('N'), Intent::No),
-            (Key::Esc, Intent::No),
-        ],
-        "stay",
-        "",
-        always,
-    ),
+    row("y", &[(Key::Char('y'), Intent::Yes), (Key::Char('Y'), Intent::Yes), (Key::Enter, Intent::Yes)], "quit", "", always),
+    row("n", &[(Key::Char('n'), Intent::No), (Key::Char('N'), Intent::No), (Key::Esc, Intent::No)], "stay", "", always),
 ];
 
+#[rustfmt::skip]
 const PICK_TOKEN: &[Binding] = &[
     row("↑/↓", ARROWS_UP_DOWN, "choose", "", always),
     row("Enter", &[(Key::Enter, Intent::Next)], "select", "", always),
-    row(
-        "Esc",
-        &[(Key::Esc, Intent::Back), (Key::Char('s'), Intent::Back)],
-        "skip",
-        "",
-        always,
-    ),
+    row("Esc", &[(Key::Esc, Intent::Back), (Key::Char('s'), Intent::Back)], "skip", "", always),
 ];
 
 /// The current screen's own table (whatever overlay is open).

@@ -66,14 +66,19 @@ fn submit(state: &mut State) -> Vec<Effect> {
     else {
         return vec![];
     };
-    state.attempt += 1;
-    state.submit_error = None;
-    state.screen = Screen::Submitting;
     vec![Effect::Submit {
-        attempt: state.attempt,
+        attempt: start_sending(state),
         request,
         after_unknown_outcome,
     }]
+}
+
+/// A new attempt goes out: answers to older ones will be ignored.
+pub(super) fn start_sending(state: &mut State) -> u64 {
+    state.attempt += 1;
+    state.submit_error = None;
+    state.screen = Screen::Submitting;
+    state.attempt
 }
 
 pub(super) fn on_submitted(

@@ -5,7 +5,7 @@ use tui_input::{Input, InputRequest};
 
 use super::form::Field;
 use super::msg::{Effect, Intent};
-use super::review::{review_error, signed_in_or_redirect};
+use super::review::{review_error, signed_in_or_redirect, start_sending};
 use super::sign_in::sign_in_again;
 use super::state::{Flow, Screen, State};
 use super::token_check;
@@ -230,13 +230,11 @@ fn submit(state: &mut State) -> Vec<Effect> {
         state.screen = Screen::Form;
         return vec![];
     };
-    state.attempt += 1;
-    state.submit_error = None;
-    state.screen = Screen::Submitting;
+    let token = Secret::new(token);
     vec![Effect::Rotate {
-        attempt: state.attempt,
+        attempt: start_sending(state),
         connection_id: target.id,
-        token: Secret::new(token),
+        token,
     }]
 }
 

@@ -4,30 +4,12 @@
 use super::form::Form;
 use super::msg::{Effect, Intent};
 use super::state::{Overlay, Screen, State};
-use crate::ona::{Identity, OnaError, TokenCheck};
+use crate::ona::{OnaError, TokenCheck};
 use crate::secret::Secret;
-use crate::session::ona_check::{self, ExpiryState, Verdict};
+use crate::session::ona_check::{self, ExpiryState};
 use crate::validate;
 
-/// The direct check of the token with Ona, before anything is sent to Infisical.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum OnaCheck {
-    /// `--skip-ona-check`.
-    Disabled,
-    /// Not checked yet (no token, or typing).
-    Idle,
-    Checking,
-    Valid {
-        identity: Identity,
-        expiry: ExpiryState,
-    },
-    Rejected {
-        code: String,
-        message: String,
-    },
-    /// A warning only: Infisical checks the token again when it is submitted.
-    Unreachable(String),
-}
+pub use crate::session::ona_check::OnaCheck;
 
 /// After the token changed: forget the old verdict, and ask Ona again after a pause
 /// (typing) or at once (a paste is the whole token).
@@ -91,19 +73,17 @@ pub(super) fn on_checked(
     if generation != form.token_generation || form.ona != OnaCheck::Checking {
         return;
     }
-    form.ona = match ona_check::verdict(result, now) {
-        Verdict::Valid { identity, expiry } => {
-            if matches!(expiry, ExpiryState::Choosing(_)) {
-                form.pat_cursor = 0;
-                if state.screen == Screen::Form && state.overlay == Overlay::None {
-                    state.overlay = Overlay::PickToken;
-                }
-            }
-            OnaCheck::Valid { identity, expiry }
+    form.ona = ona_check::verdict(result, now);
+    if let OnaCheck::Valid {
+        expiry: ExpiryState::Choosing(_),
+        ..
+    } = form.ona
+    {
+        form.pat_cursor = 0;
+        if state.screen == Screen::Form && state.overlay == Overlay::None {
+            state.overlay = Overlay::PickToken;
         }
-        Verdict::Rejected { code, message } => OnaCheck::Rejected { code, message },
-        Verdict::Unchecked(why) => OnaCheck::Unreachable(why),
-    };
+    }
 }
 
 /// The overlay that asks which of the user's tokens was pasted.

@@ -53,11 +53,31 @@ fn success_shows_the_result_remembers_choices_and_wipes_the_token() {
 
 #[test]
 fn a_late_answer_to_an_older_attempt_is_ignored() {
-    let (mut s, attempt) = at_submitting();
+    let (mut s, first) = at_submitting();
+    // The first attempt fails as far as the wizard knows; the user sends again.
     update(
         &mut s,
         Msg::SubmitFinished {
-            attempt: attempt + 7,
+            attempt: first,
+            result: Err(api_error(500, "Internal Server Error", "boom".into())),
+        },
+    );
+    assert_eq!(s.screen(), Screen::Review);
+    let effects = key(&mut s, Intent::Next);
+    let [
+        Effect::Submit {
+            attempt: second, ..
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("{effects:?}")
+    };
+    assert_ne!(*second, first);
+    // Then a stray answer to the first one arrives: it must not decide the outcome.
+    update(
+        &mut s,
+        Msg::SubmitFinished {
+            attempt: first,
             result: Ok(infisical::Created {
                 connection: connection("x"),
                 recovered: false,
@@ -65,6 +85,7 @@ fn a_late_answer_to_an_older_attempt_is_ignored() {
         },
     );
     assert_eq!(s.screen(), Screen::Submitting);
+    assert!(s.created().is_none());
 }
 
 #[test]

@@ -3,7 +3,6 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::Paragraph;
 
 use super::Theme;
 use super::links::{link_lines, link_view};
@@ -26,33 +25,34 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
     } else {
         Line::styled("✓ The Ona connection was created.", theme.ok())
     }];
-    lines.extend(
-        summary_lines(created)
-            .into_iter()
-            .map(|(k, v)| kv(k, v, theme)),
-    );
+    for (k, v) in summary_lines(created) {
+        lines.extend(kv_wrapped(k, &v, area.width, theme));
+    }
     if let Some(w) = &created.config_warning {
         lines.push(Line::styled(
             format!("Note: choices not remembered: {w}"),
             theme.warn(),
         ));
     }
+    // The URL stays on one row (shortened: u shows it whole); the command wraps between words.
     lines.extend(link_lines(state, theme, area.width));
     lines.push(Line::styled(
         "The same from a script (token on stdin):",
         theme.label(),
     ));
-    let command_row = lines.len() as u16;
-    // The URL stays on one unwrapped row (copyable); the command may wrap below it.
-    frame.render_widget(Paragraph::new(lines), area);
-    let (_, rest) = super::split_top(area, command_row);
-    let tail = vec![
-        Line::raw(equivalent_command(created)),
-        Line::raw(""),
-        Line::styled(
-            "Enter exits; this summary is printed again in your terminal.",
-            theme.dim(),
-        ),
-    ];
-    frame.render_widget(wrapped(tail), rest);
+    lines.extend(
+        command_rows(&equivalent_command(created), area.width)
+            .into_iter()
+            .map(Line::raw),
+    );
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        "Enter exits; this summary is printed again in your terminal.",
+        theme.dim(),
+    ));
+    let more = Line::styled(
+        "↓ more below · Enter exits and prints all of it",
+        theme.warn(),
+    );
+    draw_rows(frame, area, lines, more);
 }

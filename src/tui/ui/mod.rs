@@ -150,4 +150,44 @@ mod tests {
         );
         assert_eq!(split_top(Rect::new(0, 0, 5, 2), 3).1.height, 0);
     }
+
+    #[test]
+    fn a_wrapped_command_still_runs_when_copied() {
+        let command = "ona-connect create --domain https://app.infisical.com --name n \
+                       --description 'two words and more words' --pat-stdin";
+        for width in [20u16, 30, 44, 80] {
+            let rows = widgets::command_rows(command, width);
+            if width >= 44 {
+                // Wide enough for every word: no row goes past the edge.
+                assert!(
+                    rows.iter().all(|r| r.chars().count() <= width as usize),
+                    "{rows:?}"
+                );
+            }
+            let joined = rows
+                .iter()
+                .map(|r| r.strip_suffix(" \\").unwrap_or(r))
+                .collect::<Vec<_>>()
+                .join(" ");
+            assert_eq!(joined, command, "width {width}");
+            for r in &rows[..rows.len() - 1] {
+                assert_eq!(
+                    r.matches('\'').count() % 2,
+                    0,
+                    "a row ends inside quotes: {r}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn wrapped_text_loses_nothing_and_fits() {
+        let text =
+            "2026-05-04T10:15:00.123Z (updated 2026-05-04T10:15:00.123Z) 0123456789abcdef0123";
+        for width in [5usize, 12, 30] {
+            let rows = widgets::wrap_text(text, width);
+            assert!(rows.iter().all(|r| r.chars().count() <= width), "{rows:?}");
+            assert_eq!(rows.concat().replace(' ', ""), text.replace(' ', ""));
+        }
+    }
 }

@@ -5,7 +5,6 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use super::MASK;
 use super::Theme;
 use super::widgets::*;
 use crate::infisical::Domain;
@@ -26,7 +25,11 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
         .flatten()
         .unwrap_or_else(|| "(none)".to_string());
     let mut lines = vec![
-        Line::raw("Nothing has been sent yet. This is exactly what Infisical will receive:"),
+        Line::raw(if state.attempt() == 0 {
+            "Nothing has been sent yet. This is exactly what Infisical will receive:"
+        } else {
+            "This is exactly what Infisical receives if you send it again:"
+        }),
         Line::raw(""),
         kv("Infisical", site.clone(), theme),
         Line::from(vec![
@@ -48,15 +51,7 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
             crate::infisical::model::ONA_METHOD.to_string(),
             theme,
         ),
-        kv(
-            "Token",
-            format!(
-                "{} ({} characters)",
-                MASK.to_string().repeat(form.token.char_count().min(24)),
-                form.token.char_count()
-            ),
-            theme,
-        ),
+        kv("Token", masked(form.token.char_count()), theme),
     ];
     lines.extend(ona_review_lines(state, theme));
     lines.push(Line::raw(""));

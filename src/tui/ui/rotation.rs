@@ -6,7 +6,6 @@ use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-use super::MASK;
 use super::Theme;
 use super::form::token_status;
 use super::review::{ona_review_lines, submit_error_lines};
@@ -135,7 +134,11 @@ pub(super) fn review(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
         },
     );
     let mut lines = vec![
-        Line::raw("Nothing has been sent yet. Only the token of this connection changes:"),
+        Line::raw(if state.attempt() == 0 {
+            "Nothing has been sent yet. Only the token of this connection changes:"
+        } else {
+            "Sending again changes only the token of this connection:"
+        }),
         Line::raw(""),
         kv("Infisical", site.clone(), theme),
         kv("Endpoint", format!("PATCH {endpoint}"), theme),
@@ -144,15 +147,7 @@ pub(super) fn review(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
             target.map_or("(none)".into(), list_label),
             theme,
         ),
-        kv(
-            "New token",
-            format!(
-                "{} ({} characters)",
-                MASK.to_string().repeat(form.token.char_count().min(24)),
-                form.token.char_count()
-            ),
-            theme,
-        ),
+        kv("New token", masked(form.token.char_count()), theme),
     ];
     lines.extend(
         ona_review_lines(state, theme)

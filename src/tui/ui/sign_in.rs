@@ -54,21 +54,15 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
                     spans.extend(choice_spans(&labels, selected, focused, theme));
                     lines.push(Line::from(spans));
                 }
-                SignInField::CustomUrl => {
+                input => {
+                    let text = match input {
+                        SignInField::CustomUrl => "URL",
+                        SignInField::ClientId => "Client ID",
+                        SignInField::ClientSecret => "Client secret",
+                        _ => "Access token",
+                    };
                     input_rows.push((*field, lines.len()));
-                    lines.push(Line::from(label("URL", focused, theme)));
-                }
-                SignInField::ClientId => {
-                    input_rows.push((*field, lines.len()));
-                    lines.push(Line::from(label("Client ID", focused, theme)));
-                }
-                SignInField::ClientSecret => {
-                    input_rows.push((*field, lines.len()));
-                    lines.push(Line::from(label("Client secret", focused, theme)));
-                }
-                SignInField::AccessToken => {
-                    input_rows.push((*field, lines.len()));
-                    lines.push(Line::from(label("Access token", focused, theme)));
+                    lines.push(Line::from(label(text, focused, theme)));
                 }
             }
         }

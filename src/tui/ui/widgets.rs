@@ -157,3 +157,108 @@ pub(super) fn stack(frame: &mut Frame, area: Rect, parts: Vec<Paragraph<'static>
         y += height;
     }
 }
+
+/// A secret on Review: mask glyphs (at most 24) and how many characters it has.
+pub(super) fn masked(chars: usize) -> String {
+    format!(
+        "{} ({chars} characters)",
+        MASK.to_string().repeat(chars.min(24))
+    )
+}
+
+/// Splits `text` into rows of at most `width` columns, at spaces where it can and inside a
+/// word where it must, so nothing is cut.
+pub(super) fn wrap_text(text: &str, width: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthStr;
+    let width = width.max(1);
+    let mut rows = Vec::new();
+    let mut row = String::new();
+    for word in text.split(' ') {
+        let used = row.width();
+        if row.is_empty() && word.width() <= width {
+            row.push_str(word);
+            continue;
+        }
+        if !row.is_empty() && used + 1 + word.width() <= width {
+            row.push(' ');
+            row.push_str(word);
+            continue;
+        }
+        if !row.is_empty() {
+            rows.push(std::mem::take(&mut row));
+        }
+        for c in word.chars() {
+            if (row.clone() + c.encode_utf8(&mut [0; 4])).width() > width {
+                rows.push(std::mem::take(&mut row));
+            }
+            row.push(c);
+        }
+    }
+    rows.push(row);
+    rows
+}
+
+/// A key-value row whose value wraps in its own column, `width` columns wide in all.
+pub(super) fn kv_wrapped(key: &str, value: &str, width: u16, theme: Theme) -> Vec<Line<'static>> {
+    let column = (width as usize).saturating_sub(LABEL_WIDTH);
+    wrap_text(value, column)
+        .into_iter()
+        .enumerate()
+        .map(|(i, part)| {
+            let head = if i == 0 {
+                label(key, false, theme)
+            } else {
+                Span::raw(" ".repeat(LABEL_WIDTH))
+            };
+            Line::from(vec![head, Span::raw(part)])
+        })
+        .collect()
+}
+
+/// A shell command in rows of at most `width` columns, broken only between words (never
+/// inside a quoted one), each continued row ending in ` \`, so a copy of all rows still runs.
+pub(super) fn command_rows(command: &str, width: u16) -> Vec<String> {
+    let width = (width as usize).saturating_sub(2).max(8);
+    let mut words = Vec::new();
+    let (mut word, mut quoted) = (String::new(), false);
+    for c in command.chars() {
+        match c {
+            ' ' if !quoted => words.push(std::mem::take(&mut word)),
+            '\'' => {
+                quoted = !quoted;
+                word.push(c);
+            }
+            _ => word.push(c),
+        }
+    }
+    words.push(word);
+    let mut rows: Vec<String> = vec![String::new()];
+    for word in words {
+        let row = rows.last_mut().expect("one row at least");
+        if !row.is_empty() && row.chars().count() + 1 + word.chars().count() > width {
+            row.push_str(" \\");
+            rows.push(word);
+        } else {
+            if !row.is_empty() {
+                row.push(' ');
+            }
+            row.push_str(&word);
+        }
+    }
+    rows
+}
+
+/// Draws `lines` (each one row); when they do not fit, the last row says what is below.
+pub(super) fn draw_rows(
+    frame: &mut Frame,
+    area: Rect,
+    mut lines: Vec<Line<'static>>,
+    more: Line<'static>,
+) {
+    let room = area.height as usize;
+    if lines.len() > room {
+        lines.truncate(room.saturating_sub(1));
+        lines.push(more);
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
