@@ -8,7 +8,7 @@ use crate::cli::{Cli, Command, EXIT_CANCELLED, EXIT_FAILURE, EXIT_OK, EXIT_USAGE
 use crate::config::{self, FileConfig, Flags, Settings};
 use crate::sandbox::BoundSandbox;
 use crate::secret::Secret;
-use crate::session::sign_in::Network;
+use crate::session;
 use crate::session::summary::{self, Created};
 use crate::tui::ui::Theme;
 use crate::tui::{self, Context, Interrupted};
@@ -117,19 +117,6 @@ fn wants_plain(global: &Global) -> bool {
     global.plain || std::env::var("TERM").is_ok_and(|t| t == "dumb")
 }
 
-/// Ona's API base for the token check, or `None` when it is switched off.
-pub fn ona_api(global: &Global) -> Result<Option<crate::infisical::Domain>, String> {
-    crate::session::ona_check::api_base(global.skip_ona_check, global.ona_api_url.as_deref())
-}
-
-/// How the front ends reach Infisical: the flags' CA file, default timeouts and retries.
-pub fn network(global: &Global) -> Network {
-    Network {
-        ca_file: global.ca_file.clone(),
-        ..Network::default()
-    }
-}
-
 /// The full-screen wizard; `rotate` is `Some(wanted name or id)` for the rotation path;
 /// `sandbox` is the demo's server, started once the first frame is on screen.
 fn wizard_command(
@@ -151,7 +138,7 @@ fn wizard_command(
         eprintln!("ona-connect: {why}");
         return EXIT_USAGE;
     }
-    let ona_api = match ona_api(global) {
+    let ona_api = match session::ona_api(global) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("ona-connect: {e}");
@@ -180,7 +167,7 @@ fn wizard_command(
     let (state, effects) = wizard::State::new(init);
     let context = Context {
         env_credentials: settings.env_credentials,
-        network: network(global),
+        network: session::network(global),
         config_path,
         theme: Theme::from_env(),
         terminal_env: Some(terminal_env),

@@ -9,10 +9,7 @@ use crate::validate;
 
 pub async fn create(global: &Global, settings: Settings, args: CreateArgs) -> i32 {
     let json = args.json;
-    match create_inner(global, settings, args).await {
-        Ok(code) => code,
-        Err(f) => f.report(json),
-    }
+    Failure::reported(create_inner(global, settings, args).await, json)
 }
 
 async fn create_inner(

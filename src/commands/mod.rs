@@ -50,6 +50,11 @@ impl Failure {
         }
     }
 
+    /// The exit status of a command's result; a failure is reported first.
+    pub fn reported(result: Result<i32, Failure>, json: bool) -> i32 {
+        result.unwrap_or_else(|f| f.report(json))
+    }
+
     /// Prints the failure to stderr and gives the exit status.
     pub fn report(self, json: bool) -> i32 {
         eprintln!("ona-connect: {}", self.line);
@@ -139,7 +144,7 @@ pub(super) async fn sign_in_with(
     settings: &Settings,
     chosen: Chosen,
 ) -> Result<Client, Failure> {
-    let options = crate::run::network(global).options(settings.domain.clone());
+    let options = crate::session::network(global).options(settings.domain.clone());
     sign_in::client(options, chosen)
         .await
         .map_err(|e| Failure::from(&e))
@@ -148,7 +153,7 @@ pub(super) async fn sign_in_with(
 /// Asks Ona about the token first (unless switched off): a rejected token stops the command
 /// before anything reaches Infisical; an Ona that cannot be asked is a warning.
 pub(super) async fn ona_precheck(global: &Global, token: &Secret) -> Result<(), Failure> {
-    let Some(base) = crate::run::ona_api(global).map_err(Failure::usage)? else {
+    let Some(base) = crate::session::ona_api(global).map_err(Failure::usage)? else {
         return Ok(());
     };
     match ona_check::precheck(base, token).await {

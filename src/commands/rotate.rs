@@ -11,10 +11,7 @@ use crate::session::summary::rotation_report;
 
 pub async fn rotate(global: &Global, settings: Settings, args: RotateArgs) -> i32 {
     let json = args.json;
-    match rotate_inner(global, settings, args).await {
-        Ok(code) => code,
-        Err(f) => f.report(json),
-    }
+    Failure::reported(rotate_inner(global, settings, args).await, json)
 }
 
 async fn rotate_inner(

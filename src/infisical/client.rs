@@ -12,7 +12,6 @@ use tokio::sync::Mutex;
 use super::domain::Domain;
 use super::error::Error;
 use super::model::*;
-use super::transport::{Call, Kind};
 use crate::secret::Secret;
 
 /// Characters escaped in one path segment (everything but RFC 3986 unreserved).
@@ -107,6 +106,22 @@ pub struct Client {
     pub(super) http: reqwest::Client,
     pub(super) options: ClientOptions,
     pub(super) auth: Mutex<Auth>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Kind {
+    /// Safe to repeat.
+    Read,
+    /// Never repeated after it may have been carried out.
+    Write,
+}
+
+pub(super) struct Call<'a> {
+    pub(super) method: Method,
+    pub(super) path: String,
+    pub(super) query: Vec<(&'a str, &'a str)>,
+    pub(super) body: Option<serde_json::Value>,
+    pub(super) kind: Kind,
 }
 
 /// How a create ended when it did end with a connection.

@@ -7,25 +7,9 @@ use std::time::{Duration, Instant};
 use reqwest::{Method, StatusCode, header};
 use serde::de::DeserializeOwned;
 
-use super::client::{Client, RetryPolicy};
+use super::client::{Call, Client, Kind, RetryPolicy};
 use super::error::{ApiError, Error, MAX_BODY};
 use crate::secret::Secret;
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) enum Kind {
-    /// Safe to repeat.
-    Read,
-    /// Never repeated after it may have been carried out.
-    Write,
-}
-
-pub(super) struct Call<'a> {
-    pub(super) method: Method,
-    pub(super) path: String,
-    pub(super) query: Vec<(&'a str, &'a str)>,
-    pub(super) body: Option<serde_json::Value>,
-    pub(super) kind: Kind,
-}
 
 impl Client {
     /// Sends with the session token: reads retry on transient failures; any call rejected

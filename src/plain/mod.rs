@@ -59,7 +59,7 @@ pub async fn run(
     config_path: Option<std::path::PathBuf>,
     demo: Option<Demo>,
 ) -> i32 {
-    let ona_api = match crate::run::ona_api(global) {
+    let ona_api = match crate::session::ona_api(global) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("ona-connect: {e}");

@@ -49,7 +49,9 @@ impl Plain<'_> {
                 }
             };
             say("working…");
-            match sign_in::sign_in(crate::run::network(self.global).options(domain), chosen).await {
+            match sign_in::sign_in(crate::session::network(self.global).options(domain), chosen)
+                .await
+            {
                 Ok((signed_in, client)) => {
                     say(format!(
                         "Signed in to {} ({}).",

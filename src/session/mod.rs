@@ -17,3 +17,18 @@ pub mod placement;
 pub mod remember;
 pub mod sign_in;
 pub mod summary;
+
+use crate::cli::Global;
+
+/// Ona's API base for the token check, or `None` when `--skip-ona-check` switches it off.
+pub fn ona_api(global: &Global) -> Result<Option<crate::infisical::Domain>, String> {
+    ona_check::api_base(global.skip_ona_check, global.ona_api_url.as_deref())
+}
+
+/// How the front ends reach Infisical: the flags' CA file, default timeouts and retries.
+pub fn network(global: &Global) -> sign_in::Network {
+    sign_in::Network {
+        ca_file: global.ca_file.clone(),
+        ..sign_in::Network::default()
+    }
+}

@@ -3,7 +3,6 @@
 //! when something changed.
 
 use std::io::Write;
-use std::path::PathBuf;
 use std::time::Duration;
 
 use crossterm::event::Event;
@@ -12,29 +11,12 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 use tokio::sync::mpsc;
 
+pub use super::context::Context;
 use super::effects::{Driver, Report};
 use super::hyperlinks::hyperlink_pass;
 use super::signals::Signals;
-use super::ui::{self, Theme};
-use crate::config::EnvCredentials;
-use crate::infisical::Domain;
-use crate::links::TerminalEnv;
-use crate::session::sign_in::Network;
+use super::ui::{self};
 use crate::wizard::{self, Effect, Msg, Outcome, State};
-
-/// What the driver needs besides the state: how to reach Infisical and Ona, and where to
-/// remember choices.
-pub struct Context {
-    pub env_credentials: Option<EnvCredentials>,
-    pub network: Network,
-    pub config_path: Option<PathBuf>,
-    pub theme: Theme,
-    /// The real terminal's capabilities; `None` when drawing somewhere else (tests), so no
-    /// raw escape sequences (OSC 8, OSC 52) are written.
-    pub terminal_env: Option<TerminalEnv>,
-    /// Ona's API base for the token pre-check; `None` with `--skip-ona-check`.
-    pub ona_api: Option<Domain>,
-}
 
 /// Why the loop ended other than through the wizard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 
-use super::driver::Context;
+use super::context::Context;
 use crate::infisical::{Client, CreateError, Error, UpdateRequest};
 use crate::session::{credentials, ona_check, remember, sign_in};
 use crate::wizard::{Effect, Msg};

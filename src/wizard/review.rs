@@ -81,12 +81,17 @@ pub(super) fn start_sending(state: &mut State) -> u64 {
     state.attempt
 }
 
+/// Whether an answer is for the request in flight (older ones are ignored).
+pub(super) fn is_current(state: &State, attempt: u64) -> bool {
+    attempt == state.attempt && state.screen == Screen::Submitting
+}
+
 pub(super) fn on_submitted(
     state: &mut State,
     attempt: u64,
     result: Result<CreatedAnswer, CreateError>,
 ) -> Vec<Effect> {
-    if attempt != state.attempt || state.screen != Screen::Submitting {
+    if !is_current(state, attempt) {
         return vec![];
     }
     let Flow::Create {

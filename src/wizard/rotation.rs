@@ -5,7 +5,7 @@ use tui_input::{Input, InputRequest};
 
 use super::form::Field;
 use super::msg::{Effect, Intent};
-use super::review::{review_error, signed_in_or_redirect, start_sending};
+use super::review::{is_current, review_error, signed_in_or_redirect, start_sending};
 use super::sign_in::sign_in_again;
 use super::state::{Flow, Screen, State};
 use super::token_check;
@@ -243,7 +243,7 @@ pub(super) fn on_rotated(
     attempt: u64,
     result: Result<AppConnection, Error>,
 ) -> Vec<Effect> {
-    if attempt != state.attempt || state.screen != Screen::Submitting {
+    if !is_current(state, attempt) {
         return vec![];
     }
     let after = match result {

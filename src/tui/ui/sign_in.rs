@@ -117,21 +117,11 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
                 "machine identity client id",
             ),
             SignInField::ClientSecret => (
-                secret_view(
-                    s.client_secret.expose(),
-                    s.client_secret.cursor(),
-                    s.reveal,
-                    width,
-                ),
+                secret_input_view(&s.client_secret, s.reveal, width),
                 "client secret (masked)",
             ),
             _ => (
-                secret_view(
-                    s.access_token.expose(),
-                    s.access_token.cursor(),
-                    s.reveal,
-                    width,
-                ),
+                secret_input_view(&s.access_token, s.reveal, width),
                 "paste an access token (masked)",
             ),
         };

@@ -262,3 +262,12 @@ pub(super) fn draw_rows(
     }
     frame.render_widget(Paragraph::new(lines), area);
 }
+
+/// How a secret field is drawn: masked, or in clear when revealed.
+pub(super) fn secret_input_view(
+    input: &crate::secret::SecretInput,
+    reveal: bool,
+    width: usize,
+) -> FieldView {
+    secret_view(input.expose(), input.cursor(), reveal, width)
+}
