@@ -1,4 +1,4 @@
-//! Infisical's field rules for an Ona App Connection (reference §4.2), shared by every front
+//! Infisical's field rules for an Ona App Connection (docs/infisical-api.md §4.2), shared by every front
 //! end and by the sandbox so that the client-side check and the server agree to the letter.
 
 /// Longest name Infisical accepts (its DB column is 64 characters).

@@ -384,7 +384,7 @@ async fn a_user_session_token_works_too() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Error classes (reference §7.2) with their fields
+// Error classes (docs/infisical-api.md §7.2) with their fields
 
 #[tokio::test]
 async fn bad_request_classes() {

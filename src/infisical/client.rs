@@ -281,7 +281,7 @@ impl Client {
     }
 
     /// `None` when Infisical answers 404 (project scope when `project_id` is given, org scope
-    /// otherwise; reference §4.6).
+    /// otherwise; docs/infisical-api.md §4.6).
     pub async fn find_connection_by_name(
         &self,
         name: &str,

@@ -88,7 +88,7 @@ impl Domain {
         format!("{}/api{path}", self.site)
     }
 
-    /// The project's App Connections page (reference §9).
+    /// The project's App Connections page (docs/infisical-api.md §9).
     pub fn app_connections_page(&self, org_id: &str, project_id: Option<&str>) -> String {
         match project_id {
             Some(p) => format!(

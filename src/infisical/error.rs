@@ -88,7 +88,7 @@ impl ApiError {
         self.status == 400 && self.text().contains("already exists")
     }
 
-    /// Infisical asked Ona about the token and Ona said no (reference §5).
+    /// Infisical asked Ona about the token and Ona said no (docs/infisical-api.md §5).
     pub fn is_ona_rejection(&self) -> bool {
         self.status == 400
             && (self.text().starts_with("Failed to validate credentials")

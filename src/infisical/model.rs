@@ -1,4 +1,4 @@
-//! Typed bodies of the Infisical API (reference §3, §4, §6). Unknown keys are ignored and
+//! Typed bodies of the Infisical API (docs/infisical-api.md §3, §4, §6). Unknown keys are ignored and
 //! optional ones tolerated, so newer and older servers both parse.
 
 use serde::{Deserialize, Serialize};
@@ -125,7 +125,7 @@ impl CreateRequest {
     }
 }
 
-/// A PATCH: every part optional (reference §4.7).
+/// A PATCH: every part optional (docs/infisical-api.md §4.7).
 #[derive(Debug, Default)]
 pub struct UpdateRequest {
     pub name: Option<String>,

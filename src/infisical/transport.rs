@@ -100,7 +100,7 @@ impl Client {
         if let Some(token) = token {
             request = request.bearer_auth(token.expose());
         }
-        // DELETE gets no content type: Fastify rejects an empty JSON body (reference §1).
+        // DELETE gets no content type: Fastify rejects an empty JSON body (docs/infisical-api.md §1).
         if let Some(body) = &call.body {
             request = request
                 .header(header::CONTENT_TYPE, "application/json")

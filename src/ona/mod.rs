@@ -1,4 +1,4 @@
-//! Ona's own API (Connect RPC over HTTP, reference §11): the same identity check Infisical
+//! Ona's own API (Connect RPC over HTTP, docs/infisical-api.md §11): the same identity check Infisical
 //! makes before it stores a token, and the token list that tells when it expires.
 
 use std::time::Duration;
@@ -185,7 +185,7 @@ impl OnaClient {
         }
     }
 
-    /// `IdentityService/GetAuthenticatedIdentity`: the check Infisical makes (reference §5).
+    /// `IdentityService/GetAuthenticatedIdentity`: the check Infisical makes (docs/infisical-api.md §5).
     pub async fn identity(&self, token: &Secret) -> Result<Identity, OnaError> {
         let bytes = self
             .rpc(
@@ -297,7 +297,7 @@ pub enum PatMatch {
     NoneFound,
 }
 
-/// There is no lookup from a token to its record (reference §11.3), so: the only token; else
+/// There is no lookup from a token to its record (docs/infisical-api.md §11.3), so: the only token; else
 /// the only one used in the last few minutes (the identity check just used this one); else the
 /// only one whose description matches what the guide suggested; else the user chooses.
 pub fn match_pat(pats: &[PatRecord], description_hint: &str, now: OffsetDateTime) -> PatMatch {

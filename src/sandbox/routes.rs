@@ -40,7 +40,7 @@ pub(crate) enum Route {
 /// How a route authenticates its caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Auth {
-    /// No token needed, but a present `Authorization` header is still parsed (reference §2.1).
+    /// No token needed, but a present `Authorization` header is still parsed (docs/infisical-api.md §2.1).
     Public,
     /// User session JWT or identity access token; no service tokens.
     Infisical,

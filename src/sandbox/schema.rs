@@ -1,4 +1,4 @@
-//! Request schema checks producing Zod-4-style issues (reference §7.3). The field rules and
+//! Request schema checks producing Zod-4-style issues (docs/infisical-api.md §7.3). The field rules and
 //! their messages come from `crate::validate`, so client and sandbox cannot drift apart.
 
 use serde_json::{Map, Value, json};

@@ -66,7 +66,7 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
             "Press Enter to create the connection, Esc to change something.",
         ));
     }
-    frame.render_widget(wrapped(lines), area);
+    frame.render_widget(wrapped(hang(lines, area.width)), area);
 }
 
 /// The last failed submit on a review screen, and what Enter does now.

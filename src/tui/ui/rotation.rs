@@ -85,10 +85,13 @@ pub(super) fn token(state: &State, theme: Theme, frame: &mut Frame, area: Rect) 
     let form = state.form();
     let mut r = rows(area);
     let mut next = || r.next().unwrap_or_default();
+    // The connection on two rows, so its id is never cut.
     if let Some(t) = state.rotation().and_then(|r| r.target.as_ref()) {
+        let mut row = next();
+        row.height += next().height;
         frame.render_widget(
-            Paragraph::new(Line::raw(format!("Connection: {}", list_label(t)))),
-            next(),
+            wrapped(vec![Line::raw(format!("Connection: {}", list_label(t)))]),
+            row,
         );
     }
     next();
@@ -162,7 +165,7 @@ pub(super) fn review(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
             "Press Enter to replace the token, Esc to change it.",
         ));
     }
-    frame.render_widget(wrapped(lines), area);
+    frame.render_widget(wrapped(hang(lines, area.width)), area);
 }
 
 /// Rotation: the outcome.
@@ -192,15 +195,18 @@ pub(super) fn done(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
         kv("Updated", clean(r.after.updated_at.as_deref()), theme),
         Line::raw(""),
         Line::raw("Now delete the old token in Ona (user settings → Personal Access Tokens)."),
-        Line::styled(
-            format!("The same from a script: {}", rotate_command(r)),
-            theme.dim(),
-        ),
-        Line::raw(""),
-        Line::styled(
-            "Enter exits; this summary is printed again in your terminal.",
-            theme.dim(),
-        ),
+        Line::styled("The same from a script (token on stdin):", theme.label()),
     ];
+    let mut lines = hang(lines, area.width);
+    lines.extend(
+        command_rows(&rotate_command(r), area.width)
+            .into_iter()
+            .map(Line::raw),
+    );
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        "Enter exits; this summary is printed again in your terminal.",
+        theme.dim(),
+    ));
     frame.render_widget(wrapped(lines), area);
 }

@@ -271,3 +271,29 @@ pub(super) fn secret_input_view(
 ) -> FieldView {
     secret_view(input.expose(), input.cursor(), reveal, width)
 }
+
+/// Key-value rows (a label span, then the value) wrapped so the value stays in its column;
+/// other lines pass through as they are (a paragraph wraps them).
+pub(super) fn hang(lines: Vec<Line<'static>>, width: u16) -> Vec<Line<'static>> {
+    let column = (width as usize).saturating_sub(LABEL_WIDTH);
+    let mut out = Vec::with_capacity(lines.len());
+    for line in lines {
+        let is_row = line.spans.len() >= 2 && line.spans[0].content.chars().count() == LABEL_WIDTH;
+        if !is_row || line.width() <= width as usize {
+            out.push(line);
+            continue;
+        }
+        let head = line.spans[0].clone();
+        let style = line.spans[1].style;
+        let value: String = line.spans[1..].iter().map(|s| s.content.as_ref()).collect();
+        for (i, part) in wrap_text(&value, column).into_iter().enumerate() {
+            let first = if i == 0 {
+                head.clone()
+            } else {
+                Span::raw(" ".repeat(LABEL_WIDTH))
+            };
+            out.push(Line::from(vec![first, Span::styled(part, style)]));
+        }
+    }
+    out
+}
