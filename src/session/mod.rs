@@ -11,6 +11,7 @@
 //!   page and the equivalent non-interactive command;
 //! - [`ona_check`]: the token check with Ona and the match that finds its expiry.
 
+pub mod browser_login;
 pub mod credentials;
 pub mod ona_check;
 pub mod placement;
