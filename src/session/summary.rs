@@ -186,3 +186,46 @@ fn shell_quote(s: &str) -> String {
         format!("'{}'", s.replace('\'', "'\\''"))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn connection(hash: &str) -> AppConnection {
+        serde_json::from_value(serde_json::json!({
+            "id": "c1", "name": "ona\u{1b}[2J", "app": "ona", "method": "personal-access-token",
+            "credentialsHash": hash, "orgId": "o1", "projectId": "p1",
+            "updatedAt": "2026-05-04T10:15:00.123Z\u{9b}31m"
+        }))
+        .unwrap()
+    }
+
+    /// Every front end prints these lines: nothing the server sent reaches the terminal raw.
+    #[test]
+    fn reports_carry_no_control_characters_from_the_server() {
+        let (before, after) = (
+            connection("old\u{1b}]52;c;x\u{7}"),
+            connection("new\u{202e}"),
+        );
+        let created = Created {
+            connection: after.clone(),
+            recovered: false,
+            project_name: Some("P\u{1b}[31m".into()),
+            site: "https://app.infisical.com".into(),
+            config_warning: None,
+        };
+        let lines = [rotation_report(&before, &after), created_report(&created)].concat();
+        for line in &lines {
+            assert!(
+                !line
+                    .chars()
+                    .any(|c| c.is_control() || ('\u{80}'..='\u{9f}').contains(&c)),
+                "{line:?}"
+            );
+        }
+        assert!(
+            lines[1].contains("old") && lines[1].contains("new"),
+            "{lines:?}"
+        );
+    }
+}
