@@ -9,14 +9,10 @@ use crate::validate;
 
 pub async fn create(global: &Global, settings: Settings, args: CreateArgs) -> i32 {
     let json = args.json;
-    Failure::reported(create_inner(global, settings, args).await, json)
+    Failure::reported(run(global, settings, args).await, json)
 }
 
-async fn create_inner(
-    global: &Global,
-    settings: Settings,
-    args: CreateArgs,
-) -> Result<i32, Failure> {
+async fn run(global: &Global, settings: Settings, args: CreateArgs) -> Result<i32, Failure> {
     let name = validate::name(&args.name)
         .map_err(|e| Failure::usage(format!("--name: {e}")))?
         .to_string();

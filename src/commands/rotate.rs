@@ -11,14 +11,10 @@ use crate::session::summary::rotation_report;
 
 pub async fn rotate(global: &Global, settings: Settings, args: RotateArgs) -> i32 {
     let json = args.json;
-    Failure::reported(rotate_inner(global, settings, args).await, json)
+    Failure::reported(run(global, settings, args).await, json)
 }
 
-async fn rotate_inner(
-    global: &Global,
-    settings: Settings,
-    args: RotateArgs,
-) -> Result<i32, Failure> {
+async fn run(global: &Global, settings: Settings, args: RotateArgs) -> Result<i32, Failure> {
     let can_ask = global.plain && std::io::stdin().is_terminal();
     if !args.pat_stdin && !can_ask {
         // Without a terminal there is nobody to ask: say how to give the token.

@@ -110,9 +110,10 @@ impl Plain<'_> {
                         return Ok(());
                     }
                 }
-                // Unreachable (the only other answer the check gives).
-                other => {
-                    let e = match other {
+                // The check could not be made: a warning, never a rejection. (`verdict`
+                // answers Valid, Rejected or Unreachable only.)
+                unchecked => {
+                    let e = match unchecked {
                         OnaCheck::Unreachable(e) => e,
                         _ => String::from("no answer"),
                     };

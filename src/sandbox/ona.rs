@@ -32,22 +32,20 @@ impl OnaError {
     }
 }
 
-const UNAUTHENTICATED_MISSING: OnaError = OnaError {
-    code: "unauthenticated",
-    message: "sandbox: missing personal access token",
-};
-const UNAUTHENTICATED_UNKNOWN: OnaError = OnaError {
-    code: "unauthenticated",
-    message: "sandbox: invalid personal access token",
-};
-const UNAUTHENTICATED_REVOKED: OnaError = OnaError {
-    code: "unauthenticated",
-    message: "sandbox: personal access token has been revoked",
-};
-const UNAUTHENTICATED_EXPIRED: OnaError = OnaError {
-    code: "unauthenticated",
-    message: "sandbox: personal access token has expired",
-};
+/// Ona's answer to a token it does not accept.
+const fn unauthenticated(message: &'static str) -> OnaError {
+    OnaError {
+        code: "unauthenticated",
+        message,
+    }
+}
+
+const UNAUTHENTICATED_MISSING: OnaError = unauthenticated("sandbox: missing personal access token");
+const UNAUTHENTICATED_UNKNOWN: OnaError = unauthenticated("sandbox: invalid personal access token");
+const UNAUTHENTICATED_REVOKED: OnaError =
+    unauthenticated("sandbox: personal access token has been revoked");
+const UNAUTHENTICATED_EXPIRED: OnaError =
+    unauthenticated("sandbox: personal access token has expired");
 
 /// Who a PAT authenticates as: `(organization id, user id)`. Marks the PAT as used.
 pub(crate) fn authenticate(state: &mut State, pat: &str) -> Result<(String, String), OnaError> {

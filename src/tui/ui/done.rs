@@ -36,20 +36,7 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
     }
     // The URL stays on one row (shortened: u shows it whole); the command wraps between words.
     lines.extend(link_lines(state, theme, area.width));
-    lines.push(Line::styled(
-        "The same from a script (token on stdin):",
-        theme.label(),
-    ));
-    lines.extend(
-        command_rows(&equivalent_command(created), area.width)
-            .into_iter()
-            .map(Line::raw),
-    );
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        "Enter exits; this summary is printed again in your terminal.",
-        theme.dim(),
-    ));
+    lines.extend(script_tail(&equivalent_command(created), area.width, theme));
     let more = Line::styled(
         "↓ more below · Enter exits and prints all of it",
         theme.warn(),

@@ -12,7 +12,7 @@ use super::review::{ona_review_lines, submit_error_lines};
 use super::widgets::*;
 use crate::infisical::Domain;
 use crate::sanitize;
-use crate::session::summary::{list_label, rotate_command};
+use crate::session::summary::{DELETE_OLD_TOKEN, list_label, rotate_command};
 use crate::wizard::{Connections, Field, State};
 
 /// Rotation: which connection gets the new token.
@@ -194,19 +194,9 @@ pub(super) fn done(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
         ),
         kv("Updated", clean(r.after.updated_at.as_deref()), theme),
         Line::raw(""),
-        Line::raw("Now delete the old token in Ona (user settings → Personal Access Tokens)."),
-        Line::styled("The same from a script (token on stdin):", theme.label()),
+        Line::raw(DELETE_OLD_TOKEN),
     ];
     let mut lines = hang(lines, area.width);
-    lines.extend(
-        command_rows(&rotate_command(r), area.width)
-            .into_iter()
-            .map(Line::raw),
-    );
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        "Enter exits; this summary is printed again in your terminal.",
-        theme.dim(),
-    ));
+    lines.extend(script_tail(&rotate_command(r), area.width, theme));
     frame.render_widget(wrapped(lines), area);
 }

@@ -297,3 +297,19 @@ pub(super) fn hang(lines: Vec<Line<'static>>, width: u16) -> Vec<Line<'static>> 
     }
     out
 }
+
+/// The end of a result screen: the equivalent command (wrapped so a copy still runs) and
+/// what Enter does.
+pub(super) fn script_tail(command: &str, width: u16, theme: Theme) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::styled(
+        "The same from a script (token on stdin):",
+        theme.label(),
+    )];
+    lines.extend(command_rows(command, width).into_iter().map(Line::raw));
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        "Enter exits; this summary is printed again in your terminal.",
+        theme.dim(),
+    ));
+    lines
+}
