@@ -218,3 +218,72 @@ fn messages_by_field(api: &ApiError, fallback: Field) -> Vec<(Field, String)> {
     placed.sort_by_key(|(f, _)| *f != fallback);
     placed
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(status: u16, error: &str, message: serde_json::Value) -> Error {
+        let body = serde_json::json!({"reqId": "req-1", "statusCode": status, "error": error, "message": message});
+        Error::Api(ApiError::from_body(
+            status,
+            body.to_string().as_bytes(),
+            None,
+        ))
+    }
+
+    /// One function decides for the wizard and the plain mode; these are its answers.
+    #[test]
+    fn each_error_goes_where_it_can_be_fixed() {
+        let taken = create_error(&CreateError::Rejected(api(
+            400,
+            "BadRequest",
+            r#"An App Connection with the name "ona" already exists"#.into(),
+        )));
+        assert_eq!(taken.first_field(), Some(Field::Name));
+        assert!(taken.look_up_existing && taken.name_taken());
+
+        let session = create_error(&CreateError::Rejected(api(
+            403,
+            "TokenError",
+            "Your token has expired. Please re-authenticate.".into(),
+        )));
+        assert!(matches!(session.place, Place::SignIn(_)));
+
+        // Every issue beside its own field; a path no field has goes to the first one named.
+        let issues = serde_json::json!([
+            {"code": "custom", "path": ["method"], "message": "Invalid input"},
+            {"code": "too_big", "path": ["description"], "message": "too long"},
+            {"code": "invalid_type", "path": ["projectId"], "message": "Invalid input"},
+        ]);
+        let placed = create_error(&CreateError::Rejected(api(
+            422,
+            "ValidationFailure",
+            issues,
+        )));
+        let Place::Fields(fields) = &placed.place else {
+            panic!("{placed:?}")
+        };
+        assert_eq!(placed.first_field(), Some(Field::Description));
+        assert!(fields.contains(&(Field::Project, "Invalid input".into())));
+        assert!(
+            fields.contains(&(Field::Description, "Invalid input".into())),
+            "{fields:?}"
+        );
+
+        let lost = create_error(&CreateError::NotCreated {
+            cause: Error::Timeout {
+                host: "h".into(),
+                seconds: 30,
+                sent: true,
+            },
+        });
+        assert!(matches!(lost.place, Place::Review(_, Retry::NotCreated)));
+        let gone = rotation_error(&api(
+            404,
+            "NotFound",
+            "Could not find App Connection".into(),
+        ));
+        assert!(matches!(gone, Place::PickConnection(_)));
+    }
+}
