@@ -124,6 +124,17 @@ pub(super) struct Call<'a> {
     pub(super) kind: Kind,
 }
 
+/// A call without query or body that is safe to repeat.
+fn read(method: Method, path: &str) -> Call<'static> {
+    Call {
+        method,
+        path: path.into(),
+        query: vec![],
+        body: None,
+        kind: Kind::Read,
+    }
+}
+
 /// How a create ended when it did end with a connection.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Created {
@@ -257,6 +268,26 @@ impl Client {
             })
             .await?;
         Ok(envelope.projects)
+    }
+
+    /// Whether Infisical accepts the session (`POST /api/v1/auth/checkAuth`); a user session
+    /// handed over by the browser is verified with it before it is used.
+    pub async fn check_auth(&self) -> Result<(), Error> {
+        let _: serde_json::Value = self.call(read(Method::POST, "/v1/auth/checkAuth")).await?;
+        Ok(())
+    }
+
+    /// The signed-in user, for "signed in as <email>".
+    pub async fn current_user(&self) -> Result<User, Error> {
+        let envelope: UserEnvelope = self.call(read(Method::GET, "/v1/user")).await?;
+        Ok(envelope.user)
+    }
+
+    /// The user's organizations, to name the one the session belongs to.
+    pub async fn organizations(&self) -> Result<Vec<Organization>, Error> {
+        let envelope: OrganizationsEnvelope =
+            self.call(read(Method::GET, "/v1/organization")).await?;
+        Ok(envelope.organizations)
     }
 
     pub async fn list_connections(

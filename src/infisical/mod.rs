@@ -9,4 +9,4 @@ mod transport;
 pub use client::{Client, ClientOptions, CreateError, Created, Credentials, RetryPolicy, Timeouts};
 pub use domain::{Domain, DomainError, EU_CLOUD, US_CLOUD};
 pub use error::{ApiError, ApiMessage, Error, Issue};
-pub use model::{AppConnection, CreateRequest, Project, UpdateRequest};
+pub use model::{AppConnection, CreateRequest, Organization, Project, UpdateRequest, User};

@@ -83,6 +83,31 @@ pub(crate) struct ConnectionsEnvelope {
     pub app_connections: Vec<AppConnection>,
 }
 
+/// The signed-in user (`GET /api/v1/user`, docs/infisical-api.md §12).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct User {
+    pub id: String,
+    #[serde(default)]
+    pub email: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct UserEnvelope {
+    pub user: User,
+}
+
+/// An organization the user belongs to (`GET /api/v1/organization`).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct Organization {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct OrganizationsEnvelope {
+    pub organizations: Vec<Organization>,
+}
+
 pub const ONA_METHOD: &str = "personal-access-token";
 
 /// What the wizard sends to create a connection. Holds the Ona token, so it is neither

@@ -4,6 +4,9 @@
 /// The Infisical organization that owns the seeded projects and every connection.
 pub const ORG_ID: &str = "d0d0d0d0-0000-4000-8000-00000000000a";
 
+/// Its name, as the organization list shows it.
+pub const ORG_NAME: &str = "Demo Organization";
+
 /// First seeded secret-manager project.
 pub const BACKEND_PROJECT_ID: &str = "d0d0d0d0-0000-4000-8000-000000000b01";
 pub const BACKEND_PROJECT_NAME: &str = "Demo Backend";
@@ -21,6 +24,8 @@ pub const CLIENT_SECRET: &str = "sandbox-demo-client-secret-not-a-real-secret";
 
 /// The demo user whose session token stands in for `infisical user get token --plain`.
 pub const USER_ID: &str = "d0d0d0d0-0000-4000-8000-0000000005e1";
+/// The demo user's e-mail address (`GET /api/v1/user`).
+pub const USER_EMAIL: &str = "dana@example.com";
 /// JWT-shaped user session token, valid from sandbox start (payload names the demo user).
 pub const USER_TOKEN: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdXRoVG9rZW5UeXBlIjoiYWNjZXNzVG9rZW4iLCJ1c2VySWQiOiJkMGQwZDBkMC0wMDAwLTQwMDAtODAwMC0wMDAwMDAwMDA1ZTEiLCJzYW5kYm94IjoiZGVtby11c2VyLXNlc3Npb24ifQ.c2FuZGJveC1kZW1vLXNpZ25hdHVyZS1ub3QtcmVhbA";
 

@@ -8,11 +8,13 @@
 pub mod demo;
 mod faults;
 mod ona;
+mod projects;
 mod reply;
 mod routes;
 mod schema;
 mod server;
 mod state;
+mod users;
 
 use std::fmt;
 use std::io;

@@ -11,12 +11,14 @@ use uuid::Uuid;
 
 use super::demo;
 use super::ona;
+use super::projects::{self, project_not_found};
 use super::reply::{self, ApiError, Resp};
 use super::schema;
 use super::state::{
     ACCESS_TOKEN_TTL, LOCKOUT_AFTER, LOCKOUT_SECONDS, State, StoredConnection, TokenKind,
-    credentials_hash, iso, now_millis,
+    credentials_hash, now_millis,
 };
+use super::users;
 
 /// A known endpoint; path parameters are kept raw (still percent-encoded).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +37,10 @@ pub(crate) enum Route {
     Delete(String),
     OnaIdentity,
     OnaListPats,
+    /// The session checks of a browser sign-in (`users`).
+    CheckAuth,
+    CurrentUser,
+    Organizations,
 }
 
 /// How a route authenticates its caller.
@@ -71,6 +77,9 @@ impl Route {
                 Route::OnaIdentity
             }
             ("POST", ["gitpod.v1.UserService", "ListPersonalAccessTokens"]) => Route::OnaListPats,
+            ("POST", ["v1", "auth", "checkAuth"]) => Route::CheckAuth,
+            ("GET", ["v1", "user"]) => Route::CurrentUser,
+            ("GET", ["v1", "organization"]) => Route::Organizations,
             _ => return None,
         };
         Some(route)
@@ -179,7 +188,7 @@ pub(crate) struct Request<'a> {
 }
 
 impl Request<'_> {
-    fn query(&self, key: &str) -> Option<&str> {
+    pub(crate) fn query(&self, key: &str) -> Option<&str> {
         self.query
             .iter()
             .find(|(k, _)| k == key)
@@ -203,8 +212,8 @@ pub(crate) fn dispatch(state: &Mutex<State>, route: Route, req: &Request<'_>) ->
     let result = match route {
         Route::Login => login(&mut state, req),
         Route::Renew => renew(&mut state, req),
-        Route::ListProjects => list_projects(&state, req),
-        Route::GetProject(id) => get_project(&state, &id),
+        Route::ListProjects => projects::list(&state, req),
+        Route::GetProject(id) => projects::get(&state, &id),
         Route::Options => Ok(reply::ok(&json!({
             "appConnectionOptions": [{"name": "Ona", "app": "ona", "methods": ["personal-access-token"]}]
         }))),
@@ -219,6 +228,9 @@ pub(crate) fn dispatch(state: &Mutex<State>, route: Route, req: &Request<'_>) ->
             &mut state,
             &ona::bearer(req.headers),
         ))),
+        Route::CheckAuth | Route::CurrentUser | Route::Organizations => {
+            users::answer(&state, &route, header_token(req.headers).as_deref())
+        }
         Route::OnaListPats => {
             let body = req.body.clone().unwrap_or_else(|| json!({}));
             Ok(ona_reply(ona::list_personal_access_tokens(
@@ -278,77 +290,6 @@ fn renew(state: &mut State, req: &Request<'_>) -> Result<Resp, ApiError> {
         info.expires_at = OffsetDateTime::now_utc() + Duration::seconds(ACCESS_TOKEN_TTL);
     }
     Ok(reply::ok(&token_body(&token)))
-}
-
-const PROJECT_TYPES: &[&str] = &[
-    "secret-manager",
-    "cert-manager",
-    "kms",
-    "ssh",
-    "secret-scanning",
-    "pam",
-    "ai",
-];
-
-fn project_json(state: &State, id: &str, include_roles: bool) -> Option<Value> {
-    let p = state.project(id)?;
-    let environments: Vec<Value> = demo::ENVIRONMENTS
-        .iter()
-        .filter(|(project, ..)| *project == id)
-        .map(|(_, name, slug, env_id)| json!({"name": name, "slug": slug, "id": env_id}))
-        .collect();
-    let created = iso(state.started_at - Duration::days(30));
-    let mut project = json!({
-        "id": p.id, "_id": p.id, "name": p.name, "slug": p.slug, "description": null,
-        "type": "secret-manager", "defaultProduct": null, "autoCapitalization": false,
-        "orgId": demo::ORG_ID, "createdAt": created, "updatedAt": created, "version": 3,
-        "upgradeStatus": null, "pitVersionLimit": 10, "kmsCertificateKeyId": null,
-        "auditLogsRetentionDays": null, "hasDeleteProtection": false, "secretSharing": true,
-        "showSnapshotsLegacy": false, "secretDetectionIgnoreValues": [], "environments": environments,
-    });
-    if include_roles {
-        project["roles"] = json!([{"name": "Admin", "slug": "admin"}]);
-    }
-    Some(project)
-}
-
-fn list_projects(state: &State, req: &Request<'_>) -> Result<Resp, ApiError> {
-    let mut issues = Vec::new();
-    let include_roles = match req.query("includeRoles") {
-        None | Some("false") => false,
-        Some("true") => true,
-        Some(_) => {
-            issues.push(schema::invalid_value(&["includeRoles"], &["true", "false"]));
-            false
-        }
-    };
-    let kind = req.query("type");
-    if kind.is_some_and(|k| !PROJECT_TYPES.contains(&k)) {
-        issues.push(schema::invalid_value(&["type"], PROJECT_TYPES));
-    }
-    if !issues.is_empty() {
-        return Err(reply::validation(issues));
-    }
-    let projects: Vec<Value> = if kind.is_none_or(|k| k == "secret-manager") {
-        state
-            .projects
-            .iter()
-            .filter_map(|p| project_json(state, &p.id, include_roles))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    Ok(reply::ok(&json!({ "projects": projects })))
-}
-
-fn project_not_found(id: &str) -> ApiError {
-    reply::not_found(format!("Project with ID '{id}' not found"))
-}
-
-fn get_project(state: &State, raw_id: &str) -> Result<Resp, ApiError> {
-    let id = decode(raw_id);
-    let project = project_json(state, &id, false).ok_or_else(|| project_not_found(&id))?;
-    Ok(reply::ok(&json!({ "project": project })))
 }
 
 fn available(state: &State, req: &Request<'_>) -> Resp {
@@ -443,7 +384,7 @@ fn get_by_id(state: &State, raw_id: &str) -> Result<Resp, ApiError> {
     ))
 }
 
-fn decode(raw: &str) -> String {
+pub(crate) fn decode(raw: &str) -> String {
     percent_decode_str(raw).decode_utf8_lossy().into_owned()
 }
 

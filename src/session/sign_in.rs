@@ -77,3 +77,86 @@ pub async fn client(options: ClientOptions, chosen: Chosen) -> Result<Client, Er
     client.sign_in(chosen.credentials).await?;
     Ok(client)
 }
+
+/// Who a user session belongs to, as the screen says it: "dana@example.com in Acme" (the
+/// organization the token is scoped to, from its `organizationId` claim; the only one when
+/// the token does not say). Verified with `checkAuth` first: never "signed in" unchecked.
+pub async fn who_is_signed_in(
+    client: &Client,
+    token: &crate::secret::Secret,
+) -> Result<String, Error> {
+    client.check_auth().await?;
+    let user = client.current_user().await?;
+    let organizations = client.organizations().await.unwrap_or_default();
+    let claimed = jwt_claim(token.expose(), "organizationId");
+    let organization = organizations
+        .iter()
+        .find(|o| claimed.as_deref() == Some(o.id.as_str()))
+        .or_else(|| (organizations.len() == 1).then(|| &organizations[0]));
+    let email = crate::sanitize::for_terminal(&user.email, 200);
+    Ok(match organization {
+        Some(o) => format!("{email} in {}", crate::sanitize::for_terminal(&o.name, 200)),
+        None => email,
+    })
+}
+
+/// A string claim of a JWT's payload, read without checking the signature (Infisical does
+/// that); only for naming things on screen.
+fn jwt_claim(token: &str, claim: &str) -> Option<String> {
+    use base64::Engine;
+    let payload = token.split('.').nth(1)?;
+    let json = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .ok()?;
+    let value: serde_json::Value = serde_json::from_slice(&json).ok()?;
+    value.get(claim)?.as_str().map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::infisical::Credentials;
+    use crate::sandbox::{Sandbox, SandboxOptions, demo};
+    use crate::secret::Secret;
+
+    async fn client(sandbox: &Sandbox, token: &str) -> Client {
+        let options = Network::default().options(Domain::parse(&sandbox.url()).unwrap());
+        let client = Client::new(options).unwrap();
+        client
+            .sign_in(Credentials::AccessToken(Secret::new(token)))
+            .await
+            .unwrap();
+        client
+    }
+
+    #[tokio::test]
+    async fn a_user_session_is_verified_and_named_by_email_and_organization() {
+        let sandbox = Sandbox::start(SandboxOptions::default()).unwrap();
+        let token = Secret::new(demo::USER_TOKEN);
+        let who = who_is_signed_in(&client(&sandbox, demo::USER_TOKEN).await, &token).await;
+        assert_eq!(who.unwrap(), "dana@example.com in Demo Organization");
+        let checks: Vec<String> = sandbox.requests().iter().map(|r| r.path.clone()).collect();
+        assert_eq!(
+            checks.first().map(String::as_str),
+            Some("/api/v1/auth/checkAuth")
+        );
+
+        // A machine identity's token is not a user session.
+        let identity = sandbox.issue_access_token();
+        let refused =
+            who_is_signed_in(&client(&sandbox, &identity).await, &Secret::new(&identity)).await;
+        assert!(refused.is_err());
+        // A token Infisical does not know fails the check itself.
+        let unknown = "aGVhZGVy.eyJvcmdhbml6YXRpb25JZCI6IngifQ.c2ln";
+        let err = who_is_signed_in(&client(&sandbox, unknown).await, &Secret::new(unknown)).await;
+        assert!(err.unwrap_err().is_token_error());
+    }
+
+    #[test]
+    fn the_organization_claim_is_read_from_the_payload() {
+        // {"organizationId":"org-7"}
+        let token = "e30.eyJvcmdhbml6YXRpb25JZCI6Im9yZy03In0.c2ln";
+        assert_eq!(jwt_claim(token, "organizationId").as_deref(), Some("org-7"));
+        assert_eq!(jwt_claim("not-a-jwt", "organizationId"), None);
+    }
+}
