@@ -2,6 +2,7 @@
 //! in-process: in every case it stays responsive, says what happened, keeps every value and
 //! never creates a second connection.
 
+mod common;
 mod headless;
 
 use std::time::Duration;
