@@ -225,33 +225,6 @@ async fn a_slow_ona_shows_checking_and_the_form_stays_usable() {
 }
 
 #[tokio::test]
-async fn a_rejected_token_is_shown_before_review_and_nothing_is_created() {
-    let sb = Sandbox::start(SandboxOptions::default()).unwrap();
-    let ona = ona_connect::infisical::Domain::parse(&sb.ona_api_url()).ok();
-    let h = Harness::start(
-        Init {
-            skip_ona_check: false,
-            ..init(&sb.url())
-        },
-        timeouts(Duration::from_secs(10)),
-        ona,
-    );
-    h.wait_for("Sign in to Infisical").await;
-    h.enter();
-    h.wait_for("Signed in to").await;
-    for _ in 0..5 {
-        h.enter();
-    }
-    h.wait_for("Connection details").await;
-    h.paste("definitely-not-a-valid-token");
-    h.wait_for("Ona rejected this token").await;
-    h.enter();
-    h.wait_for("press Enter again to submit it anyway").await;
-    assert!(h.screen().contains("Connection details"));
-    assert_eq!(posts(&sb), 0);
-}
-
-#[tokio::test]
 async fn a_config_file_that_cannot_be_written_loses_nothing() {
     let sb = Sandbox::start(SandboxOptions::default()).unwrap();
     let dir = tempfile::tempdir().unwrap();
