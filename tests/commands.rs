@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Cli, Run};
+use common::{Cli, Run, Stdin};
 use ona_connect::sandbox::{
     Fault, FaultAction, FaultRoute, OnaPat, RecordedRequest, Sandbox, SandboxOptions, demo,
 };
@@ -847,11 +847,17 @@ fn rotate_without_pat_stdin_and_no_terminal_names_the_flag() {
 }
 
 #[test]
-fn the_wizard_without_a_terminal_points_to_create() {
+fn the_wizard_without_a_terminal_fails_at_once_and_points_to_create() {
     let sb = sandbox();
-    let run = signed_in(&sb).run_stdin_open(&[]);
-    assert_usage_error(&run, &["ona-connect create", "--pat-stdin"]);
-    assert!(sb.requests().is_empty());
+    let cli = signed_in(&sb);
+    // Stdin an open pipe that never sends anything, and stdin /dev/null: neither is a
+    // terminal, and a wizard that waited for one would hang.
+    for stdin in [Stdin::Open, Stdin::Null] {
+        let run = cli.run_with(&[], &[], stdin);
+        assert_usage_error(&run, &["ona-connect create", "--pat-stdin"]);
+        run.assert_no_escapes();
+    }
+    assert!(sb.requests().is_empty(), "{:?}", sb.request_log());
 }
 
 // ---------------------------------------------------------------------------------------
