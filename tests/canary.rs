@@ -4,11 +4,9 @@
 
 mod common;
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
-use common::{CTRL_U, ENTER, Home, Wizard};
+use common::{CTRL_U, ENTER, Home, Stdin, Wizard};
 use ona_connect::sandbox::{OnaPat, Sandbox, SandboxOptions, demo};
 
 const ONA_TOKEN: &str = "onaPAT_CANARY_Q7v9xT2mLk4Rz8Wp";
@@ -79,27 +77,12 @@ fn bearer_tokens(sb: &Sandbox) -> Vec<String> {
     tokens
 }
 
+/// Runs the binary with piped stdio and keeps its stdout and stderr for the scan.
 fn run(home: &Home, args: &[&str], env: &[(&str, &str)], stdin: &str, leaks: &mut Leaks) -> i32 {
-    let mut child = Command::new(common::BIN)
-        .args(args)
-        .env_clear()
-        .envs(home.base_env())
-        .envs(env.iter().copied())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = common::run(home, args, env, Stdin::Text(stdin));
     leaks.add(format!("stdout of {args:?}"), &out.stdout);
     leaks.add(format!("stderr of {args:?}"), &out.stderr);
-    out.status.code().unwrap_or(-1)
+    out.code
 }
 
 #[test]
