@@ -211,16 +211,32 @@ fn no_front_end_lets_a_secret_out() {
         1
     );
 
-    // A forced panic with the token in the form.
-    let mut p = Wizard::spawn(
-        &home,
-        &common_args,
-        &[ua[0], ua[1], ("ONA_CONNECT_TEST_PANIC", "ui")],
-    );
-    p.wait_for("Signed in to");
+    // A forced panic with the token held in a form field. The test panic fires on the first
+    // key the wizard reads, and every way to the connection form takes keys (Enter through
+    // the guide), so the field is one of the sign-in form's masked ones: without credentials
+    // in the environment the first empty one has the focus on arrival (the client secret, as
+    // the config remembers the client id), and a paste (not a key) fills it.
+    let mut p = Wizard::spawn(&home, &common_args, &[("ONA_CONNECT_TEST_PANIC", "ui")]);
+    let focused = |s: &str| {
+        s.lines()
+            .find(|l| l.contains('❯'))
+            .unwrap_or_default()
+            .to_string()
+    };
+    p.wait_until("an empty masked field focused", |s| {
+        focused(s).contains("(masked)")
+    });
     p.paste(ONA_TOKEN);
+    let mask = format!("❯ {}", "•".repeat(ONA_TOKEN.chars().count()));
+    p.wait_until("the token in the field", |s| {
+        focused(s).contains(&mask) && !focused(s).contains(&format!("{mask}•"))
+    });
     p.send(CTRL_U);
     assert_eq!(p.exit_code(), 101);
+    assert!(
+        common::contains_bytes(&p.transcript(), b"test panic in the UI thread"),
+        "the panic did not happen"
+    );
     leaks.add("the terminal of a panicking wizard", p.transcript());
 
     leaks.add_file(Path::new(log));
