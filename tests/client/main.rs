@@ -5,6 +5,9 @@
 //! One test binary (`client`); the shared setup and checks are here, the tests in a module per
 //! topic.
 
+#[path = "../common/mod.rs"]
+mod common;
+
 mod destinations;
 mod duplicates;
 mod endpoints;
