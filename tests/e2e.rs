@@ -3,8 +3,6 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
-
 use common::*;
 use ona_connect::sandbox::{Sandbox, SandboxOptions, demo};
 use serde_json::{Value, json};
@@ -363,37 +361,6 @@ fn ctrl_c_asks_then_exits_130_and_restores_the_terminal() {
     assert!(tail.contains("cancelled; nothing was created"), "{tail:?}");
     assert_eq!(w.modes(), (false, false, false), "terminal not restored");
     assert!(sandbox.connections().is_empty());
-}
-
-#[test]
-fn no_terminal_fails_fast() {
-    let home = Home::new();
-    let mut cmd = std::process::Command::new(BIN);
-    cmd.env_clear()
-        .envs(home.base_env())
-        .envs(UA_ENV)
-        .current_dir(home.path())
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    let started = Instant::now();
-    let mut child = cmd.spawn().expect("spawn");
-    while child.try_wait().expect("try_wait").is_none() {
-        if started.elapsed() > Duration::from_secs(5) {
-            let _ = child.kill();
-            panic!("the wizard waited for a terminal instead of failing");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    let out = child.wait_with_output().expect("output");
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("ona-connect create") && stderr.contains("--pat-stdin"),
-        "{stderr}"
-    );
-    assert!(!out.stdout.contains(&0x1b), "escape sequences on stdout");
-    assert!(!out.stderr.contains(&0x1b), "escape sequences on stderr");
 }
 
 #[test]

@@ -1,8 +1,11 @@
 //! The Ona pre-check and expiry lookup against the sandbox's emulated Ona, and the `status`
 //! command run as a real process against the sandbox.
 
-use std::process::Command;
+mod common;
+
 use std::time::Duration;
+
+use common::{Home, Run, Stdin};
 
 use ona_connect::infisical::{Client, ClientOptions, CreateRequest, Credentials, Domain};
 use ona_connect::ona::{Expiry, OnaClient, OnaError, SUGGESTED_DESCRIPTION};
@@ -210,25 +213,24 @@ async fn create(sb: &Sandbox, name: &str, description: &str, project: &str) {
     client.create_connection(&request, false).await.unwrap();
 }
 
-fn status(sb: &Sandbox, config: &std::path::Path, extra: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_ona-connect"))
-        .args(["status", "--domain", &sb.url(), "--config"])
-        .arg(config)
-        .args(extra)
-        .env_clear()
-        .env("PATH", "/usr/bin:/bin")
-        .env("INFISICAL_UNIVERSAL_AUTH_CLIENT_ID", demo::CLIENT_ID)
-        .env(
+/// `ona-connect status` against the sandbox, signed in with Universal Auth, remembering in
+/// `home`'s config file.
+fn status(sb: &Sandbox, home: &Home, extra: &[&str]) -> Run {
+    let url = sb.url();
+    let config = home.config_file().display().to_string();
+    let mut args = vec!["status", "--domain", &url, "--config", &config];
+    args.extend_from_slice(extra);
+    let env = [
+        ("INFISICAL_UNIVERSAL_AUTH_CLIENT_ID", demo::CLIENT_ID),
+        (
             "INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET",
             demo::CLIENT_SECRET,
-        )
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
+        ),
+    ];
+    let run = common::run(home, &args, &env, Stdin::Null);
+    run.assert_never_printed(demo::ONA_PAT)
+        .assert_never_printed(demo::CLIENT_SECRET);
+    run
 }
 
 fn date_in(days: i64) -> String {
@@ -238,8 +240,8 @@ fn date_in(days: i64) -> String {
 #[tokio::test]
 async fn status_lists_soonest_first_and_fails_when_one_is_due() {
     let sb = sandbox();
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("config.toml");
+    let home = Home::new();
+    let config = home.config_file();
     create(
         &sb,
         "far",
@@ -248,9 +250,9 @@ async fn status_lists_soonest_first_and_fails_when_one_is_due() {
     )
     .await;
     create(&sb, "unknown", "no date", demo::FRONTEND_PROJECT_ID).await;
-    let (code, stdout, stderr) = status(&sb, &config, &["--json"]);
-    assert_eq!(code, 0, "{stderr}");
-    let rows: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let run = status(&sb, &home, &["--json"]);
+    run.expect(0);
+    let rows = run.stdout_json();
     assert_eq!(rows.as_array().unwrap().len(), 2);
     assert_eq!(rows[0]["name"], "far");
     assert_eq!(rows[0]["daysLeft"], 80);
@@ -277,8 +279,9 @@ async fn status_lists_soonest_first_and_fails_when_one_is_due() {
         demo::BACKEND_PROJECT_ID,
     )
     .await;
-    let (code, stdout, _) = status(&sb, &config, &[]);
-    assert_eq!(code, 1, "{stdout}");
+    let run = status(&sb, &home, &[]);
+    run.expect(1);
+    let stdout = &run.stdout;
     let lines: Vec<&str> = stdout.lines().collect();
     assert!(
         lines[1].contains("far") && lines[1].contains("    5"),
@@ -290,19 +293,27 @@ async fn status_lists_soonest_first_and_fails_when_one_is_due() {
         stdout.contains("2 token(s) expire within 14 days"),
         "{stdout}"
     );
-    let (code, _, _) = status(&sb, &config, &["--warn-days", "3"]);
-    assert_eq!(code, 0);
-    assert!(!stdout.contains(demo::ONA_PAT));
+    // With a shorter warning window none is due. (Every run's output is also checked for the
+    // token and the client secret by `status`.)
+    let quiet = status(&sb, &home, &["--warn-days", "3"]);
+    quiet.expect(0);
+    assert!(
+        !quiet.stdout.contains(demo::ONA_PAT) && !quiet.stderr.contains(demo::ONA_PAT),
+        "{quiet:#?}"
+    );
 }
 
 #[tokio::test]
 async fn status_without_credentials_fails_at_once() {
     let sb = sandbox();
-    let out = Command::new(env!("CARGO_BIN_EXE_ona-connect"))
-        .args(["status", "--domain", &sb.url()])
-        .env_clear()
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("INFISICAL_TOKEN"));
+    let url = sb.url();
+    // No credentials anywhere, stdin an open pipe: it must neither ask nor wait for them.
+    let run = common::run(
+        &Home::new(),
+        &["status", "--domain", &url],
+        &[],
+        Stdin::Open,
+    );
+    run.expect(2).stderr_has("INFISICAL_TOKEN");
+    assert!(sb.requests().is_empty(), "{:?}", sb.request_log());
 }

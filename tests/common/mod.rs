@@ -1,48 +1,70 @@
-//! A small PTY harness for end-to-end tests of the `ona-connect` binary.
+//! Shared harness for the integration tests of the `ona-connect` binary.
 //!
-//! [`Wizard::spawn`] runs the binary in a 100×30 pseudo-terminal with a hermetic environment
-//! (its own `HOME`/`XDG_CONFIG_HOME`, a `PATH` without an `infisical` executable, `TERM`
-//! set, no `NO_COLOR`), plus the variables a test passes. A reader thread drains the PTY
-//! master continuously into a shared `vt100::Parser` and keeps the full raw byte transcript.
+//! Every test that runs the binary gets the same hermetic [`Home`]: its own `HOME` and
+//! `XDG_CONFIG_HOME`, a `PATH` holding only an empty `bin/` (so no `infisical` is found unless a
+//! test puts a fake one there), `TERM`, `LANG`, and nothing else from the test's environment.
+//! Two spawners share it:
 //!
-//! Tests drive it with [`Wizard::send`] / [`Wizard::paste`] and synchronise with
-//! [`Wizard::wait_for`] / [`Wizard::wait_until`], which poll the parsed screen up to a
-//! deadline (generous under `CI=true`); fixed sleeps are never assertions. [`Wizard::exit_code`]
-//! waits for the child and then for the transcript to reach EOF.
+//! - [`Wizard`] (`pty.rs`) runs the binary in a pseudo-terminal and reads the screen;
+//! - [`run`] / [`Cli`] (`process.rs`) run it with piped stdio and return the exit code, stdout
+//!   and stderr.
+//!
+//! Every time limit comes from [`ci_factor`]: the waits that poll for content ([`timeout`],
+//! [`eventually`]) and the hang guards that kill a child that never ends. Fixed sleeps are
+//! never assertions and never wait for a frame.
 
 #![allow(dead_code)]
 
-use std::io::{Read, Write};
+mod process;
+mod pty;
+
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 use tempfile::TempDir;
 
-pub const ROWS: u16 = 30;
-pub const COLS: u16 = 100;
-
-pub const ENTER: &str = "\r";
-pub const TAB: &str = "\t";
-pub const ESC: &str = "\x1b";
-pub const DOWN: &str = "\x1b[B";
-pub const UP: &str = "\x1b[A";
-pub const CTRL_C: &str = "\x03";
-/// Ctrl-U clears the focused field.
-pub const CTRL_U: &str = "\x15";
+// Not every test binary uses both spawners.
+#[allow(unused_imports)]
+pub use process::*;
+#[allow(unused_imports)]
+pub use pty::*;
 
 /// The path of the binary under test, built by Cargo for integration tests.
 pub const BIN: &str = env!("CARGO_BIN_EXE_ona-connect");
 
-/// How long a `wait_*` may take before the test fails; longer on CI machines.
-pub fn timeout() -> Duration {
+/// The one factor every time limit in the tests is multiplied by: 3 on CI machines
+/// (`CI=true` or `CI=1`), 1 elsewhere.
+pub fn ci_factor() -> u32 {
     if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
-        Duration::from_secs(30)
+        3
     } else {
-        Duration::from_secs(10)
+        1
+    }
+}
+
+/// `base` scaled by [`ci_factor`].
+pub fn scaled(base: Duration) -> Duration {
+    base * ci_factor()
+}
+
+/// How long a wait for something to show up may take before the test fails.
+pub fn timeout() -> Duration {
+    scaled(Duration::from_secs(10))
+}
+
+/// How long one run of the binary with piped stdio may take before it counts as hung, is
+/// killed and fails the test. A guard, not a claim: the slowest legitimate run (a create
+/// reconciled by name with the default delays) takes about 7 s.
+pub fn hang_guard() -> Duration {
+    scaled(Duration::from_secs(30))
+}
+
+/// Polls `ready` until it holds; fails with `what` after [`timeout`].
+pub fn eventually(what: &str, mut ready: impl FnMut() -> bool) {
+    let deadline = Instant::now() + timeout();
+    while !ready() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
     }
 }
 
@@ -98,431 +120,6 @@ impl Default for Home {
     fn default() -> Self {
         Home::new()
     }
-}
-
-/// The binary running in a PTY.
-pub struct Wizard {
-    parser: Arc<Mutex<vt100::Parser>>,
-    raw: Arc<Mutex<Vec<u8>>>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn Child + Send + Sync>,
-    reader: Option<JoinHandle<()>>,
-    master: Option<Box<dyn MasterPty + Send>>,
-    status: Option<u32>,
-    /// Tells the reader thread to stop and close its end of the master.
-    stop: Arc<AtomicBool>,
-    /// The child has exited: the reader may block, reads end at EOF/EIO.
-    exited: Arc<AtomicBool>,
-}
-
-impl Wizard {
-    /// Starts `ona-connect <args>` in a 100×30 PTY with `home`'s environment plus `env`.
-    pub fn spawn(home: &Home, args: &[&str], env: &[(&str, &str)]) -> Wizard {
-        Wizard::spawn_program(home, BIN, args, env)
-    }
-
-    /// Starts `ona-connect <args>` under `sh -c`, which prints `stty -g` before and after it
-    /// to the PTY (see [`stty_snapshots`]) and exits with its status.
-    pub fn spawn_in_shell(home: &Home, args: &[&str], env: &[(&str, &str)]) -> Wizard {
-        let stty = ["/bin/stty", "/usr/bin/stty"]
-            .into_iter()
-            .find(|p| Path::new(p).exists())
-            .expect("stty is installed");
-        let script =
-            format!("{stty} -g; \"$0\" \"$@\"; s=$?; {stty} -g; echo \"exit status $s\"; exit $s");
-        let mut all = vec!["-c", script.as_str(), BIN];
-        all.extend_from_slice(args);
-        Wizard::spawn_program(home, "/bin/sh", &all, env)
-    }
-
-    /// Starts `program <args>` in a 100×30 PTY with `home`'s environment plus `env`.
-    pub fn spawn_program(
-        home: &Home,
-        program: &str,
-        args: &[&str],
-        env: &[(&str, &str)],
-    ) -> Wizard {
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows: ROWS,
-                cols: COLS,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("openpty");
-        let mut cmd = CommandBuilder::new(program);
-        cmd.args(args);
-        cmd.env_clear();
-        for (k, v) in home.base_env() {
-            cmd.env(k, v);
-        }
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        cmd.cwd(home.path());
-        let child = pair.slave.spawn_command(cmd).expect("spawn ona-connect");
-        // Only the child may hold the slave, so the master reads EOF once it exits.
-        drop(pair.slave);
-
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(ROWS, COLS, 0)));
-        let raw = Arc::new(Mutex::new(Vec::new()));
-        let mut source = pair.master.try_clone_reader().expect("pty reader");
-        // Its own handle on the master, to ask how much is buffered before a read may block,
-        // so the thread can notice `stop` and let `close_master` really close the master.
-        #[cfg(target_os = "linux")]
-        let probe = {
-            let fd = pair.master.as_raw_fd().expect("master fd");
-            // SAFETY: the master is open for the duration of this call.
-            let fd = unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) };
-            rustix::io::dup(fd).expect("dup master")
-        };
-        let stop = Arc::new(AtomicBool::new(false));
-        let exited = Arc::new(AtomicBool::new(false));
-        let (p, r) = (parser.clone(), raw.clone());
-        let (stop_reader, exited_reader) = (stop.clone(), exited.clone());
-        let reader = std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            loop {
-                if stop_reader.load(Ordering::SeqCst) {
-                    break;
-                }
-                #[cfg(target_os = "linux")]
-                if !exited_reader.load(Ordering::SeqCst)
-                    && rustix::io::ioctl_fionread(&probe).is_ok_and(|n| n == 0)
-                {
-                    std::thread::sleep(Duration::from_millis(5));
-                    continue;
-                }
-                #[cfg(not(target_os = "linux"))]
-                let _ = &exited_reader;
-                match source.read(&mut buf) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => {
-                        r.lock()
-                            .unwrap_or_else(PoisonError::into_inner)
-                            .extend_from_slice(&buf[..n]);
-                        p.lock()
-                            .unwrap_or_else(PoisonError::into_inner)
-                            .process(&buf[..n]);
-                    }
-                }
-            }
-        });
-        let writer = pair.master.take_writer().expect("pty writer");
-        Wizard {
-            parser,
-            raw,
-            writer,
-            child,
-            reader: Some(reader),
-            master: Some(pair.master),
-            status: None,
-            stop,
-            exited,
-        }
-    }
-
-    /// Writes bytes to the terminal as if typed.
-    pub fn send(&mut self, keys: &str) {
-        self.writer
-            .write_all(keys.as_bytes())
-            .expect("write to pty");
-        self.writer.flush().expect("flush pty");
-    }
-
-    /// Writes raw bytes to the terminal (which need not be UTF-8).
-    pub fn send_bytes(&mut self, bytes: &[u8]) {
-        self.writer.write_all(bytes).expect("write to pty");
-        self.writer.flush().expect("flush pty");
-    }
-
-    /// Esc alone, then a pause so the next byte is not read as Alt+key.
-    pub fn esc(&mut self) {
-        self.send(ESC);
-        std::thread::sleep(Duration::from_millis(150));
-    }
-
-    /// A bracketed paste of `text`, as a terminal sends it.
-    pub fn paste(&mut self, text: &str) {
-        self.send(&format!("\x1b[200~{text}\x1b[201~"));
-    }
-
-    /// The visible screen as text (the alternate screen while the wizard runs).
-    pub fn screen(&self) -> String {
-        self.parser
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .screen()
-            .contents()
-    }
-
-    /// The screen's rows, trailing spaces trimmed.
-    pub fn lines(&self) -> Vec<String> {
-        self.screen()
-            .lines()
-            .map(|l| l.trim_end().to_string())
-            .collect()
-    }
-
-    /// (row, column) of the terminal cursor.
-    pub fn cursor(&self) -> (u16, u16) {
-        self.parser
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .screen()
-            .cursor_position()
-    }
-
-    /// (alternate screen, bracketed paste, cursor hidden) as the terminal stands now.
-    pub fn modes(&self) -> (bool, bool, bool) {
-        let parser = self.parser.lock().unwrap_or_else(PoisonError::into_inner);
-        let screen = parser.screen();
-        (
-            screen.alternate_screen(),
-            screen.bracketed_paste(),
-            screen.hide_cursor(),
-        )
-    }
-
-    /// Whether the terminal reports mouse events (mouse capture on).
-    pub fn mouse_captured(&self) -> bool {
-        let parser = self.parser.lock().unwrap_or_else(PoisonError::into_inner);
-        parser.screen().mouse_protocol_mode() != vt100::MouseProtocolMode::None
-    }
-
-    /// Every byte the program wrote so far.
-    pub fn transcript(&self) -> Vec<u8> {
-        self.raw
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
-    }
-
-    /// Polls the screen until `ready` holds; fails with `what` and the screen on timeout.
-    pub fn wait_until(&mut self, what: &str, ready: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + timeout();
-        loop {
-            let screen = self.screen();
-            if ready(&screen) {
-                return screen;
-            }
-            if Instant::now() > deadline {
-                panic!("timed out waiting for {what}; screen:\n{screen}");
-            }
-            if let Ok(Some(status)) = self.child.try_wait() {
-                // One last look: the final frame may have arrived just before the exit.
-                std::thread::sleep(Duration::from_millis(100));
-                let screen = self.screen();
-                if ready(&screen) {
-                    return screen;
-                }
-                panic!(
-                    "ona-connect exited ({}) while waiting for {what}; screen:\n{screen}",
-                    status.exit_code()
-                );
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    /// Waits until the screen contains `text`.
-    pub fn wait_for(&mut self, text: &str) -> String {
-        self.wait_until(&format!("{text:?}"), |s| s.contains(text))
-    }
-
-    /// Sends SIGTERM to the child.
-    pub fn sigterm(&mut self) {
-        signal(self.pid(), "TERM");
-    }
-
-    /// The process id of the child (the shell under [`Wizard::spawn_in_shell`]).
-    pub fn pid(&self) -> u32 {
-        self.child.process_id().expect("pid")
-    }
-
-    /// The process id of `ona-connect` itself: the child, or the shell's child under
-    /// [`Wizard::spawn_in_shell`].
-    #[cfg(target_os = "linux")]
-    pub fn app_pid(&self) -> u32 {
-        let pid = self.pid();
-        if proc_comm(pid).as_deref() == Some("ona-connect") {
-            return pid;
-        }
-        let deadline = Instant::now() + timeout();
-        loop {
-            if let Some(child) = children_of(pid)
-                .into_iter()
-                .find(|c| proc_comm(*c).as_deref() == Some("ona-connect"))
-            {
-                return child;
-            }
-            assert!(Instant::now() < deadline, "no ona-connect under pid {pid}");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    /// Whether the terminal is in raw mode (no line editing, no echo), read from the master
-    /// (on Linux its termios are the terminal's); `None` once the master is closed.
-    #[cfg(target_os = "linux")]
-    pub fn raw_mode(&self) -> Option<bool> {
-        use rustix::termios::LocalModes;
-        let fd = self.master.as_ref()?.as_raw_fd()?;
-        // SAFETY: the master is open while `self.master` holds it.
-        let fd = unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) };
-        let t = rustix::termios::tcgetattr(fd).ok()?;
-        Some(
-            !t.local_modes
-                .intersects(LocalModes::ICANON | LocalModes::ECHO),
-        )
-    }
-
-    /// Closes the master side, as a terminal emulator does when its window is closed or an
-    /// SSH connection drops: the reader stops, then the writer and the master are dropped.
-    /// What was read until then stays in the transcript.
-    pub fn close_master(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        if let Some(reader) = self.reader.take() {
-            let _ = reader.join();
-        }
-        // The writer's drop sends "\n" and VEOF first (harmless on a form).
-        self.writer = Box::new(std::io::sink());
-        self.master = None;
-    }
-
-    /// Whether the master is still open.
-    pub fn master_open(&self) -> bool {
-        self.master.is_some()
-    }
-
-    /// Waits for the child to exit and for the transcript to be complete; the exit status.
-    pub fn exit_code(&mut self) -> u32 {
-        if let Some(code) = self.status {
-            return code;
-        }
-        let deadline = Instant::now() + timeout();
-        let status = loop {
-            if let Some(status) = self.child.try_wait().expect("try_wait") {
-                break status;
-            }
-            if Instant::now() > deadline {
-                let _ = self.child.kill();
-                panic!(
-                    "ona-connect did not exit in time; screen:\n{}",
-                    self.screen()
-                );
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        };
-        self.exited.store(true, Ordering::SeqCst);
-        if let Some(reader) = self.reader.take() {
-            let _ = reader.join();
-        }
-        let code = status.exit_code();
-        self.status = Some(code);
-        code
-    }
-}
-
-impl Drop for Wizard {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        if self.status.is_none() && matches!(self.child.try_wait(), Ok(None)) {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
-
-/// Sends `SIG<name>` (e.g. "TERM", "INT", "HUP") to `pid` with `kill(1)`.
-pub fn signal(pid: u32, name: &str) {
-    let status = std::process::Command::new("kill")
-        .args([&format!("-{name}"), &pid.to_string()])
-        .status()
-        .expect("kill");
-    assert!(status.success(), "kill -{name} {pid} failed");
-}
-
-/// The fields of `/proc/<pid>/stat` after the command name: state is `[0]`, utime `[11]`,
-/// stime `[12]`. `None` once the process is gone (reaped).
-#[cfg(target_os = "linux")]
-fn proc_stat(pid: u32) -> Option<Vec<String>> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let after = &stat[stat.rfind(')')? + 1..];
-    Some(after.split_whitespace().map(str::to_string).collect())
-}
-
-/// The command name of `pid` (`/proc/<pid>/comm`).
-#[cfg(target_os = "linux")]
-pub fn proc_comm(pid: u32) -> Option<String> {
-    std::fs::read_to_string(format!("/proc/{pid}/comm"))
-        .ok()
-        .map(|c| c.trim().to_string())
-}
-
-/// The processes whose parent is `pid`.
-#[cfg(target_os = "linux")]
-pub fn children_of(pid: u32) -> Vec<u32> {
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return vec![];
-    };
-    entries
-        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
-        .filter(|p| {
-            proc_stat(*p)
-                .is_some_and(|f| f.get(1).and_then(|pp| pp.parse::<u32>().ok()) == Some(pid))
-        })
-        .collect()
-}
-
-/// CPU time (user + system, all threads) of `pid` in clock ticks; `None` once it is gone.
-#[cfg(target_os = "linux")]
-pub fn cpu_ticks(pid: u32) -> Option<u64> {
-    let f = proc_stat(pid)?;
-    Some(f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?)
-}
-
-/// Whether `pid` has ended (gone, or a zombie waiting to be reaped).
-#[cfg(target_os = "linux")]
-pub fn ended(pid: u32) -> bool {
-    proc_stat(pid).is_none_or(|f| f.first().is_some_and(|s| s == "Z" || s == "X"))
-}
-
-/// Waits up to `within` for `pid` to end; returns how long it took and the CPU ticks it used
-/// while we waited (from the first reading to the last one before it ended), or fails with
-/// `what`.
-#[cfg(target_os = "linux")]
-pub fn wait_ended(pid: u32, within: Duration, what: &str) -> (Duration, u64) {
-    let started = Instant::now();
-    let first = cpu_ticks(pid).unwrap_or(0);
-    let mut last = first;
-    loop {
-        if ended(pid) {
-            // A zombie still reports the time its threads used.
-            if let Some(t) = cpu_ticks(pid) {
-                last = last.max(t);
-            }
-            return (started.elapsed(), last.saturating_sub(first));
-        }
-        if let Some(t) = cpu_ticks(pid) {
-            last = t;
-        }
-        if started.elapsed() > within {
-            panic!(
-                "{what}: pid {pid} still running after {within:?}, using {} CPU ticks meanwhile",
-                last.saturating_sub(first)
-            );
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-/// The `stty -g` lines in a transcript (colon-separated hex fields), in order.
-pub fn stty_snapshots(transcript: &[u8]) -> Vec<String> {
-    transcript
-        .split(|b| !(b.is_ascii_hexdigit() || *b == b':'))
-        .filter(|w| w.iter().filter(|b| **b == b':').count() >= 10)
-        .map(|w| String::from_utf8_lossy(w).into_owned())
-        .collect()
 }
 
 /// Whether `needle` occurs in `haystack`.

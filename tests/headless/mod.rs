@@ -138,20 +138,25 @@ impl Harness {
     }
 
     /// Waits until the screen contains `text`; fails with the screen when it does not.
-    pub async fn wait_for(&self, text: &str) {
-        let deadline = Instant::now()
-            + Duration::from_secs(if std::env::var_os("CI").is_some() {
-                30
-            } else {
-                10
-            });
-        while Instant::now() < deadline {
-            if self.screen().contains(text) {
-                return;
+    pub async fn wait_for(&self, text: &str) -> String {
+        self.wait_until(&format!("{text:?}"), |s| s.contains(text))
+            .await
+    }
+
+    /// Waits until `ready` holds for the screen, which it returns; fails with `what` and the
+    /// screen after [`crate::common::timeout`].
+    pub async fn wait_until(&self, what: &str, ready: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + crate::common::timeout();
+        loop {
+            let screen = self.screen();
+            if ready(&screen) {
+                return screen;
+            }
+            if Instant::now() > deadline {
+                panic!("timed out waiting for {what}; screen:\n{screen}");
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        panic!("timed out waiting for {text:?}; screen:\n{}", self.screen());
     }
 
     pub fn key(&self, code: KeyCode) {
@@ -179,5 +184,15 @@ impl Harness {
 
     pub fn enter(&self) {
         self.key(KeyCode::Enter);
+    }
+}
+
+/// Waits (without blocking the runtime the driver shares) until `ready` holds; fails with
+/// `what` after [`crate::common::timeout`].
+pub async fn eventually(what: &str, mut ready: impl FnMut() -> bool) {
+    let deadline = Instant::now() + crate::common::timeout();
+    while !ready() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
