@@ -211,25 +211,29 @@ fn no_front_end_lets_a_secret_out() {
         1
     );
 
-    // A forced panic with the token held in a form field. The test panic fires on the first
-    // key the wizard reads, and every way to the connection form takes keys (Enter through
-    // the guide), so the field is one of the sign-in form's masked ones: without credentials
-    // in the environment the first empty one has the focus on arrival (the client secret, as
-    // the config remembers the client id), and a paste (not a key) fills it.
-    let mut p = Wizard::spawn(&home, &common_args, &[("ONA_CONNECT_TEST_PANIC", "ui")]);
+    // A forced panic with the token in the connection form's field: the test panic fires on
+    // the first key read on that form.
+    let mut panicking = ua.to_vec();
+    panicking.push(("ONA_CONNECT_TEST_PANIC", "form"));
+    let mut p = Wizard::spawn(&home, &common_args, &panicking);
+    p.wait_for("Signed in to");
+    for step in 2..=6 {
+        p.send(ENTER);
+        p.wait_for(&format!("step {step} of 9"));
+    }
+    p.wait_for("Connection details");
     let focused = |s: &str| {
         s.lines()
             .find(|l| l.contains('❯'))
             .unwrap_or_default()
             .to_string()
     };
-    p.wait_until("an empty masked field focused", |s| {
-        focused(s).contains("(masked)")
-    });
     p.paste(ONA_TOKEN);
     let mask = format!("❯ {}", "•".repeat(ONA_TOKEN.chars().count()));
-    p.wait_until("the token in the field", |s| {
-        focused(s).contains(&mask) && !focused(s).contains(&format!("{mask}•"))
+    p.wait_until("the token in the form's field", |s| {
+        s.contains("Connection details")
+            && focused(s).contains(&mask)
+            && !focused(s).contains(&format!("{mask}•"))
     });
     p.send(CTRL_U);
     assert_eq!(p.exit_code(), 101);

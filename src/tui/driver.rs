@@ -54,7 +54,7 @@ where
         let msg = tokio::select! {
             event = events.next() => match event {
                 Some(Ok(Event::Key(key))) => {
-                    if panic_on_key {
+                    if panic_on_key.fires(&state) {
                         panic!("test panic in the UI thread");
                     }
                     wizard::intent_for(&state, key).map(Msg::Key)
@@ -105,11 +105,30 @@ pub fn draw<B: Backend>(terminal: &mut Terminal<B>, state: &State, context: &Con
     }
 }
 
-/// Debug builds only: `ONA_CONNECT_TEST_PANIC=ui|task` injects a panic, so tests can check
-/// that the terminal is restored and the program ends. Returns whether to panic on a key.
-fn test_panics() -> bool {
+/// When a key makes the UI thread panic (debug builds, for tests).
+#[derive(Clone, Copy, PartialEq)]
+enum PanicOnKey {
+    Never,
+    Any,
+    /// Only on the connection form, so a test can panic with the token in its field.
+    OnForm,
+}
+
+impl PanicOnKey {
+    fn fires(self, state: &State) -> bool {
+        match self {
+            PanicOnKey::Never => false,
+            PanicOnKey::Any => true,
+            PanicOnKey::OnForm => state.screen() == wizard::Screen::Form,
+        }
+    }
+}
+
+/// Debug builds only: `ONA_CONNECT_TEST_PANIC=ui|form|task` injects a panic, so tests can
+/// check that the terminal is restored and the program ends.
+fn test_panics() -> PanicOnKey {
     if !cfg!(debug_assertions) {
-        return false;
+        return PanicOnKey::Never;
     }
     match std::env::var("ONA_CONNECT_TEST_PANIC").as_deref() {
         Ok("task") => {
@@ -117,9 +136,10 @@ fn test_panics() -> bool {
                 tokio::time::sleep(Duration::from_millis(300)).await;
                 panic!("test panic in a task");
             });
-            false
+            PanicOnKey::Never
         }
-        Ok("ui") => true,
-        _ => false,
+        Ok("ui") => PanicOnKey::Any,
+        Ok("form") => PanicOnKey::OnForm,
+        _ => PanicOnKey::Never,
     }
 }
