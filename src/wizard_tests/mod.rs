@@ -129,6 +129,19 @@ fn at_submitting() -> (State, u64) {
     (s, *attempt)
 }
 
+/// A create that Infisical answered with `error`.
+fn failed_with(error: CreateError) -> State {
+    let (mut s, attempt) = at_submitting();
+    update(
+        &mut s,
+        Msg::SubmitFinished {
+            attempt,
+            result: Err(error),
+        },
+    );
+    s
+}
+
 fn api_error(status: u16, error: &str, message: serde_json::Value) -> CreateError {
     let body = serde_json::json!({"reqId": "req-1234", "statusCode": status, "error": error, "message": message});
     CreateError::Rejected(infisical::Error::Api(ApiError::from_body(

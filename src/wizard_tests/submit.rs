@@ -113,19 +113,11 @@ fn a_taken_name_lands_on_the_name_field_with_everything_kept() {
         "editing clears the server's complaint"
     );
 
-    let (mut s, attempt) = at_submitting();
-    let dup = api_error(
+    let s = failed_with(api_error(
         400,
         "BadRequest",
         "An App Connection with the name \"ona\" already exists".into(),
-    );
-    update(
-        &mut s,
-        Msg::SubmitFinished {
-            attempt,
-            result: Err(dup),
-        },
-    );
+    ));
     assert_eq!((s.screen(), s.form().focus), (Screen::Form, Field::Name));
     assert!(
         s.form()
@@ -137,15 +129,7 @@ fn a_taken_name_lands_on_the_name_field_with_everything_kept() {
 
 #[test]
 fn a_rejected_ona_token_lands_on_the_token_field_cleaned() {
-    let (mut s, attempt) = at_submitting();
-    let err = api_error(400, "BadRequest", "Failed to validate credentials: {\"code\":\"unauthenticated\",\"message\":\"bad\u{1b}[2J\"}".into());
-    update(
-        &mut s,
-        Msg::SubmitFinished {
-            attempt,
-            result: Err(err),
-        },
-    );
+    let s = failed_with(api_error(400, "BadRequest", "Failed to validate credentials: {\"code\":\"unauthenticated\",\"message\":\"bad\u{1b}[2J\"}".into()));
     assert_eq!((s.screen(), s.form().focus), (Screen::Form, Field::Token));
     let e = s.form().field_error(Field::Token).unwrap();
     assert!(
@@ -181,19 +165,11 @@ fn validation_issues_go_beside_their_fields() {
 
 #[test]
 fn an_unknown_project_lands_on_the_picker() {
-    let (mut s, attempt) = at_submitting();
-    let err = api_error(
+    let s = failed_with(api_error(
         400,
         "BadRequest",
         "Could not find project with ID p2".into(),
-    );
-    update(
-        &mut s,
-        Msg::SubmitFinished {
-            attempt,
-            result: Err(err),
-        },
-    );
+    ));
     assert_eq!((s.screen(), s.form().focus), (Screen::Form, Field::Project));
     assert!(
         s.form()
@@ -205,19 +181,11 @@ fn an_unknown_project_lands_on_the_picker() {
 
 #[test]
 fn an_expired_session_goes_to_sign_in_and_comes_back_to_review() {
-    let (mut s, attempt) = at_submitting();
-    let err = api_error(
+    let mut s = failed_with(api_error(
         403,
         "TokenError",
         "Your token has expired. Please re-authenticate.".into(),
-    );
-    update(
-        &mut s,
-        Msg::SubmitFinished {
-            attempt,
-            result: Err(err),
-        },
-    );
+    ));
     assert_eq!(s.screen(), Screen::SignIn);
     assert!(
         matches!(&s.sign_in().status, SignInStatus::Failed(l) if l.iter().any(|l| l.contains("expired")))
@@ -235,18 +203,10 @@ fn an_expired_session_goes_to_sign_in_and_comes_back_to_review() {
 
 #[test]
 fn network_failures_return_to_review_with_a_retry() {
-    let (mut s, attempt) = at_submitting();
-    let err = CreateError::Rejected(infisical::Error::Connect {
+    let mut s = failed_with(CreateError::Rejected(infisical::Error::Connect {
         host: "h".into(),
         detail: "refused".into(),
-    });
-    update(
-        &mut s,
-        Msg::SubmitFinished {
-            attempt,
-            result: Err(err),
-        },
-    );
+    }));
     assert_eq!(s.screen(), Screen::Review);
     assert!(s.submit_error().as_ref().unwrap().lines[0].contains("could not connect"));
     let effects = key(&mut s, Intent::Next);
