@@ -162,6 +162,9 @@ async fn process(
     } else {
         path
     };
+    if method == "GET" && trimmed == "/login" {
+        return Outcome::Respond(super::users::login_page());
+    }
     let Some(route) = Route::lookup(method, trimmed) else {
         return Outcome::Respond(reply::route_not_found(method, url).into());
     };

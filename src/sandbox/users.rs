@@ -33,3 +33,13 @@ pub(crate) fn answer(state: &State, route: &Route, token: Option<&str>) -> Resul
         }]}),
     }))
 }
+
+/// `GET /login`: a page that signs the demo user in the way Infisical's page does, by a
+/// POST to the `callback_port` on 127.0.0.1, and shows the token to paste when that fails.
+pub(crate) fn login_page() -> Resp {
+    let page = include_str!("../../assets/sandbox-login.html")
+        .replace("__TOKEN__", demo::USER_TOKEN)
+        .replace("__EMAIL__", demo::USER_EMAIL)
+        .replace("__ORG__", demo::ORG_NAME);
+    reply::raw(200, page, Some("text/html; charset=utf-8"))
+}

@@ -32,14 +32,15 @@ pub use pty::*;
 /// The path of the binary under test, built by Cargo for integration tests.
 pub const BIN: &str = env!("CARGO_BIN_EXE_ona-connect");
 
-/// The one factor every time limit in the tests is multiplied by: 3 on CI machines
-/// (`CI=true` or `CI=1`), 1 elsewhere.
+/// Whether the tests run in CI (`CI=true` or `CI=1`).
+pub fn on_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+/// The one factor every time limit in the tests is multiplied by: 3 on CI machines, 1
+/// elsewhere.
 pub fn ci_factor() -> u32 {
-    if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
-        3
-    } else {
-        1
-    }
+    if on_ci() { 3 } else { 1 }
 }
 
 /// `base` scaled by [`ci_factor`].
