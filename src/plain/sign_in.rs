@@ -95,7 +95,10 @@ impl Plain<'_> {
                 let client_id = ask_default("Client ID", &default_id)?;
                 let client_secret = match &self.settings.client_secret {
                     Some(s) if !s.is_empty() => s.duplicate(),
-                    _ => Secret::new(ask_secret("Client secret (input hidden): ")?.trim()),
+                    _ => Secret::new(
+                        required_secret("Client secret", "the machine identity's client secret")?
+                            .trim(),
+                    ),
                 };
                 SignInWith::UniversalAuth {
                     client_id,
@@ -103,8 +106,23 @@ impl Plain<'_> {
                 }
             }
             _ => SignInWith::AccessToken(Secret::new(
-                ask_secret("Access token (input hidden): ")?.trim(),
+                required_secret("Access token", "an Infisical access token")?.trim(),
             )),
         })
+    }
+}
+
+/// A secret that must not be empty; an empty answer says which field it was and asks again
+/// (nothing is sent for it).
+fn required_secret(label: &str, what: &str) -> Result<zeroize::Zeroizing<String>, PromptError> {
+    loop {
+        let answer = ask_secret(&format!("{label} (input hidden): "))?;
+        if !answer.trim().is_empty() {
+            return Ok(answer);
+        }
+        say(format!(
+            "  The {} is empty: paste {what}.",
+            label.to_lowercase()
+        ));
     }
 }

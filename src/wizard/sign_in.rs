@@ -72,9 +72,14 @@ pub enum SignInField {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignInStatus {
     Idle,
+    /// Nothing was sent: a field the method needs is empty or unusable (says which).
+    Incomplete(String),
     Working,
     Failed(Vec<String>),
-    SignedIn { host: String, via: String },
+    SignedIn {
+        host: String,
+        via: String,
+    },
 }
 
 #[derive(Debug)]
@@ -293,14 +298,19 @@ fn start(state: &mut State) -> Vec<Effect> {
             Method::UniversalAuth => {
                 let id = s.client_id.value().trim();
                 if id.is_empty() || s.client_secret.expose().trim().is_empty() {
-                    s.status = SignInStatus::Failed(vec![
-                        "enter the client id and the client secret of a machine identity".into(),
-                    ]);
-                    s.focus = if id.is_empty() {
-                        SignInField::ClientId
+                    let (field, what) = if id.is_empty() {
+                        (
+                            SignInField::ClientId,
+                            "The client ID is empty: enter the client id of a machine identity (Organization → Access Control → Identities).",
+                        )
                     } else {
-                        SignInField::ClientSecret
+                        (
+                            SignInField::ClientSecret,
+                            "The client secret is empty: enter the machine identity's client secret.",
+                        )
                     };
+                    s.status = SignInStatus::Incomplete(what.into());
+                    s.focus = field;
                     return vec![];
                 }
                 SignInWith::UniversalAuth {
@@ -311,9 +321,11 @@ fn start(state: &mut State) -> Vec<Effect> {
             Method::AccessToken => {
                 let token = s.access_token.expose().trim();
                 if token.is_empty() || token.chars().any(char::is_control) {
-                    s.status = SignInStatus::Failed(vec![
-                        "paste an Infisical access token (one line)".into(),
-                    ]);
+                    s.status = SignInStatus::Incomplete(if token.is_empty() {
+                        "The access token field is empty: paste an Infisical access token.".into()
+                    } else {
+                        "The access token must be one line: paste it again.".into()
+                    });
                     s.focus = SignInField::AccessToken;
                     return vec![];
                 }

@@ -76,6 +76,10 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
             format!("{} Signing in to {site}…", super::spinner(state)),
             theme.warn(),
         )),
+        SignInStatus::Incomplete(why) => lines.push(Line::styled(
+            format!("✗ {why} Nothing was sent."),
+            theme.error(),
+        )),
         SignInStatus::Failed(errors) => {
             lines.push(Line::styled("Sign-in failed:", theme.error()));
             lines.extend(
