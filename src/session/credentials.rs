@@ -49,16 +49,13 @@ pub fn from_environment(env: &EnvCredentials) -> Chosen {
 /// What the variables are called, for messages that say how to provide credentials.
 pub const ENV_HINT: &str = "set INFISICAL_TOKEN, or INFISICAL_UNIVERSAL_AUTH_CLIENT_ID and INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET";
 
-/// Resolves a front end's choice; only the CLI's login needs to run anything.
-pub async fn choose(
-    with: SignInWith,
-    env: Option<&EnvCredentials>,
-    site: &str,
-) -> Result<Chosen, String> {
+/// Resolves a front end's choice; `env` is what [`from_environment`] gave, if anything. Only
+/// the CLI's login needs to run anything.
+pub async fn choose(with: SignInWith, env: Option<Chosen>, site: &str) -> Result<Chosen, String> {
     match with {
-        SignInWith::Environment => env
-            .map(from_environment)
-            .ok_or_else(|| format!("no credentials in the environment: {ENV_HINT}")),
+        SignInWith::Environment => {
+            env.ok_or_else(|| format!("no credentials in the environment: {ENV_HINT}"))
+        }
         SignInWith::Cli => Ok(Chosen {
             credentials: Credentials::AccessToken(crate::cli_login::user_token(site).await?),
             label: "Infisical CLI login".into(),

@@ -52,7 +52,8 @@ impl Driver {
         report.msg
     }
 
-    /// Runs `work` with the signed-in client, or answers `not_signed_in` without one.
+    /// Runs `work` in a task with the signed-in client (`None` before a sign-in) and sends
+    /// the message it gives.
     fn with_client<F, Fut>(&self, work: F)
     where
         F: FnOnce(Option<Arc<Client>>) -> Fut + Send + 'static,
@@ -80,10 +81,7 @@ impl Driver {
                     .map(credentials::from_environment);
                 let options = self.context.network.options(domain.clone());
                 tokio::spawn(async move {
-                    let chosen = match (with, env) {
-                        (crate::wizard::SignInWith::Environment, Some(env)) => Ok(env),
-                        (with, _) => credentials::choose(with, None, domain.site()).await,
-                    };
+                    let chosen = credentials::choose(with, env, domain.site()).await;
                     let (result, client) = match chosen {
                         Err(e) => (Err(vec![e]), None),
                         Ok(chosen) => match sign_in::sign_in(options, chosen).await {

@@ -94,6 +94,7 @@ pub(super) fn on_submitted(
     if !is_current(state, attempt) {
         return vec![];
     }
+    let site = state.site();
     let Flow::Create {
         created,
         existing,
@@ -115,11 +116,7 @@ pub(super) fn on_submitted(
             };
             *created = Some(Created {
                 project_name: state.form.chosen_project().and_then(|p| p.name),
-                site: state
-                    .sign_in
-                    .signed_in_site
-                    .clone()
-                    .unwrap_or_else(|| state.sign_in.site_text()),
+                site,
                 connection,
                 recovered: answer.recovered,
                 config_warning: None,

@@ -5,7 +5,7 @@
 
 use tui_input::Input;
 
-use super::form::{Form, Projects};
+use super::form::Form;
 use super::msg::{Effect, Init, SignInWith};
 use super::review::SubmitError;
 use super::rotation::{Connections, Rotation};
@@ -318,10 +318,5 @@ impl State {
             || !self.form.description.value().is_empty()
             || !self.sign_in.access_token.is_empty()
             || (self.screen != Screen::SignIn && self.screen != Screen::Done)
-    }
-
-    /// The projects as listed after sign-in (for tests and the view).
-    pub fn projects(&self) -> &Projects {
-        &self.form.projects
     }
 }

@@ -25,9 +25,11 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
     } else {
         Line::styled("✓ The Ona connection was created.", theme.ok())
     }];
-    for (k, v) in summary_lines(created) {
-        lines.extend(kv_wrapped(k, &v, area.width, theme));
-    }
+    let rows = summary_lines(created)
+        .into_iter()
+        .map(|(k, v)| kv(k, v, theme))
+        .collect();
+    lines.extend(hang(rows, area.width));
     if let Some(w) = &created.config_warning {
         lines.push(Line::styled(
             format!("Note: choices not remembered: {w}"),

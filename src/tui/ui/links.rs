@@ -42,9 +42,20 @@ pub(super) fn link_lines(state: &State, theme: Theme, width: u16) -> Vec<Line<'s
     if shortened {
         keys.push_str(" (shortened: u shows it whole)");
     }
-    lines.push(Line::styled(keys, theme.dim()));
+    // The rows of links are drawn unwrapped (so each URL stays on one row): wrap the key
+    // hint and the notice here, so they are never cut.
+    let width = width as usize;
+    lines.extend(
+        wrap_text(&keys, width)
+            .into_iter()
+            .map(|row| Line::styled(row, theme.dim())),
+    );
     if let Some(n) = state.notice() {
-        lines.push(Line::styled(n.to_string(), theme.warn()));
+        lines.extend(
+            wrap_text(n, width)
+                .into_iter()
+                .map(|row| Line::styled(row, theme.warn())),
+        );
     }
     lines
 }

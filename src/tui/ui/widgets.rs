@@ -169,50 +169,37 @@ pub(super) fn masked(chars: usize) -> String {
 /// Splits `text` into rows of at most `width` columns, at spaces where it can and inside a
 /// word where it must, so nothing is cut.
 pub(super) fn wrap_text(text: &str, width: usize) -> Vec<String> {
-    use unicode_width::UnicodeWidthStr;
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
     let width = width.max(1);
     let mut rows = Vec::new();
-    let mut row = String::new();
+    let (mut row, mut used) = (String::new(), 0);
     for word in text.split(' ') {
-        let used = row.width();
-        if row.is_empty() && word.width() <= width {
+        let needed = word.width() + usize::from(!row.is_empty());
+        if used + needed <= width {
+            if !row.is_empty() {
+                row.push(' ');
+            }
             row.push_str(word);
-            continue;
-        }
-        if !row.is_empty() && used + 1 + word.width() <= width {
-            row.push(' ');
-            row.push_str(word);
+            used += needed;
             continue;
         }
         if !row.is_empty() {
             rows.push(std::mem::take(&mut row));
+            used = 0;
         }
+        // Fits alone, or is cut inside where it must be.
         for c in word.chars() {
-            if (row.clone() + c.encode_utf8(&mut [0; 4])).width() > width {
+            let w = c.width().unwrap_or(0);
+            if used + w > width {
                 rows.push(std::mem::take(&mut row));
+                used = 0;
             }
             row.push(c);
+            used += w;
         }
     }
     rows.push(row);
     rows
-}
-
-/// A key-value row whose value wraps in its own column, `width` columns wide in all.
-pub(super) fn kv_wrapped(key: &str, value: &str, width: u16, theme: Theme) -> Vec<Line<'static>> {
-    let column = (width as usize).saturating_sub(LABEL_WIDTH);
-    wrap_text(value, column)
-        .into_iter()
-        .enumerate()
-        .map(|(i, part)| {
-            let head = if i == 0 {
-                label(key, false, theme)
-            } else {
-                Span::raw(" ".repeat(LABEL_WIDTH))
-            };
-            Line::from(vec![head, Span::raw(part)])
-        })
-        .collect()
 }
 
 /// A shell command in rows of at most `width` columns, broken only between words (never
