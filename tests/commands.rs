@@ -367,6 +367,46 @@ fn an_unreachable_ona_is_a_warning_and_infisical_decides() {
     assert_eq!(sb.connections().len(), 1);
 }
 
+/// Ona's own SDK reads only `unauthenticated` and `permission_denied` as a rejected token:
+/// an Ona that is down, rate-limited or answers garbage is a warning and the create goes on.
+#[test]
+fn an_ona_that_cannot_answer_never_blocks_create() {
+    for (i, (status, body, content_type)) in [
+        (
+            503,
+            r#"{"code":"unavailable","message":"upstream down"}"#,
+            "application/json",
+        ),
+        (
+            429,
+            r#"{"error":{"code":"resource_exhausted","message":"slow down"}}"#,
+            "application/json",
+        ),
+        (502, "<html>Bad Gateway</html>", "text/html"),
+        (504, "", "text/plain"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let sb = sandbox();
+        sb.add_fault(Fault::new(
+            FaultRoute::OnaIdentity,
+            1,
+            FaultAction::Status(status, body.into(), Some(content_type.into())),
+        ));
+        let name = format!("ona-down-{i}");
+        let run = signed_in(&sb).run(
+            &create_args(&name, demo::BACKEND_PROJECT_ID, &[]),
+            &line(demo::ONA_PAT),
+        );
+        run.expect(0)
+            .stderr_has("warning: could not check with Ona")
+            .stdout_has(&format!("Created Ona connection {name}"));
+        assert!(!run.stderr.contains("rejected"), "{}", run.stderr);
+        assert_eq!(sb.connections().len(), 1, "HTTP {status}");
+    }
+}
+
 #[test]
 fn bad_credentials_fail_with_401() {
     let sb = sandbox();

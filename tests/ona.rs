@@ -8,7 +8,7 @@ use std::time::Duration;
 use common::{Home, Run, Stdin};
 
 use ona_connect::infisical::{Client, ClientOptions, CreateRequest, Credentials, Domain};
-use ona_connect::ona::{Expiry, OnaClient, OnaError, SUGGESTED_DESCRIPTION};
+use ona_connect::ona::{Expiry, OnaApi, OnaClient, OnaError, SUGGESTED_DESCRIPTION};
 use ona_connect::sandbox::{Fault, FaultAction, FaultRoute, OnaPat, Sandbox, SandboxOptions, demo};
 use ona_connect::secret::Secret;
 use time::OffsetDateTime;
@@ -19,7 +19,7 @@ fn sandbox() -> Sandbox {
 
 fn ona(sandbox: &Sandbox) -> OnaClient {
     OnaClient::new(
-        Domain::parse(&sandbox.ona_api_url()).unwrap(),
+        OnaApi::parse(&sandbox.ona_api_url()).unwrap(),
         Duration::from_secs(5),
     )
     .unwrap()
@@ -93,13 +93,73 @@ async fn a_bad_token_is_rejected_with_onas_code() {
     ));
 }
 
+/// The request the program sends for an Ona base with a path: the base as given (no `/api`
+/// added), with the Connect protocol header Ona's SDK sends.
+#[tokio::test]
+async fn an_api_base_with_a_path_is_used_as_given() {
+    let sb = sandbox();
+    let client = OnaClient::new(
+        OnaApi::parse(&format!("{}/ona", sb.url())).unwrap(),
+        Duration::from_secs(5),
+    )
+    .unwrap();
+    let err = client
+        .identity(&Secret::new(demo::ONA_PAT))
+        .await
+        .unwrap_err();
+    // The sandbox serves Ona under /api only: a 404 there is "could not check", not a rejection.
+    assert!(
+        matches!(err, OnaError::Failed { status: 404, .. }),
+        "{err:?}"
+    );
+    let sent = sb.requests();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(
+        sent[0].path,
+        "/ona/gitpod.v1.IdentityService/GetAuthenticatedIdentity"
+    );
+    assert_eq!(sent[0].header("connect-protocol-version"), Some("1"));
+}
+
+#[tokio::test]
+async fn an_ona_that_is_down_is_not_a_rejection() {
+    let sb = sandbox();
+    sb.add_fault(Fault::new(
+        FaultRoute::OnaIdentity,
+        1,
+        FaultAction::Status(
+            503,
+            r#"{"code":"unavailable","message":"try later"}"#.into(),
+            Some("application/json".into()),
+        ),
+    ));
+    let err = ona(&sb)
+        .identity(&Secret::new(demo::ONA_PAT))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err,
+        OnaError::Failed {
+            status: 503,
+            code: "unavailable".into(),
+            message: "try later".into()
+        }
+    );
+    assert_eq!(
+        ona_connect::session::ona_check::verdict(Err(err), OffsetDateTime::now_utc()),
+        ona_connect::session::ona_check::OnaCheck::Unreachable(
+            "could not check with Ona (HTTP 503, unavailable): try later".into()
+        )
+    );
+}
+
 #[tokio::test]
 async fn an_unreachable_ona_is_reported_as_such() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = closed.local_addr().unwrap().port();
     drop(closed);
     let client = OnaClient::new(
-        Domain::parse(&format!("http://127.0.0.1:{port}")).unwrap(),
+        OnaApi::parse(&format!("http://127.0.0.1:{port}")).unwrap(),
         Duration::from_secs(2),
     )
     .unwrap();
@@ -116,7 +176,7 @@ async fn a_slow_ona_times_out_as_unreachable() {
         FaultAction::Delay(Duration::from_secs(3)),
     ));
     let client = OnaClient::new(
-        Domain::parse(&sb.ona_api_url()).unwrap(),
+        OnaApi::parse(&sb.ona_api_url()).unwrap(),
         Duration::from_millis(300),
     )
     .unwrap();

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use crate::cli::{EXIT_CANCELLED, EXIT_OK, EXIT_USAGE, Global};
 use crate::config::Settings;
 use crate::guide;
-use crate::infisical::{Client, CreateError, Domain, Project};
+use crate::infisical::{Client, CreateError, Project};
 use crate::prompt::PromptError;
 use crate::secret::Secret;
 use crate::session::ona_check::TokenExpiry;
@@ -45,7 +45,7 @@ struct Plain<'a> {
     settings: Settings,
     config_path: Option<std::path::PathBuf>,
     demo: Option<Demo>,
-    ona_api: Option<Domain>,
+    ona_api: Option<crate::ona::OnaApi>,
     site: String,
     client: Option<Arc<Client>>,
     /// The Universal Auth client id typed at sign-in, worth remembering.
