@@ -148,7 +148,9 @@ impl Plain<'_> {
                     return Ok(());
                 }
                 Err(e) => {
-                    after_unknown = matches!(e, CreateError::OutcomeUnknown { .. });
+                    // A failed lookup sent nothing: what was unknown before stays unknown.
+                    after_unknown = matches!(e, CreateError::OutcomeUnknown { .. })
+                        || (after_unknown && matches!(e, CreateError::LookupFailed(_)));
                     match self.explain(&e, &answers).await? {
                         Next::Ask(which) => ask = which,
                         Next::Finished => return Ok(()),

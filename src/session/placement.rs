@@ -141,7 +141,9 @@ pub fn create_error(error: &CreateError) -> Placement {
         CreateError::OutcomeUnknown { .. } => {
             Placement::at(Place::Review(lines(error), Retry::CheckByNameFirst))
         }
-        CreateError::Rejected(_) => Placement::at(Place::Review(lines(error), Retry::Again)),
+        CreateError::Rejected(_) | CreateError::LookupFailed(_) => {
+            Placement::at(Place::Review(lines(error), Retry::Again))
+        }
     }
 }
 
@@ -178,6 +180,12 @@ pub fn lines(error: &CreateError) -> Vec<String> {
             let mut lines = cause.display_lines();
             lines.push("Checking by name afterwards failed too:".into());
             lines.extend(lookup.display_lines());
+            lines
+        }
+        CreateError::LookupFailed(e) => {
+            let mut lines =
+                vec!["Checking the name before sending failed, so the token was not sent:".into()];
+            lines.extend(e.display_lines());
             lines
         }
         CreateError::NameTaken(_) => vec![server_text(&error.to_string())],

@@ -129,7 +129,9 @@ pub(super) fn on_submitted(
         }
         Err(e) => e,
     };
-    *after_unknown_outcome = matches!(error, CreateError::OutcomeUnknown { .. });
+    // A failed lookup sent nothing: what was unknown before stays unknown.
+    *after_unknown_outcome = matches!(error, CreateError::OutcomeUnknown { .. })
+        || (*after_unknown_outcome && matches!(error, CreateError::LookupFailed(_)));
     let placed = placement::create_error(&error);
     if let Some(c) = &placed.existing {
         *existing = Some(c.clone());
