@@ -8,6 +8,8 @@ use clap::{ArgMatches, Args, FromArgMatches, Parser, Subcommand};
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FAILURE: i32 = 1;
 pub const EXIT_USAGE: i32 = 2;
+/// The user quit while a create or rotation was in flight: it may or may not have happened.
+pub const EXIT_OUTCOME_UNKNOWN: i32 = 3;
 pub const EXIT_CANCELLED: i32 = 130;
 
 const AFTER_HELP: &str = "\

@@ -485,3 +485,92 @@ fn rejected_token_is_shown_before_review_and_nothing_is_created() {
     assert_never_shown(&t, demo::ONA_PAT);
     assert_never_shown(&t, wrong);
 }
+
+/// Up to "Creating…" with a create the sandbox stores at once and answers only when released.
+fn to_a_held_create(home: &Home, sandbox: &Sandbox) -> Wizard {
+    use ona_connect::sandbox::{Fault, FaultAction, FaultRoute};
+    sandbox.add_fault(Fault::new(
+        FaultRoute::Create,
+        1,
+        FaultAction::StoreThenHold,
+    ));
+    let url = sandbox.url();
+    let ona = sandbox.ona_api_url();
+    let mut w = wizard(home, sandbox, &["--ona-api-url", ona.as_str()]);
+    to_form(&mut w, &url);
+    w.paste(demo::ONA_PAT);
+    w.wait_for("✓ valid");
+    w.send(ENTER);
+    w.wait_for("Nothing has been sent yet");
+    w.send(ENTER);
+    w.wait_for("Creating \"ona\"");
+    eventually("the sandbox stores the connection", || {
+        sandbox.connections().len() == 1
+    });
+    w
+}
+
+const IN_FLIGHT_LINE: &str = "the create of ona was sent and its outcome is unknown";
+
+#[test]
+fn quitting_during_a_create_says_the_outcome_is_unknown_and_exits_3() {
+    let sandbox = sandbox();
+    let home = Home::new();
+    let mut w = to_a_held_create(&home, &sandbox);
+    w.send(CTRL_C);
+    let dialog = w.wait_for("The create was sent to Infisical");
+    assert!(dialog.contains("quit anyway"), "{dialog}");
+    assert!(!dialog.contains("not saved anywhere"), "{dialog}");
+    // Enter waits rather than quits: only a deliberate y leaves the outcome unknown.
+    w.send(ENTER);
+    w.wait_until("the dialog closed", |s| !s.contains("Quit ona-connect?"));
+    w.send(CTRL_C);
+    w.wait_for("The create was sent to Infisical");
+    w.send("y");
+    assert_eq!(w.exit_code(), 3);
+    let after = w.screen();
+    assert!(after.contains(IN_FLIGHT_LINE), "{after}");
+    assert!(
+        after.contains(&format!(
+            "ona-connect --domain {} --project {} list",
+            sandbox.url(),
+            demo::BACKEND_PROJECT_ID
+        )),
+        "{after}"
+    );
+    assert!(!after.contains("nothing was created"), "{after}");
+    // What the program said is true: the connection exists.
+    assert_eq!(sandbox.connections().len(), 1);
+}
+
+#[test]
+fn an_answer_while_the_quit_dialog_is_open_closes_it_and_shows_the_outcome() {
+    let sandbox = sandbox();
+    let home = Home::new();
+    let mut w = to_a_held_create(&home, &sandbox);
+    w.send(CTRL_C);
+    w.wait_for("The create was sent to Infisical");
+    sandbox.release_held();
+    let done = w.wait_until("the outcome without the dialog", |s| {
+        s.contains("Connection created") && !s.contains("Quit ona-connect?")
+    });
+    assert!(!done.contains("not saved anywhere"), "{done}");
+    // A "y" meant for the closed dialog is not a quit over a created connection.
+    w.send("y");
+    w.send(ENTER);
+    assert_eq!(w.exit_code(), 0);
+    assert!(w.screen().contains("Ona connection created"));
+}
+
+#[test]
+fn sigterm_during_a_create_prints_the_truth() {
+    let sandbox = sandbox();
+    let home = Home::new();
+    let mut w = to_a_held_create(&home, &sandbox);
+    w.sigterm();
+    assert_eq!(w.exit_code(), 143);
+    let after = w.screen();
+    assert!(after.contains(IN_FLIGHT_LINE), "{after}");
+    assert!(!after.contains("nothing was created"), "{after}");
+    assert_eq!(sandbox.connections().len(), 1);
+}

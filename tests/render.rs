@@ -362,6 +362,9 @@ fn overlays_and_sizes() {
     let mut s = filled();
     key(&mut s, Intent::Quit);
     snapshot!("confirm_quit", s);
+    let mut s = submitting();
+    key(&mut s, Intent::Quit);
+    snapshot!("confirm_quit_create_in_flight", s);
     snapshot!("form_narrow_60x20", filled(), 60, 20);
     snapshot!("result_narrow_60x20", created(false), 60, 20);
     snapshot!("too_small_40x12", filled(), 40, 12);

@@ -64,6 +64,10 @@ pub enum FaultAction {
     /// Perform the operation (e.g. store the connection), then close the socket unanswered:
     /// the client cannot know whether it worked.
     StoreThenDrop,
+    /// Perform the operation (e.g. store the connection) at once, then hold the answer until
+    /// [`super::Sandbox::release_held`]: a slow server whose write has already happened,
+    /// answering exactly when a test says so.
+    StoreThenHold,
     /// Close the socket without handling the request at all.
     DropBeforeHandling,
     /// Never answer (until the sandbox shuts down), to exercise client timeouts.

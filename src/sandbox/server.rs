@@ -173,6 +173,7 @@ async fn process(
     }
     let fault = faults::take(&mut routes::lock(&shared.state).faults, &route);
     let mut drop_after = false;
+    let mut hold_after = false;
     match fault {
         None => {}
         Some(FaultAction::Delay(d)) => tokio::time::sleep(d).await,
@@ -184,6 +185,7 @@ async fn process(
             return Outcome::Respond(reply::raw(status, body, content_type.as_deref()));
         }
         Some(FaultAction::StoreThenDrop) => drop_after = true,
+        Some(FaultAction::StoreThenHold) => hold_after = true,
         Some(FaultAction::DropBeforeHandling) => return Outcome::Drop,
         Some(FaultAction::Hang) => return Outcome::Hang,
         Some(FaultAction::Redirect(location)) => {
@@ -203,6 +205,9 @@ async fn process(
         body,
     };
     let resp = routes::dispatch(&shared.state, route, &request);
+    if hold_after && let Ok(permit) = shared.held.acquire().await {
+        permit.forget();
+    }
     if drop_after {
         Outcome::Drop
     } else {

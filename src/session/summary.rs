@@ -26,6 +26,38 @@ pub struct Rotated {
     pub site: String,
 }
 
+/// A write that went out and whose answer has not come: quitting now leaves its outcome
+/// unknown, and the program must say so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InFlight {
+    pub rotation: bool,
+    /// The connection's name.
+    pub name: String,
+    pub project_id: Option<String>,
+    pub site: String,
+}
+
+/// What is printed when the program ends while a create or rotation is in flight.
+pub fn in_flight_line(w: &InFlight) -> String {
+    let name = clean(&w.name);
+    let project = w
+        .project_id
+        .as_deref()
+        .map(|p| format!(" --project {}", clean(p)))
+        .unwrap_or_default();
+    if w.rotation {
+        format!(
+            "the new token for {name} was sent and its outcome is unknown; check the connection with: ona-connect --domain {}{project} list",
+            clean(&w.site)
+        )
+    } else {
+        format!(
+            "the create of {name} was sent and its outcome is unknown; check whether it exists with: ona-connect --domain {}{project} list",
+            clean(&w.site)
+        )
+    }
+}
+
 fn clean(s: &str) -> String {
     for_terminal(s, 200)
 }

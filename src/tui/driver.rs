@@ -16,15 +16,17 @@ use super::effects::{Driver, Report};
 use super::hyperlinks::hyperlink_pass;
 use super::signals::Signals;
 use super::ui::{self};
+use crate::session::summary::InFlight;
 use crate::wizard::{self, Effect, Msg, Outcome, State};
 
-/// Why the loop ended other than through the wizard.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Why the loop ended other than through the wizard, with the create or rotation that was
+/// in flight then (its outcome is unknown, and the program must say so).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Interrupted {
     /// A signal such as SIGTERM or SIGHUP (the number).
-    Signal(i32),
+    Signal(i32, Option<InFlight>),
     /// The terminal went away.
-    TerminalClosed,
+    TerminalClosed(Option<InFlight>),
 }
 
 /// The wizard's event loop. The caller draws the first frame with [`draw`] beforehand, so
@@ -67,11 +69,11 @@ where
                 }
                 Some(Ok(_)) => None,
                 // EOF or EIO: the terminal is gone (SSH dropped); leave instead of spinning.
-                Some(Err(_)) | None => return Err(Interrupted::TerminalClosed),
+                Some(Err(_)) | None => return Err(Interrupted::TerminalClosed(state.in_flight())),
             },
             report = rx.recv() => report.map(|r| driver.receive(r)),
             _ = tick.tick(), if state.busy() => Some(Msg::Tick),
-            signal = signals.recv() => return Err(Interrupted::Signal(signal)),
+            signal = signals.recv() => return Err(Interrupted::Signal(signal, state.in_flight())),
         };
         let Some(msg) = msg else { continue };
         let mut exit = false;

@@ -56,7 +56,11 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::SignInFinished(result) => sign_in::on_signed_in(state, result),
-        Msg::SubmitFinished { attempt, result } => review::on_submitted(state, attempt, result),
+        Msg::SubmitFinished { attempt, result } => {
+            let effects = review::on_submitted(state, attempt, result);
+            close_quit_question_once_answered(state);
+            effects
+        }
         Msg::Notice(n) => {
             state.notice = Some(n);
             vec![]
@@ -65,7 +69,11 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             rotation::on_connections_loaded(state, result);
             vec![]
         }
-        Msg::RotateFinished { attempt, result } => rotation::on_rotated(state, attempt, result),
+        Msg::RotateFinished { attempt, result } => {
+            let effects = rotation::on_rotated(state, attempt, result);
+            close_quit_question_once_answered(state);
+            effects
+        }
         Msg::ExistingFound(found) => {
             rotation::on_existing_found(state, found);
             vec![]
@@ -152,9 +160,20 @@ fn ask_to_quit(state: &mut State) -> Vec<Effect> {
     quit(state)
 }
 
+/// The question asked while a write was in flight is void once its answer is in: the screen
+/// shows the outcome instead, and quitting then is an ordinary quit.
+fn close_quit_question_once_answered(state: &mut State) {
+    if state.overlay == Overlay::ConfirmQuit && state.screen != Screen::Submitting {
+        state.overlay = Overlay::None;
+    }
+}
+
 fn quit(state: &mut State) -> Vec<Effect> {
     state.overlay = Overlay::None;
-    state.exit = Some(Outcome::Cancelled);
+    state.exit = Some(match state.in_flight() {
+        Some(in_flight) => Outcome::Abandoned(in_flight),
+        None => Outcome::Cancelled,
+    });
     vec![Effect::Exit]
 }
 

@@ -13,7 +13,7 @@ use super::sign_in::{CliProbe, HostPreset, Method, SignIn, SignInField, SignInSt
 use super::token_check::OnaCheck;
 use crate::infisical::AppConnection;
 use crate::secret::SecretInput;
-use crate::session::summary::{Created, Rotated};
+use crate::session::summary::{Created, InFlight, Rotated};
 
 /// Screens, in the order the user meets them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,6 +86,8 @@ pub enum Outcome {
     Created(Box<Created>),
     Rotated(Box<Rotated>),
     Cancelled,
+    /// The user quit while a create or rotation was in flight: its outcome is unknown.
+    Abandoned(InFlight),
 }
 
 /// What demo mode shows: the sandbox's demo values are public, not secrets.
@@ -303,6 +305,31 @@ impl State {
             other => other.step_number() + 1,
         };
         (i, STEP_COUNT + 1)
+    }
+
+    /// The create or rotation that was sent and has not been answered yet.
+    pub fn in_flight(&self) -> Option<InFlight> {
+        if self.screen != Screen::Submitting {
+            return None;
+        }
+        let site = self.site();
+        Some(match &self.flow {
+            Flow::Rotate(r) => InFlight {
+                rotation: true,
+                name: r
+                    .target
+                    .as_ref()
+                    .map_or_else(String::new, |c| c.name.clone()),
+                project_id: r.target.as_ref().and_then(|c| c.project_id.clone()),
+                site,
+            },
+            Flow::Create { .. } => InFlight {
+                rotation: false,
+                name: self.form.name.value().trim().to_string(),
+                project_id: self.form.chosen_project().map(|p| p.id),
+                site,
+            },
+        })
     }
 
     /// Something is in flight, so the spinner should turn.

@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 
 use super::Theme;
 use crate::session::ona_check::ExpiryState;
-use crate::wizard::{OnaCheck, Screen, State, keymap};
+use crate::wizard::{OnaCheck, State, keymap};
 
 fn popup(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);
@@ -58,24 +58,36 @@ pub(super) fn help(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
 
 pub(super) fn confirm_quit(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
     let mut lines = vec![Line::styled("Quit ona-connect?", theme.title())];
-    if state.screen() == Screen::Submitting {
-        lines.push(Line::raw(
-            "A create request is in flight. If you quit now, check with",
-        ));
-        lines.push(Line::raw(
-            "`ona-connect list` whether the connection was created.",
-        ));
-    } else {
-        lines.push(Line::raw("What you entered is not saved anywhere."));
-    }
+    let (quit, stay) = match state.in_flight() {
+        Some(in_flight) => {
+            let what = if in_flight.rotation {
+                "The new token was sent to Infisical and the answer has not come yet:"
+            } else {
+                "The create was sent to Infisical and the answer has not come yet:"
+            };
+            lines.push(Line::raw(what));
+            lines.push(Line::raw(
+                "the connection may already be stored. Wait, and this screen shows",
+            ));
+            lines.push(Line::raw("what happened as soon as Infisical answers."));
+            (
+                " quit anyway (the outcome stays unknown)   ",
+                " wait for the answer",
+            )
+        }
+        None => {
+            lines.push(Line::raw("What you entered is not saved anywhere."));
+            (" quit   ", " stay")
+        }
+    };
     lines.push(Line::raw(""));
     lines.push(Line::from(vec![
         Span::styled("y", theme.label()),
-        Span::raw(" quit   "),
+        Span::raw(quit),
         Span::styled("n", theme.label()),
-        Span::raw(" stay"),
+        Span::raw(stay),
     ]));
-    let r = popup(area, 64, lines.len() as u16 + 2);
+    let r = popup(area, 72, lines.len() as u16 + 2);
     frame.render_widget(Clear, r);
     frame.render_widget(
         Paragraph::new(lines).block(Block::bordered().border_type(BorderType::Double)),
