@@ -120,6 +120,7 @@ fn wizard_creates_a_connection_end_to_end() {
     w.send(ENTER);
     let review = w.wait_for("Nothing has been sent yet");
     assert!(review.contains("Review"), "{review}");
+    w.wait_for(REVIEW_SETTLED);
     assert!(review.contains(&url), "host missing:\n{review}");
     assert!(
         review.contains(&format!("POST {url}/api/v1/app-connections/ona")),
@@ -233,6 +234,7 @@ fn duplicate_name_lands_on_name_with_values_kept() {
     w.send(ENTER);
     let review = w.wait_for("Nothing has been sent yet");
     assert!(review.contains(demo::FRONTEND_PROJECT_ID), "{review}");
+    w.wait_for(REVIEW_SETTLED);
     w.send(ENTER);
 
     let form = w.wait_for("already exists");
@@ -253,7 +255,8 @@ fn duplicate_name_lands_on_name_with_values_kept() {
     w.send("-2");
     w.wait_until("the fixed name", |s| focused_row(s).contains("ona-team-2"));
     w.send(ENTER);
-    w.wait_for("receives if you send it again");
+    w.wait_for("Not created so far. Sending again sends exactly this");
+    w.wait_for(REVIEW_SETTLED);
     w.send(ENTER);
     w.wait_for("Connection created");
     let names: Vec<String> = sandbox.connections().into_iter().map(|c| c.name).collect();
@@ -314,6 +317,7 @@ fn demo_runs_from_start_to_result() {
     wait_masked(&mut w, demo::ONA_PAT.len());
     w.send(ENTER);
     w.wait_for("Nothing has been sent yet");
+    w.wait_for(REVIEW_SETTLED);
     w.send(ENTER);
     let done = w.wait_for("Connection created");
     assert!(done.contains("✓ The Ona connection was created."), "{done}");
@@ -465,6 +469,7 @@ fn rejected_token_is_shown_before_review_and_nothing_is_created() {
     assert!(!screen.contains("Ona rejected this token"), "{screen}");
     w.send(ENTER);
     w.wait_for("Nothing has been sent yet");
+    w.wait_for(REVIEW_SETTLED);
     assert!(
         create_posts(&sandbox).is_empty(),
         "sent before Enter on Review"
@@ -499,9 +504,10 @@ fn to_a_held_create(home: &Home, sandbox: &Sandbox) -> Wizard {
     let mut w = wizard(home, sandbox, &["--ona-api-url", ona.as_str()]);
     to_form(&mut w, &url);
     w.paste(demo::ONA_PAT);
-    w.wait_for("✓ valid");
+    w.wait_for("✓ valid: ");
     w.send(ENTER);
     w.wait_for("Nothing has been sent yet");
+    w.wait_for(REVIEW_SETTLED);
     w.send(ENTER);
     w.wait_for("Creating \"ona\"");
     eventually("the sandbox stores the connection", || {
@@ -573,4 +579,57 @@ fn sigterm_during_a_create_prints_the_truth() {
     assert!(after.contains(IN_FLIGHT_LINE), "{after}");
     assert!(!after.contains("nothing was created"), "{after}");
     assert_eq!(sandbox.connections().len(), 1);
+}
+
+/// Enter on Review while Ona's check is still out does not send: what goes out is what the
+/// screen showed when the user confirmed, the expiry included.
+#[test]
+fn review_waits_for_onas_check_before_it_sends() {
+    use ona_connect::sandbox::{Fault, FaultAction, FaultRoute};
+    let sandbox = sandbox();
+    sandbox.add_fault(Fault::new(
+        FaultRoute::OnaIdentity,
+        1,
+        FaultAction::StoreThenHold,
+    ));
+    let home = Home::new();
+    let url = sandbox.url();
+    let ona = sandbox.ona_api_url();
+    let mut w = wizard(&home, &sandbox, &["--ona-api-url", ona.as_str()]);
+    to_form(&mut w, &url);
+    w.paste(demo::ONA_PAT);
+    wait_masked(&mut w, demo::ONA_PAT.len());
+    w.send(ENTER);
+    let review = w.wait_for("Waiting for Ona's check");
+    assert!(review.contains("Description    (none)"), "{review}");
+    // A quick second Enter: nothing is sent while the screen may still change.
+    w.send(ENTER);
+    w.send("!");
+    w.wait_for("Waiting for Ona's check");
+    assert!(
+        create_posts(&sandbox).is_empty(),
+        "sent before the check answered"
+    );
+    sandbox.release_held();
+    let settled = w.wait_for(REVIEW_SETTLED);
+    assert!(
+        settled.contains("Description    token expires "),
+        "{settled}"
+    );
+    assert!(
+        create_posts(&sandbox).is_empty(),
+        "sent without a new Enter"
+    );
+    w.send(ENTER);
+    w.wait_for("Connection created");
+    let posts = create_posts(&sandbox);
+    assert_eq!(posts.len(), 1);
+    let sent = posts[0]["description"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(sent.starts_with("token expires "), "{sent}");
+    assert!(settled.contains(&sent), "sent {sent:?}, shown:\n{settled}");
+    w.send(ENTER);
+    assert_eq!(w.exit_code(), 0);
 }

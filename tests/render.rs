@@ -105,6 +105,21 @@ fn on_form() -> State {
     s
 }
 
+/// The form filled in, Ona's check still running.
+fn filled_checking() -> State {
+    let mut s = on_form();
+    focus(&mut s, Field::Name);
+    key(&mut s, Intent::Edit(InputRequest::DeleteLine));
+    type_text(&mut s, "ona-dev-team");
+    key(&mut s, Intent::FocusNext);
+    type_text(&mut s, "Ona for the dev team");
+    key(&mut s, Intent::FocusNext);
+    wizard::update(&mut s, Msg::Paste(TOKEN.into()));
+    key(&mut s, Intent::FocusNext);
+    key(&mut s, Intent::Down);
+    s
+}
+
 fn filled() -> State {
     let mut s = on_form();
     focus(&mut s, Field::Name);
@@ -329,6 +344,10 @@ fn review_submit_and_result() {
     let mut s = filled();
     key(&mut s, Intent::Next);
     snapshot!("review", s);
+    let mut s = filled_checking();
+    key(&mut s, Intent::Next);
+    key(&mut s, Intent::Next);
+    snapshot!("review_waiting_for_ona", s);
     snapshot!("submitting", submitting());
     let timeout = infisical::Error::Timeout {
         host: "app.infisical.com".into(),

@@ -19,6 +19,7 @@ use crate::prompt::PromptError;
 use crate::secret::Secret;
 use crate::session::ona_check::TokenExpiry;
 use crate::session::placement::Field;
+use crate::session::summary::SentBefore;
 use crate::wizard::Demo;
 use io::{ask, say, step};
 
@@ -131,7 +132,12 @@ impl Plain<'_> {
                 self.ask_project(&mut answers)?;
             }
             step(7, "Review");
-            let Some(request) = self.review(&mut answers, sent)? else {
+            let sent_before = match (sent, after_unknown) {
+                (false, _) => SentBefore::Never,
+                (true, true) => SentBefore::OutcomeUnknown,
+                (true, false) => SentBefore::NotCreated,
+            };
+            let Some(request) = self.review(&mut answers, sent_before)? else {
                 ask = Field::ALL.to_vec();
                 continue;
             };

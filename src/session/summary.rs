@@ -26,6 +26,32 @@ pub struct Rotated {
     pub site: String,
 }
 
+/// What Review may say about earlier attempts of this create.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SentBefore {
+    /// Nothing has been sent.
+    Never,
+    /// A create was sent and neither its answer nor a lookup said what became of it.
+    OutcomeUnknown,
+    /// Earlier attempts were answered, or failed before sending, without a connection.
+    NotCreated,
+}
+
+/// Review's first line: only before the first attempt may it say that nothing was sent.
+pub fn review_header(sent: SentBefore) -> &'static str {
+    match sent {
+        SentBefore::Never => {
+            "Nothing has been sent yet. This is exactly what Infisical will receive:"
+        }
+        SentBefore::OutcomeUnknown => {
+            "A create was sent; its outcome is unknown. A resend sends exactly this:"
+        }
+        SentBefore::NotCreated => {
+            "Not created so far. Sending again sends exactly this to Infisical:"
+        }
+    }
+}
+
 /// A write that went out and whose answer has not come: quitting now leaves its outcome
 /// unknown, and the program must say so.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -14,6 +14,7 @@ mod sign_in;
 mod state;
 mod token_check;
 
+pub use crate::session::summary::SentBefore;
 pub use form::{ChosenProject, Field, FieldErrors, Form, Projects};
 pub use keymap::intent_for;
 pub use msg::{Effect, Init, Intent, Msg, SignInWith, SignedIn};

@@ -13,7 +13,7 @@ use super::sign_in::{CliProbe, HostPreset, Method, SignIn, SignInField, SignInSt
 use super::token_check::OnaCheck;
 use crate::infisical::AppConnection;
 use crate::secret::SecretInput;
-use crate::session::summary::{Created, InFlight, Rotated};
+use crate::session::summary::{Created, InFlight, Rotated, SentBefore};
 
 /// Screens, in the order the user meets them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -305,6 +305,24 @@ impl State {
             other => other.step_number() + 1,
         };
         (i, STEP_COUNT + 1)
+    }
+
+    /// Review is still waiting for Ona's check (and the expiry lookup that comes with it):
+    /// what Review shows may still change, so Enter does not send yet.
+    pub fn review_settling(&self) -> bool {
+        self.screen == Screen::Review && self.form.ona == OnaCheck::Checking
+    }
+
+    /// What is known about earlier creates of this connection, for Review's header.
+    pub fn sent_before(&self) -> SentBefore {
+        match &self.flow {
+            _ if self.attempt == 0 => SentBefore::Never,
+            Flow::Create {
+                after_unknown_outcome: true,
+                ..
+            } => SentBefore::OutcomeUnknown,
+            _ => SentBefore::NotCreated,
+        }
     }
 
     /// The create or rotation that was sent and has not been answered yet.

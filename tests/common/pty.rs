@@ -29,6 +29,8 @@ pub const ESC: &str = "\x1b";
 pub const DOWN: &str = "\x1b[B";
 pub const UP: &str = "\x1b[A";
 pub const CTRL_C: &str = "\x03";
+/// Review once Ona's check has answered: only then does Enter send.
+pub const REVIEW_SETTLED: &str = "Press Enter to create the connection";
 /// Ctrl-U clears the focused field.
 pub const CTRL_U: &str = "\x15";
 
