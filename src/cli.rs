@@ -239,10 +239,15 @@ pub struct CreateArgs {
     /// Read the Ona Personal Access Token from stdin (one line)
     #[arg(long, required = true)]
     pub pat_stdin: bool,
-    /// Print the created connection as one JSON object (as Infisical returned it)
+    /// Add the token's expiry date (looked up with Ona) to the description
+    #[arg(long)]
+    pub expiry_in_description: bool,
+    /// Print the created connection as one JSON object (as Infisical returned it, plus
+    /// `tokenExpires`: the token's expiry date when Ona told it, else null)
     #[arg(long)]
     pub json: bool,
-    /// Validate and sign in, then print the request instead of sending it
+    /// Validate, sign in and check the token with Ona, then print the request instead of
+    /// sending it
     #[arg(long)]
     pub dry_run: bool,
 }

@@ -39,7 +39,7 @@ pub fn main(cli: Cli) -> i32 {
             Err(code) => code,
         },
         Some(Command::Create(With { args, .. })) => match load_settings(&global, args.json) {
-            Ok((settings, _)) => block_on(commands::create(&global, settings, args)),
+            Ok((settings, path)) => block_on(commands::create(&global, settings, path, args)),
             Err(code) => code,
         },
         Some(Command::List(With { args, .. })) => match load_settings(&global, args.json) {

@@ -141,9 +141,10 @@ fn create_prints_a_summary_and_sends_exactly_the_fields() {
     assert_eq!(
         run.stdout.trim(),
         format!(
-            "Created Ona connection ona-dev-team ({}) in project {}",
+            "Created Ona connection ona-dev-team ({}) in project {}\nThe Ona token expires on {} (in 60 days)",
             c.id,
-            demo::BACKEND_PROJECT_ID
+            demo::BACKEND_PROJECT_ID,
+            ona_connect::ona::date_text(OffsetDateTime::now_utc() + time::Duration::days(60))
         )
     );
     assert_eq!(c.personal_access_token, demo::ONA_PAT);

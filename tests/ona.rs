@@ -377,3 +377,113 @@ async fn status_without_credentials_fails_at_once() {
     run.expect(2).stderr_has("INFISICAL_TOKEN");
     assert!(sb.requests().is_empty(), "{:?}", sb.request_log());
 }
+
+/// `create --pat-stdin` looks the token's expiry up as the wizard does, records it and shows
+/// it, so the `status` guard fires for connections made by scripts too.
+#[test]
+fn a_create_from_a_script_records_the_expiry_for_status() {
+    let sb = sandbox();
+    // A token that expires in 5 days: status must fail for it.
+    sb.add_ona_pat("script-pat", pat(SUGGESTED_DESCRIPTION, 5, true));
+    let home = Home::new();
+    let url = sb.url();
+    let ona = sb.ona_api_url();
+    let config = home.config_file().display().to_string();
+    let env = [
+        ("INFISICAL_UNIVERSAL_AUTH_CLIENT_ID", demo::CLIENT_ID),
+        (
+            "INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET",
+            demo::CLIENT_SECRET,
+        ),
+    ];
+    let args = [
+        "create",
+        "--name",
+        "scripted",
+        "--project",
+        demo::BACKEND_PROJECT_ID,
+        "--pat-stdin",
+        "--json",
+        "--expiry-in-description",
+        "--domain",
+        &url,
+        "--config",
+        &config,
+        "--ona-api-url",
+        &ona,
+    ];
+    let run = common::run(&home, &args, &env, Stdin::Text("script-pat\n"));
+    run.expect(0).assert_never_printed("script-pat");
+    let created = run.stdout_json();
+    let expires = date_in(5);
+    assert_eq!(created["tokenExpires"], expires.as_str());
+    assert_eq!(created["name"], "scripted");
+    // Asked for: the date went into the description Infisical stored.
+    let stored = sb.connections();
+    assert_eq!(
+        stored[0].description.as_deref(),
+        Some(format!("token expires {expires}").as_str())
+    );
+    // Recorded in the config, so status knows it from there and fails: it is due.
+    let file = ona_connect::config::load(&home.config_file()).unwrap();
+    assert_eq!(file.connections.len(), 1);
+    assert_eq!(
+        file.connections[0].token_expires.as_deref(),
+        Some(expires.as_str())
+    );
+    let run = status(&sb, &home, &["--json"]);
+    run.expect(1);
+    let rows = run.stdout_json();
+    assert_eq!(rows[0]["source"], "config");
+    assert_eq!(rows[0]["daysLeft"], 5);
+}
+
+/// Ten scripts finishing at once against one config file keep all ten records.
+#[test]
+fn ten_concurrent_creates_keep_every_record_in_the_config() {
+    let sb = sandbox();
+    let home = Home::new();
+    let url = sb.url();
+    let ona = sb.ona_api_url();
+    let config = home.config_file().display().to_string();
+    std::thread::scope(|scope| {
+        for i in 0..10 {
+            let (home, url, ona, config) = (&home, &url, &ona, &config);
+            scope.spawn(move || {
+                let name = format!("parallel-{i}");
+                let args = [
+                    "create",
+                    "--name",
+                    &name,
+                    "--project",
+                    demo::BACKEND_PROJECT_ID,
+                    "--pat-stdin",
+                    "--domain",
+                    url,
+                    "--config",
+                    config,
+                    "--ona-api-url",
+                    ona,
+                ];
+                let env = [
+                    ("INFISICAL_UNIVERSAL_AUTH_CLIENT_ID", demo::CLIENT_ID),
+                    (
+                        "INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET",
+                        demo::CLIENT_SECRET,
+                    ),
+                ];
+                let pat = format!("{}\n", demo::ONA_PAT);
+                common::run(home, &args, &env, Stdin::Text(&pat)).expect(0);
+            });
+        }
+    });
+    assert_eq!(sb.connections().len(), 10);
+    let file = ona_connect::config::load(&home.config_file()).unwrap();
+    let mut names: Vec<String> = file.connections.into_iter().map(|c| c.name).collect();
+    names.sort();
+    let mut wanted: Vec<String> = (0..10).map(|i| format!("parallel-{i}")).collect();
+    wanted.sort();
+    assert_eq!(names, wanted);
+    // A sandbox is never made the default site of later runs.
+    assert_eq!(file.domain, None);
+}
