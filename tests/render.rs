@@ -353,6 +353,7 @@ fn review_submit_and_result() {
         host: "app.infisical.com".into(),
         seconds: 120,
         sent: true,
+        attempts: 1,
     };
     let lookup = infisical::Error::Connect {
         host: "app.infisical.com".into(),

@@ -68,6 +68,9 @@ pub enum FaultAction {
     /// [`super::Sandbox::release_held`]: a slow server whose write has already happened,
     /// answering exactly when a test says so.
     StoreThenHold,
+    /// Answer normally, but send the body one byte per interval: a server that is there but
+    /// never quite answers.
+    Drip(Duration),
     /// Close the socket without handling the request at all.
     DropBeforeHandling,
     /// Never answer (until the sandbox shuts down), to exercise client timeouts.

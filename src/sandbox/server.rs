@@ -174,6 +174,7 @@ async fn process(
     let fault = faults::take(&mut routes::lock(&shared.state).faults, &route);
     let mut drop_after = false;
     let mut hold_after = false;
+    let mut drip = None;
     match fault {
         None => {}
         Some(FaultAction::Delay(d)) => tokio::time::sleep(d).await,
@@ -186,6 +187,7 @@ async fn process(
         }
         Some(FaultAction::StoreThenDrop) => drop_after = true,
         Some(FaultAction::StoreThenHold) => hold_after = true,
+        Some(FaultAction::Drip(interval)) => drip = Some(interval),
         Some(FaultAction::DropBeforeHandling) => return Outcome::Drop,
         Some(FaultAction::Hang) => return Outcome::Hang,
         Some(FaultAction::Redirect(location)) => {
@@ -210,9 +212,39 @@ async fn process(
     }
     if drop_after {
         Outcome::Drop
+    } else if let Some(interval) = drip {
+        Outcome::Respond(dripping(resp, interval).await)
     } else {
         Outcome::Respond(resp)
     }
+}
+
+/// The same answer, its body one byte per `interval` (headers at once, with the full length).
+async fn dripping(resp: Resp, interval: Duration) -> Resp {
+    use http_body_util::StreamBody;
+    use hyper::body::Frame;
+    let (mut parts, body) = resp.into_parts();
+    let bytes = body
+        .collect()
+        .await
+        .map(|c| c.to_bytes())
+        .unwrap_or_default();
+    parts
+        .headers
+        .insert(hyper::header::CONTENT_LENGTH, bytes.len().into());
+    let stream = futures::stream::unfold(0usize, move |at| {
+        let bytes = bytes.clone();
+        async move {
+            if at >= bytes.len() {
+                return None;
+            }
+            tokio::time::sleep(interval).await;
+            let frame: Result<Frame<Bytes>, std::convert::Infallible> =
+                Ok(Frame::data(bytes.slice(at..at + 1)));
+            Some((frame, at + 1))
+        }
+    });
+    hyper::Response::from_parts(parts, StreamBody::new(stream).boxed())
 }
 
 /// Fastify's content-type parsing; Ona routes answer parse failures the Connect way.

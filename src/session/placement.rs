@@ -284,6 +284,7 @@ mod tests {
                 host: "h".into(),
                 seconds: 30,
                 sent: true,
+                attempts: 1,
             },
         });
         assert!(matches!(lost.place, Place::Review(_, Retry::NotCreated)));

@@ -4,7 +4,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::credentials::Chosen;
-use crate::infisical::{Client, ClientOptions, Domain, Error, Project, RetryPolicy, Timeouts};
+use crate::infisical::{
+    Client, ClientOptions, Credentials, Domain, Error, Project, RetryPolicy, Timeouts,
+};
 
 /// How to reach Infisical besides the host: trusted CAs, timeouts, retries.
 #[derive(Debug, Clone, Default)]
@@ -45,12 +47,15 @@ fn failure_lines(e: &Error, site: &str) -> Vec<String> {
 }
 
 /// Signs in and reads the project list; a token error on the list means the sign-in failed.
+/// An access token is only verified by that list (a Universal Auth login verifies itself), so
+/// when the list gets no answer the sign-in is not reported as done.
 pub async fn sign_in(
     options: ClientOptions,
     chosen: Chosen,
 ) -> Result<(SignedIn, Arc<Client>), Vec<String>> {
     let site = options.domain.site().to_string();
     let client = Client::new(options).map_err(|e| e.display_lines())?;
+    let verified_by_login = matches!(chosen.credentials, Credentials::UniversalAuth { .. });
     client
         .sign_in(chosen.credentials)
         .await
@@ -58,6 +63,14 @@ pub async fn sign_in(
     let projects = match client.list_projects().await {
         Ok(p) => Ok(p),
         Err(e) if e.is_token_error() => return Err(failure_lines(&e, &site)),
+        Err(e) if !verified_by_login => {
+            let mut lines = vec![format!(
+                "The access token could not be verified: {site} did not answer."
+            )];
+            lines.extend(e.display_lines());
+            lines.push("Nothing else was sent. Press Enter to try again.".into());
+            return Err(lines);
+        }
         Err(e) => Err(format!(
             "Could not list projects ({}); type the project id instead.",
             e.display_lines().join(" ")
@@ -150,6 +163,61 @@ mod tests {
         let unknown = "aGVhZGVy.eyJvcmdhbml6YXRpb25JZCI6IngifQ.c2ln";
         let err = who_is_signed_in(&client(&sandbox, unknown).await, &Secret::new(unknown)).await;
         assert!(err.unwrap_err().is_token_error());
+    }
+
+    /// A server that drips its answer: the tries and the real time are reported, and an
+    /// access token nothing verified is not a sign-in.
+    #[tokio::test]
+    async fn a_dripping_server_never_makes_an_unverified_sign_in() {
+        use crate::sandbox::{Fault, FaultAction, FaultRoute};
+        use std::time::Duration;
+        let sandbox = Sandbox::start(SandboxOptions::default()).unwrap();
+        let drip = || {
+            Fault::new(
+                FaultRoute::ListProjects,
+                3,
+                FaultAction::Drip(Duration::from_millis(200)),
+            )
+        };
+        let network = Network {
+            timeouts: Timeouts {
+                read: Duration::from_millis(300),
+                ..Timeouts::default()
+            },
+            retry: RetryPolicy {
+                base_delay: Duration::from_millis(10),
+                ..RetryPolicy::default()
+            },
+            ..Network::default()
+        };
+        let domain = Domain::parse(&sandbox.url()).unwrap();
+        sandbox.add_fault(drip());
+        let chosen = Chosen {
+            credentials: Credentials::AccessToken(Secret::new(sandbox.issue_access_token())),
+            label: "access token".into(),
+        };
+        let lines = sign_in(network.options(domain.clone()), chosen)
+            .await
+            .map(|_| ())
+            .unwrap_err();
+        assert!(lines[0].contains("could not be verified"), "{lines:?}");
+        assert!(
+            lines.iter().any(|l| l.contains("in 3 tries over")),
+            "{lines:?}"
+        );
+
+        // A Universal Auth login verified the credentials: signed in, the list is a warning.
+        sandbox.add_fault(drip());
+        let chosen = Chosen {
+            credentials: Credentials::UniversalAuth {
+                client_id: demo::CLIENT_ID.into(),
+                client_secret: Secret::new(demo::CLIENT_SECRET),
+            },
+            label: "Universal Auth".into(),
+        };
+        let (signed_in, _) = sign_in(network.options(domain), chosen).await.unwrap();
+        let why = signed_in.projects.unwrap_err();
+        assert!(why.contains("in 3 tries over"), "{why}");
     }
 
     #[test]

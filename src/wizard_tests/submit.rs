@@ -235,6 +235,7 @@ fn an_unknown_outcome_makes_the_retry_look_the_name_up_first() {
         host: "h".into(),
         seconds: 120,
         sent: true,
+        attempts: 1,
     };
     let lookup = infisical::Error::Connect {
         host: "h".into(),
