@@ -492,7 +492,7 @@ fn rejected_token_is_shown_before_review_and_nothing_is_created() {
 }
 
 /// Up to "Creating…" with a create the sandbox stores at once and answers only when released.
-fn to_a_held_create(home: &Home, sandbox: &Sandbox) -> Wizard {
+fn to_a_held_create(home: &Home, sandbox: &Sandbox, extra: &[&str]) -> Wizard {
     use ona_connect::sandbox::{Fault, FaultAction, FaultRoute};
     sandbox.add_fault(Fault::new(
         FaultRoute::Create,
@@ -501,7 +501,9 @@ fn to_a_held_create(home: &Home, sandbox: &Sandbox) -> Wizard {
     ));
     let url = sandbox.url();
     let ona = sandbox.ona_api_url();
-    let mut w = wizard(home, sandbox, &["--ona-api-url", ona.as_str()]);
+    let mut args = vec!["--ona-api-url", ona.as_str()];
+    args.extend_from_slice(extra);
+    let mut w = wizard(home, sandbox, &args);
     to_form(&mut w, &url);
     w.paste(demo::ONA_PAT);
     w.wait_for("✓ valid: ");
@@ -522,7 +524,7 @@ const IN_FLIGHT_LINE: &str = "the create of ona was sent and its outcome is unkn
 fn quitting_during_a_create_says_the_outcome_is_unknown_and_exits_3() {
     let sandbox = sandbox();
     let home = Home::new();
-    let mut w = to_a_held_create(&home, &sandbox);
+    let mut w = to_a_held_create(&home, &sandbox, &[]);
     w.send(CTRL_C);
     let dialog = w.wait_for("The create was sent to Infisical");
     assert!(dialog.contains("quit anyway"), "{dialog}");
@@ -553,7 +555,7 @@ fn quitting_during_a_create_says_the_outcome_is_unknown_and_exits_3() {
 fn an_answer_while_the_quit_dialog_is_open_closes_it_and_shows_the_outcome() {
     let sandbox = sandbox();
     let home = Home::new();
-    let mut w = to_a_held_create(&home, &sandbox);
+    let mut w = to_a_held_create(&home, &sandbox, &[]);
     w.send(CTRL_C);
     w.wait_for("The create was sent to Infisical");
     sandbox.release_held();
@@ -572,7 +574,7 @@ fn an_answer_while_the_quit_dialog_is_open_closes_it_and_shows_the_outcome() {
 fn sigterm_during_a_create_prints_the_truth() {
     let sandbox = sandbox();
     let home = Home::new();
-    let mut w = to_a_held_create(&home, &sandbox);
+    let mut w = to_a_held_create(&home, &sandbox, &[]);
     w.sigterm();
     assert_eq!(w.exit_code(), 143);
     let after = w.screen();
@@ -632,4 +634,19 @@ fn review_waits_for_onas_check_before_it_sends() {
     assert!(settled.contains(&sent), "sent {sent:?}, shown:\n{settled}");
     w.send(ENTER);
     assert_eq!(w.exit_code(), 0);
+}
+
+#[test]
+fn a_hang_up_during_a_create_writes_the_truth_to_the_log() {
+    let sandbox = sandbox();
+    let home = Home::new();
+    let log = home.path().join("ona-connect.log");
+    let log_arg = log.display().to_string();
+    let mut w = to_a_held_create(&home, &sandbox, &["--log", log_arg.as_str()]);
+    signal(w.pid(), "HUP");
+    assert_eq!(w.exit_code(), 129);
+    // After a hang-up stderr may be gone; the log keeps the line.
+    let written = std::fs::read_to_string(&log).expect("the log");
+    assert!(written.contains(IN_FLIGHT_LINE), "{written}");
+    assert_eq!(sandbox.connections().len(), 1);
 }

@@ -305,10 +305,10 @@ mod tests {
         let v = ApiError::from_body(422, &fixture("error-422-validation.json"), None);
         assert_eq!(
             v.issue_paths(),
-            ["name", "name", "description", "credentials"]
+            ["credentials", "name", "name", "description"]
         );
         assert_eq!(
-            v.message_lines()[3],
+            v.message_lines()[0],
             "credentials.personalAccessToken: Personal Access Token required"
         );
         let legacy =

@@ -86,10 +86,13 @@ impl Placement {
         }
     }
 
-    /// The field that gets the focus, if the error is about one.
+    /// The field that gets the focus, if the error is about one: the first on the form, in
+    /// whatever order the server listed its issues.
     pub fn first_field(&self) -> Option<Field> {
         match &self.place {
-            Place::Fields(f) => f.first().map(|(f, _)| *f),
+            Place::Fields(f) => Field::ALL
+                .into_iter()
+                .find(|field| f.iter().any(|(g, _)| g == field)),
             _ => None,
         }
     }
