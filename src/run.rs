@@ -159,6 +159,7 @@ fn wizard_command(
             .map(|c| c.source().to_string()),
         cli_on_path,
         demo,
+        over_ssh: terminal_env.ssh,
         browser_unavailable: terminal_env.local_browser().err(),
         skip_ona_check: ona_api.is_none(),
         rotate: rotate.is_some(),

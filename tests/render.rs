@@ -79,6 +79,7 @@ fn signed_in_via(s: &mut State, via: &str, projects: Result<Vec<Project>, String
         Msg::SignInFinished(Ok(SignedIn {
             site: "https://app.infisical.com".into(),
             via: via.into(),
+            who: None,
             projects,
         })),
     );

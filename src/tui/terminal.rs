@@ -404,6 +404,7 @@ mod tests {
             Msg::SignInFinished(Ok(wizard::SignedIn {
                 site: "https://app.infisical.com".into(),
                 via: "test".into(),
+                who: None,
                 projects: Err("none".into()),
             })),
         );

@@ -6,9 +6,12 @@ use ratatui::text::{Line, Span};
 
 use super::Theme;
 use super::widgets::*;
-use crate::wizard::{CliProbe, HostPreset, Method, SignInField, SignInStatus, State};
+use crate::wizard::{BrowserLogin, CliProbe, HostPreset, Method, SignInField, SignInStatus, State};
 
 pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
+    if super::links::link_view(state, theme, frame, area) {
+        return;
+    }
     let s = state.sign_in();
     let site = s.site_text();
     let mut lines: Vec<Line<'static>> = vec![
@@ -59,6 +62,7 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
                         SignInField::CustomUrl => "URL",
                         SignInField::ClientId => "Client ID",
                         SignInField::ClientSecret => "Client secret",
+                        SignInField::BrowserToken => "Page token",
                         _ => "Access token",
                     };
                     input_rows.push((*field, lines.len()));
@@ -67,7 +71,11 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
             }
         }
         lines.push(Line::raw(""));
-        lines.push(Line::styled(method_hint(s.method, &s.cli), theme.dim()));
+        if s.method == Method::Browser {
+            lines.extend(browser_lines(state, theme, area.width));
+        } else {
+            lines.push(Line::styled(method_hint(s.method, &s.cli), theme.dim()));
+        }
     }
     lines.push(Line::raw(""));
     match &s.status {
@@ -88,9 +96,12 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
                     .map(|e| Line::styled(format!("  {e}"), theme.error())),
             );
         }
-        SignInStatus::SignedIn { host, via } => {
+        SignInStatus::SignedIn { host, via, who } => {
+            let who = who
+                .as_ref()
+                .map_or_else(String::new, |w| format!(" as {w}"));
             lines.push(Line::styled(
-                format!("✓ Signed in to {host} ({via})."),
+                format!("✓ Signed in to {host}{who} ({via})."),
                 theme.ok(),
             ));
             lines.push(Line::raw("Press Enter to continue."));
@@ -124,12 +135,55 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
                 secret_input_view(&s.client_secret, s.reveal, width),
                 "client secret (masked)",
             ),
+            SignInField::BrowserToken => (
+                secret_input_view(&s.browser_token, s.reveal, width),
+                "only if the page shows a token: paste it (masked)",
+            ),
             _ => (
                 secret_input_view(&s.access_token, s.reveal, width),
                 "paste an access token (masked)",
             ),
         };
         draw_input(frame, r, view, focused, placeholder, theme);
+    }
+}
+
+/// The browser sign-in: what Enter does, the link while waiting, and what to do when the
+/// browser's answer cannot arrive (local network permission, SSH).
+fn browser_lines(state: &State, theme: Theme, width: u16) -> Vec<Line<'static>> {
+    let s = state.sign_in();
+    let dim = |t: String| Line::styled(t, theme.dim());
+    match &s.browser {
+        BrowserLogin::Idle => vec![dim(
+            "Press Enter for a sign-in link: open it in a browser where you use Infisical, sign in and choose the organization. The page hands the session to this program.".into(),
+        )],
+        BrowserLogin::Starting => vec![dim("Starting the sign-in…".into())],
+        BrowserLogin::Waiting { port, .. } => {
+            let mut lines = super::links::link_lines(state, theme, width);
+            lines.push(Line::styled(
+                format!(
+                    "{} Waiting for the browser (up to {} minutes)…",
+                    super::spinner(state),
+                    crate::session::browser_login::TIMEOUT.as_secs() / 60
+                ),
+                theme.warn(),
+            ));
+            lines.push(dim(
+                "If the browser asks to let the page reach devices on your local network, allow it: that is how the session reaches this program (on 127.0.0.1).".into(),
+            ));
+            lines.push(dim(if s.over_ssh {
+                format!(
+                    "This is an SSH session: the browser's answer goes to the browser's own machine, not this one. When the page says \"Unable to reach CLI\", copy the token it shows and paste it here — or forward the port first: ssh -L {port}:127.0.0.1:{port} <this host>."
+                )
+            } else {
+                "If the page says \"Unable to reach CLI\", copy the token it shows and paste it here.".into()
+            }));
+            lines
+        }
+        BrowserLogin::Ended(why) => vec![Line::styled(
+            format!("✗ {why} Press Enter for a new sign-in link, or paste the token from the page."),
+            theme.error(),
+        )],
     }
 }
 
@@ -143,5 +197,6 @@ fn method_hint(method: Method, cli: &CliProbe) -> String {
         },
         Method::UniversalAuth => "A machine identity's Universal Auth client id and secret (Organization → Access Control → Identities).".into(),
         Method::AccessToken => "An Infisical access token: a user session token or a machine identity's access token.".into(),
+        Method::Browser => String::new(),
     }
 }
