@@ -245,6 +245,76 @@ fn sign_in_screens() {
     snapshot!("sign_in_self_hosted_cli", s);
 }
 
+/// A newcomer: the browser first, its link while it waits, what to do over SSH, a paste
+/// that is not the page's token, a listener that gave up, and who signed in.
+#[test]
+fn browser_sign_in_screens() {
+    let newcomer = |over_ssh: bool| {
+        State::new(Init {
+            site: "https://app.infisical.com".into(),
+            over_ssh,
+            ..Init::default()
+        })
+        .0
+    };
+    let listen = |s: &mut State| {
+        key(s, Intent::Next);
+        wizard::update(
+            s,
+            Msg::BrowserListening {
+                generation: 1,
+                result: Ok(41234),
+            },
+        );
+    };
+    let s = newcomer(false);
+    snapshot!("sign_in_browser", s);
+    let mut s = newcomer(false);
+    listen(&mut s);
+    snapshot!("sign_in_browser_waiting", s);
+    snapshot!("sign_in_browser_waiting_60x20", s, 60, 20);
+    key(&mut s, Intent::ToggleQr);
+    snapshot!("sign_in_browser_qr", s, 100, 40);
+
+    let mut s = newcomer(true);
+    listen(&mut s);
+    snapshot!("sign_in_browser_over_ssh", s);
+    wizard::update(&mut s, Msg::Paste("not the page's token".into()));
+    key(&mut s, Intent::Next);
+    snapshot!("sign_in_browser_bad_paste", s);
+
+    let mut s = newcomer(false);
+    listen(&mut s);
+    wizard::update(
+        &mut s,
+        Msg::BrowserHandedOver {
+            generation: 1,
+            result: Err(ona_connect::session::browser_login::HandoffError::TimedOut),
+        },
+    );
+    snapshot!("sign_in_browser_timed_out", s);
+
+    let mut s = newcomer(false);
+    listen(&mut s);
+    wizard::update(
+        &mut s,
+        Msg::BrowserHandedOver {
+            generation: 1,
+            result: Ok(ona_connect::secret::Secret::new(TOKEN)),
+        },
+    );
+    wizard::update(
+        &mut s,
+        Msg::SignInFinished(Ok(SignedIn {
+            site: "https://app.infisical.com".into(),
+            via: "browser sign-in".into(),
+            who: Some("dana@example.com in Demo Organization".into()),
+            projects: Ok(projects()),
+        })),
+    );
+    snapshot!("guide_0_after_browser_sign_in", s);
+}
+
 #[test]
 fn guide_screens() {
     let mut s = on_form();

@@ -61,7 +61,7 @@ pub(super) fn start(state: &mut State, domain: Domain) -> Vec<Effect> {
             }
             Err(e) => {
                 s.status = SignInStatus::Incomplete(format!(
-                    "{}: copy the whole token from the page's \"Unable to reach CLI\" box and paste it again.",
+                    "{}: copy it whole from the page and paste it again.",
                     sentence(&e)
                 ));
                 s.focus = SignInField::BrowserToken;

@@ -30,9 +30,7 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect,
             Line::raw(""),
             Line::from(vec![
                 Span::styled(" DEMO ", theme.badge()),
-                Span::raw(
-                    " The sandbox's Ona token; paste it on any step to go to the form with it:",
-                ),
+                Span::raw(" The sandbox's Ona token; paste it on any step to go on with it:"),
             ]),
         ]));
         parts.push(Paragraph::new(Line::styled(
@@ -54,10 +52,11 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect,
         "Press Enter when this is done, or paste the token to go to the form.",
         theme.dim(),
     ));
-    if let SignInStatus::SignedIn { host, who, .. } = &state.sign_in().status {
+    // The host (and whose session) stays in sight after the sign-in went straight on.
+    if let SignInStatus::SignedIn { host, who, via } = &state.sign_in().status {
         let who = who
             .as_ref()
-            .map_or_else(String::new, |w| format!(" as {w}"));
+            .map_or_else(|| format!(" ({via})"), |w| format!(" as {w}"));
         tail.push(Line::styled(
             format!("Signed in to {host}{who}."),
             theme.dim(),

@@ -45,24 +45,30 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
                         .iter()
                         .position(|p| *p == s.preset)
                         .unwrap_or(0);
-                    let mut spans = vec![label("Host", focused, theme)];
-                    spans.extend(choice_spans(&labels, selected, focused, theme));
-                    lines.push(Line::from(spans));
+                    lines.extend(choice_lines(
+                        "Host", &labels, selected, focused, theme, area.width,
+                    ));
                 }
                 SignInField::Method => {
                     let methods = s.methods();
                     let labels: Vec<&str> = methods.iter().map(|m| m.label()).collect();
                     let selected = methods.iter().position(|m| *m == s.method).unwrap_or(0);
-                    let mut spans = vec![label("Sign in with", focused, theme)];
-                    spans.extend(choice_spans(&labels, selected, focused, theme));
-                    lines.push(Line::from(spans));
+                    lines.extend(choice_lines(
+                        "Sign in with",
+                        &labels,
+                        selected,
+                        focused,
+                        theme,
+                        area.width,
+                    ));
                 }
+                // Drawn under the browser's instructions, where it is needed.
+                SignInField::BrowserToken => {}
                 input => {
                     let text = match input {
                         SignInField::CustomUrl => "URL",
                         SignInField::ClientId => "Client ID",
                         SignInField::ClientSecret => "Client secret",
-                        SignInField::BrowserToken => "Page token",
                         _ => "Access token",
                     };
                     input_rows.push((*field, lines.len()));
@@ -73,6 +79,12 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
         lines.push(Line::raw(""));
         if s.method == Method::Browser {
             lines.extend(browser_lines(state, theme, area.width));
+            input_rows.push((SignInField::BrowserToken, lines.len()));
+            lines.push(Line::from(label(
+                "Page token",
+                s.focus == SignInField::BrowserToken,
+                theme,
+            )));
         } else {
             lines.push(Line::styled(method_hint(s.method, &s.cli), theme.dim()));
         }
@@ -149,42 +161,55 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
 }
 
 /// The browser sign-in: what Enter does, the link while waiting, and what to do when the
-/// browser's answer cannot arrive (local network permission, SSH).
+/// browser's answer cannot arrive (local network permission, SSH). Wrapped here, so the
+/// page-token field below lands on its own row.
 fn browser_lines(state: &State, theme: Theme, width: u16) -> Vec<Line<'static>> {
     let s = state.sign_in();
-    let dim = |t: String| Line::styled(t, theme.dim());
+    let mut lines = Vec::new();
+    let mut say = |text: String, style| {
+        lines.extend(
+            wrap_text(&text, width as usize)
+                .into_iter()
+                .map(|row| Line::styled(row, style)),
+        )
+    };
     match &s.browser {
-        BrowserLogin::Idle => vec![dim(
+        BrowserLogin::Idle => say(
             "Press Enter for a sign-in link: open it in a browser where you use Infisical, sign in and choose the organization. The page hands the session to this program.".into(),
-        )],
-        BrowserLogin::Starting => vec![dim("Starting the sign-in…".into())],
+            theme.dim(),
+        ),
+        BrowserLogin::Starting => say("Starting the sign-in…".into(), theme.dim()),
         BrowserLogin::Waiting { port, .. } => {
-            let mut lines = super::links::link_lines(state, theme, width);
-            lines.push(Line::styled(
-                format!(
-                    "{} Waiting for the browser (up to {} minutes)…",
-                    super::spinner(state),
-                    crate::session::browser_login::TIMEOUT.as_secs() / 60
-                ),
+            let minutes = crate::session::browser_login::TIMEOUT.as_secs() / 60;
+            let spinner = super::spinner(state);
+            say(
+                format!("{spinner} Waiting for the browser (up to {minutes} minutes)…"),
                 theme.warn(),
-            ));
-            lines.push(dim(
-                "If the browser asks to let the page reach devices on your local network, allow it: that is how the session reaches this program (on 127.0.0.1).".into(),
-            ));
-            lines.push(dim(if s.over_ssh {
-                format!(
-                    "This is an SSH session: the browser's answer goes to the browser's own machine, not this one. When the page says \"Unable to reach CLI\", copy the token it shows and paste it here — or forward the port first: ssh -L {port}:127.0.0.1:{port} <this host>."
-                )
-            } else {
-                "If the page says \"Unable to reach CLI\", copy the token it shows and paste it here.".into()
-            }));
-            lines
+            );
+            say(
+                "If the browser asks to let the page reach devices on your local network, allow it: the session comes here through 127.0.0.1.".into(),
+                theme.dim(),
+            );
+            say(
+                if s.over_ssh {
+                    format!(
+                        "Over SSH the browser's answer reaches the browser's machine, not this one: paste the token the page then shows (\"Unable to reach CLI\"), or forward the port first: ssh -L {port}:127.0.0.1:{port} <this host>."
+                    )
+                } else {
+                    "If the page says \"Unable to reach CLI\", copy the token it shows and paste it here.".into()
+                },
+                theme.dim(),
+            );
+            let mut link = super::links::link_lines(state, theme, width);
+            link.append(&mut lines);
+            return link;
         }
-        BrowserLogin::Ended(why) => vec![Line::styled(
+        BrowserLogin::Ended(why) => say(
             format!("✗ {why} Press Enter for a new sign-in link, or paste the token from the page."),
             theme.error(),
-        )],
+        ),
     }
+    lines
 }
 
 fn method_hint(method: Method, cli: &CliProbe) -> String {
