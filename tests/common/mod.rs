@@ -15,6 +15,7 @@
 
 #![allow(dead_code)]
 
+pub mod browser;
 mod process;
 mod pty;
 
