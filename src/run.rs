@@ -338,6 +338,11 @@ async fn sandbox(port: u16) -> i32 {
     );
     println!("  Valid Ona token:        {}", demo::ONA_PAT);
     println!(
+        "  Browser sign-in:        {}/login (the Browser method's link; signs in {})",
+        sandbox.url(),
+        demo::USER_EMAIL
+    );
+    println!(
         "These are public demo values. Try: ona-connect --domain {}",
         sandbox.url()
     );

@@ -235,3 +235,106 @@ fn term_dumb_in_a_terminal_is_plain_and_never_echoes_the_token() {
     }
     assert_eq!(sb.connections().len(), 1);
 }
+
+fn handoff_body() -> String {
+    serde_json::json!({"JTWToken": demo::USER_TOKEN, "email": demo::USER_EMAIL, "privateKey": ""})
+        .to_string()
+}
+
+/// The plain mode's browser sign-in in a terminal: it prints the link, and while it waits for
+/// the web app's POST it reads a paste without echo; the POST wins here, and the next question
+/// reads its own answer (the paste reader was called off, the terminal is back to normal).
+#[test]
+fn plain_mode_signs_in_by_the_browsers_post_while_offering_the_paste() {
+    let sb = Sandbox::start(SandboxOptions::default()).unwrap();
+    let home = Home::new();
+    let config = home.config_file().display().to_string();
+    let mut w = Wizard::spawn(
+        &home,
+        &["--plain", "--domain", &sb.url(), "--config", &config],
+        &[],
+    );
+    w.wait_for("Press Enter to use it");
+    w.send(ENTER);
+    w.wait_for("1) Your browser: sign in to Infisical there");
+    w.send(ENTER);
+    let screen = w.wait_for("Or paste the token the page shows (input hidden)");
+    let prefix = format!("{}/login?callback_port=", sb.url());
+    let at = screen.find(&prefix).expect("the link") + prefix.len();
+    let port: u16 = screen[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap();
+    let status = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        reqwest::Client::new()
+            .post(format!("http://127.0.0.1:{port}/"))
+            .header("Origin", sb.url())
+            .header("Content-Type", "application/json")
+            .body(handoff_body())
+            .send()
+            .await
+            .unwrap()
+            .status()
+    });
+    assert_eq!(status, 200);
+    w.wait_for(&format!(
+        "Signed in to {} as {} in {} (browser sign-in).",
+        sb.url(),
+        demo::USER_EMAIL,
+        demo::ORG_NAME
+    ));
+    w.wait_for("Step 2 of 9");
+    // Typed text is echoed again: the hidden paste prompt gave the terminal back.
+    w.send("echoed");
+    w.wait_for("Press Enter when this is done.echoed");
+    w.send(common::CTRL_C);
+    common::assert_never_shown(&w.transcript(), demo::USER_TOKEN);
+}
+
+/// Answers from a pipe: the browser method, then the page's token (as pasted over SSH), then
+/// the rest of the flow; the create carries the pasted session.
+#[test]
+fn plain_mode_signs_in_with_the_pasted_page_token_and_creates() {
+    use base64::Engine;
+    let sb = Sandbox::start(SandboxOptions::default()).unwrap();
+    let home = Home::new();
+    let page_token = base64::engine::general_purpose::STANDARD.encode(handoff_body());
+    let config = home.config_file().display().to_string();
+    let (url, ona) = (sb.url(), sb.ona_api_url());
+    let args = [
+        "--plain",
+        "--domain",
+        &url,
+        "--ona-api-url",
+        &ona,
+        "--config",
+        &config,
+    ];
+    // URL, method 1, a paste that is not the token, the page's token, guide, name,
+    // description, Ona token, project, expiry, create.
+    let answers =
+        format!("\n1\nnot-the-token\n{page_token}\n{GUIDE}plain-browser\n\n{TOKEN}\n1\n\n\n");
+    let run = common::run(&home, &args, &[], Stdin::Text(&answers));
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    run.assert_never_printed(TOKEN)
+        .assert_never_printed(demo::USER_TOKEN)
+        .assert_never_printed(&page_token);
+    assert!(run.stdout.contains("not base64"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains(&format!("as {} in {}", demo::USER_EMAIL, demo::ORG_NAME)),
+        "{}",
+        run.stdout
+    );
+    let create = sb
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "POST" && r.path == "/api/v1/app-connections/ona")
+        .expect("the create");
+    assert_eq!(
+        create.header("authorization"),
+        Some(format!("Bearer {}", demo::USER_TOKEN).as_str())
+    );
+}
