@@ -133,7 +133,7 @@ fn on_a_sign_in_secret(s: &State) -> bool {
     sign_in_has_fields(s)
         && matches!(
             s.sign_in.focus,
-            SignInField::ClientSecret | SignInField::AccessToken
+            SignInField::ClientSecret | SignInField::AccessToken | SignInField::BrowserToken
         )
 }
 fn sign_in_typing(s: &State) -> bool {
