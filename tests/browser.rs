@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::browser::{chromium, open};
+use common::browser::{callback_port, chromium, hand_off, open, page_token};
 
 use ona_connect::sandbox::{Sandbox, SandboxOptions, demo};
 use ona_connect::session::browser_login::{Listener, decode_paste};
@@ -71,14 +71,7 @@ fn newcomer(home: &Home, sandbox: &Sandbox) -> Wizard {
 fn start_browser_sign_in(w: &mut Wizard, site: &str) -> u16 {
     w.wait_for("‹ Browser ›");
     w.send(ENTER);
-    let screen = w.wait_for("Waiting for the browser");
-    let prefix = format!("{site}/login?callback_port=");
-    let at = screen.find(&prefix).expect("the sign-in link") + prefix.len();
-    let digits: String = screen[at..]
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
-    digits.parse().expect("a port")
+    callback_port(&w.wait_for("Waiting for the browser"), site)
 }
 
 /// After the sign-in: the user is named, straight on the first guide step. Then the token is
@@ -114,32 +107,16 @@ fn create_after_sign_in(w: &mut Wizard, sandbox: &Sandbox) -> String {
         .to_string()
 }
 
-fn handoff_body() -> String {
-    serde_json::json!({"JTWToken": demo::USER_TOKEN, "email": demo::USER_EMAIL, "privateKey": ""})
-        .to_string()
-}
-
 #[test]
 fn the_wizard_signs_in_by_the_loopback_post_and_creates_with_that_session() {
     let sandbox = Sandbox::start(SandboxOptions::default()).unwrap();
     let home = Home::new();
     let mut w = newcomer(&home, &sandbox);
     let port = start_browser_sign_in(&mut w, &sandbox.url());
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let post = |origin: String| {
-        runtime.block_on(
-            reqwest::Client::new()
-                .post(format!("http://127.0.0.1:{port}/"))
-                .header("Origin", origin)
-                .header("Content-Type", "application/json")
-                .body(handoff_body())
-                .send(),
-        )
-    };
     // Another page's POST is refused and signs nothing in.
-    assert_eq!(post("https://evil.example".into()).unwrap().status(), 403);
+    assert_eq!(hand_off(port, "https://evil.example"), 403);
     assert!(w.screen().contains("Waiting for the browser"));
-    assert_eq!(post(sandbox.url()).unwrap().status(), 200);
+    assert_eq!(hand_off(port, &sandbox.url()), 200);
     let authorization = create_after_sign_in(&mut w, &sandbox);
     assert_eq!(authorization, format!("Bearer {}", demo::USER_TOKEN));
     // The session was checked before it was called signed in (the official CLI does not).
@@ -155,7 +132,6 @@ fn the_wizard_signs_in_by_the_loopback_post_and_creates_with_that_session() {
 
 #[test]
 fn over_ssh_the_wizard_signs_in_with_the_pasted_page_token() {
-    use base64::Engine;
     let sandbox = Sandbox::start(SandboxOptions::default()).unwrap();
     let home = Home::new();
     let url = sandbox.url();
@@ -167,7 +143,7 @@ fn over_ssh_the_wizard_signs_in_with_the_pasted_page_token() {
     );
     let port = start_browser_sign_in(&mut w, &url);
     w.wait_for(&format!("ssh -L {port}:127.0.0.1:{port}"));
-    let page_token = base64::engine::general_purpose::STANDARD.encode(handoff_body());
+    let page_token = page_token();
     w.paste(&page_token);
     w.wait_until("the masked page token", |s| {
         s.contains("Page token     ❯ •")

@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::browser::{callback_port, hand_off, page_token};
 use common::{ENTER, Home, Run, Stdin, Wizard};
 use ona_connect::sandbox::{Sandbox, SandboxOptions, demo};
 
@@ -19,6 +20,17 @@ const UA_ENV: [(&str, &str); 2] = [
 /// Runs `--plain` with `answers` on stdin (a pipe), against the sandbox; fails when the token
 /// or an escape sequence shows up on stdout or stderr.
 fn plain(sb: &Sandbox, home: &Home, extra: &[&str], answers: &str) -> Run {
+    plain_with(sb, home, extra, &UA_ENV, answers)
+}
+
+/// [`plain`] with `env` instead of the Universal Auth credentials.
+fn plain_with(
+    sb: &Sandbox,
+    home: &Home,
+    extra: &[&str],
+    env: &[(&str, &str)],
+    answers: &str,
+) -> Run {
     let (url, ona) = (sb.url(), sb.ona_api_url());
     let config = home.config_file().display().to_string();
     let mut args = vec![
@@ -31,7 +43,7 @@ fn plain(sb: &Sandbox, home: &Home, extra: &[&str], answers: &str) -> Run {
         &config,
     ];
     args.extend_from_slice(extra);
-    let run = common::run(home, &args, &UA_ENV, Stdin::Text(answers));
+    let run = common::run(home, &args, env, Stdin::Text(answers));
     run.assert_never_printed(TOKEN).assert_no_escapes();
     run
 }
@@ -236,11 +248,6 @@ fn term_dumb_in_a_terminal_is_plain_and_never_echoes_the_token() {
     assert_eq!(sb.connections().len(), 1);
 }
 
-fn handoff_body() -> String {
-    serde_json::json!({"JTWToken": demo::USER_TOKEN, "email": demo::USER_EMAIL, "privateKey": ""})
-        .to_string()
-}
-
 /// The plain mode's browser sign-in in a terminal: it prints the link, and while it waits for
 /// the web app's POST it reads a paste without echo; the POST wins here, and the next question
 /// reads its own answer (the paste reader was called off, the terminal is back to normal).
@@ -259,26 +266,7 @@ fn plain_mode_signs_in_by_the_browsers_post_while_offering_the_paste() {
     w.wait_for("1) Your browser: sign in to Infisical there");
     w.send(ENTER);
     let screen = w.wait_for("Or paste the token the page shows (input hidden)");
-    let prefix = format!("{}/login?callback_port=", sb.url());
-    let at = screen.find(&prefix).expect("the link") + prefix.len();
-    let port: u16 = screen[at..]
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect::<String>()
-        .parse()
-        .unwrap();
-    let status = tokio::runtime::Runtime::new().unwrap().block_on(async {
-        reqwest::Client::new()
-            .post(format!("http://127.0.0.1:{port}/"))
-            .header("Origin", sb.url())
-            .header("Content-Type", "application/json")
-            .body(handoff_body())
-            .send()
-            .await
-            .unwrap()
-            .status()
-    });
-    assert_eq!(status, 200);
+    assert_eq!(hand_off(callback_port(&screen, &sb.url()), &sb.url()), 200);
     w.wait_for(&format!(
         "Signed in to {} as {} in {} (browser sign-in).",
         sb.url(),
@@ -297,29 +285,16 @@ fn plain_mode_signs_in_by_the_browsers_post_while_offering_the_paste() {
 /// the rest of the flow; the create carries the pasted session.
 #[test]
 fn plain_mode_signs_in_with_the_pasted_page_token_and_creates() {
-    use base64::Engine;
     let sb = Sandbox::start(SandboxOptions::default()).unwrap();
     let home = Home::new();
-    let page_token = base64::engine::general_purpose::STANDARD.encode(handoff_body());
-    let config = home.config_file().display().to_string();
-    let (url, ona) = (sb.url(), sb.ona_api_url());
-    let args = [
-        "--plain",
-        "--domain",
-        &url,
-        "--ona-api-url",
-        &ona,
-        "--config",
-        &config,
-    ];
+    let page_token = page_token();
     // URL, method 1, a paste that is not the token, the page's token, guide, name,
     // description, Ona token, project, expiry, create.
     let answers =
         format!("\n1\nnot-the-token\n{page_token}\n{GUIDE}plain-browser\n\n{TOKEN}\n1\n\n\n");
-    let run = common::run(&home, &args, &[], Stdin::Text(&answers));
+    let run = plain_with(&sb, &home, &[], &[], &answers);
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
-    run.assert_never_printed(TOKEN)
-        .assert_never_printed(demo::USER_TOKEN)
+    run.assert_never_printed(demo::USER_TOKEN)
         .assert_never_printed(&page_token);
     assert!(run.stdout.contains("not base64"), "{}", run.stdout);
     assert!(

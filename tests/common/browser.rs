@@ -44,3 +44,43 @@ pub async fn open(browser: &Path, url: &str) -> String {
         .expect("chromium could not start");
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// What Infisical's page posts for the sandbox's demo user (its spelling: `JTWToken`).
+pub fn handoff_body() -> String {
+    use ona_connect::sandbox::demo;
+    serde_json::json!({"JTWToken": demo::USER_TOKEN, "email": demo::USER_EMAIL, "privateKey": ""})
+        .to_string()
+}
+
+/// The token the page shows when its POST cannot reach the terminal: base64 of the body.
+pub fn page_token() -> String {
+    super::base64(handoff_body().as_bytes())
+}
+
+/// The port of the `<site>/login?callback_port=P` link on `screen`.
+pub fn callback_port(screen: &str, site: &str) -> u16 {
+    let prefix = format!("{site}/login?callback_port=");
+    let at = screen.find(&prefix).expect("the sign-in link") + prefix.len();
+    let digits: String = screen[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().expect("a port")
+}
+
+/// Posts the hand-off to the listener on `port` as a page from `origin` would; the status.
+pub fn hand_off(port: u16, origin: &str) -> u16 {
+    tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(
+            reqwest::Client::new()
+                .post(format!("http://127.0.0.1:{port}/"))
+                .header("Origin", origin)
+                .header("Content-Type", "application/json")
+                .body(handoff_body())
+                .send(),
+        )
+        .expect("the listener answered")
+        .status()
+        .as_u16()
+}
