@@ -199,7 +199,7 @@ impl Driver {
                         .and_then(|()| out.flush());
                 }
             }
-            Effect::Exit => {}
+            Effect::Exit | Effect::Suspend => {}
         }
     }
 }
