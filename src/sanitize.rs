@@ -16,15 +16,24 @@ pub fn for_terminal(text: &str, max_chars: usize) -> String {
         match c {
             '\n' | '\r' | '\t' => out.push(' '),
             '\u{1b}' => out.push('␛'),
-            c if c.is_control() || is_bidi_control(c) => out.push('�'),
+            c if c.is_control() || is_invisible(c) => out.push('�'),
             c => out.push(c),
         }
     }
     out
 }
 
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+/// Characters that change how text looks without being seen: bidi controls, zero-width
+/// characters and the other format characters (Unicode category Cf). They can make a field
+/// read differently from what it holds ("safe \u{202E}gnp.exe" shows as "safe exe.png").
+pub fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{0600}'..='\u{0605}' | '\u{061C}' | '\u{06DD}' | '\u{070F}'
+        | '\u{0890}'..='\u{0891}' | '\u{08E2}' | '\u{115F}'..='\u{1160}' | '\u{17B4}'..='\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0E}' | '\u{FEFF}' | '\u{FFA0}'
+        | '\u{FFF9}'..='\u{FFFB}' | '\u{110BD}' | '\u{110CD}' | '\u{13430}'..='\u{1343F}'
+        | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
 }
 
 /// Shorthand for server text with the default cap.
