@@ -12,6 +12,8 @@ pub enum PromptError {
     Cancelled,
     /// Standard input ended before an answer.
     EndOfInput,
+    /// A secret line that is not UTF-8: it is refused, not turned into U+FFFD.
+    NotText,
     Io(String),
 }
 
@@ -22,6 +24,7 @@ impl std::fmt::Display for PromptError {
             PromptError::EndOfInput => {
                 f.write_str("standard input ended before all answers were given")
             }
+            PromptError::NotText => f.write_str(crate::validate::TOKEN_NOT_TEXT),
             PromptError::Io(e) => write!(f, "cannot read standard input: {e}"),
         }
     }
@@ -32,6 +35,13 @@ const MAX_LINE: u64 = 64 * 1024;
 
 /// Reads one line (without its line break) from stdin.
 pub fn line() -> Result<String, PromptError> {
+    let buffer = line_bytes()?;
+    let text = String::from_utf8_lossy(&buffer);
+    Ok(text.trim_end_matches(['\n', '\r']).to_string())
+}
+
+/// One line of stdin as bytes, with its line break; a secret line's bytes are zeroized.
+fn line_bytes() -> Result<Zeroizing<Vec<u8>>, PromptError> {
     let mut buffer = Zeroizing::new(Vec::new());
     let read = std::io::Read::take(std::io::stdin().lock(), MAX_LINE)
         .read_until(b'\n', &mut buffer)
@@ -39,8 +49,7 @@ pub fn line() -> Result<String, PromptError> {
     if read == 0 {
         return Err(PromptError::EndOfInput);
     }
-    let text = String::from_utf8_lossy(&buffer);
-    Ok(text.trim_end_matches(['\n', '\r']).to_string())
+    Ok(buffer)
 }
 
 /// Shows `question` and reads a visible answer.
@@ -60,7 +69,11 @@ pub fn ask_secret(question: &str) -> Result<Zeroizing<String>, PromptError> {
 /// Reads a secret line: without echo on a terminal, a plain line otherwise.
 pub fn secret_line() -> Result<Zeroizing<String>, PromptError> {
     if !std::io::stdin().is_terminal() {
-        return line().map(Zeroizing::new);
+        let bytes = line_bytes()?;
+        let text = std::str::from_utf8(&bytes).map_err(|_| PromptError::NotText)?;
+        return Ok(Zeroizing::new(
+            text.trim_end_matches(['\n', '\r']).to_string(),
+        ));
     }
     hidden_line()
 }

@@ -246,6 +246,33 @@ fn an_invalid_name_or_description_fails_locally_without_a_request() {
     assert!(sb.requests().is_empty(), "{:?}", sb.request_log());
 }
 
+/// Invalid UTF-8 on `--pat-stdin` is refused before any request, for `create` and `rotate`,
+/// instead of going out to Ona and Infisical with U+FFFD in it.
+#[test]
+fn invalid_utf8_on_pat_stdin_is_refused_before_any_request() {
+    let sb = sandbox();
+    let cli = signed_in(&sb);
+    let mut token = demo::ONA_PAT.as_bytes().to_vec();
+    token.splice(4..4, [0xff, 0xfe, 0xc3]);
+    token.push(b'\n');
+    let create = create_args("fine", demo::BACKEND_PROJECT_ID, &[]);
+    for args in [
+        create.as_slice(),
+        &["rotate", "--name", "fine", "--pat-stdin"],
+    ] {
+        cli.run_with(args, &[], Stdin::Bytes(&token))
+            .expect(2)
+            .stderr_has("the token on stdin")
+            .stderr_has("not valid UTF-8");
+    }
+    // Text that says U+FFFD is no token either.
+    cli.run(&create, &line(&format!("{}\u{FFFD}", demo::ONA_PAT)))
+        .expect(2)
+        .stderr_has("not valid UTF-8");
+    // Ona is served by the sandbox too: neither was asked.
+    assert!(sb.requests().is_empty(), "{:?}", sb.request_log());
+}
+
 #[test]
 fn a_422_from_infisical_lists_each_issue_with_the_req_id() {
     let sb = sandbox();

@@ -119,7 +119,10 @@ pub(super) fn token_from_stdin() -> Result<Secret, Failure> {
     } else {
         ""
     };
-    let raw = prompt::ask_secret(question)?;
+    let raw = prompt::ask_secret(question).map_err(|e| match e {
+        PromptError::NotText => Failure::usage(format!("the token on stdin: {e}")),
+        e => Failure::from(e),
+    })?;
     validate::token(&raw)
         .map(Secret::new)
         .map_err(|e| Failure::usage(format!("the token on stdin: {e}")))
