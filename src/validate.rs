@@ -16,10 +16,9 @@ pub const NAME_BAD_CHARS: &str =
 /// Infisical's words; the counter beside the field shows the count it means.
 pub const DESCRIPTION_TOO_LONG: &str = "Description cannot exceed 256 characters";
 /// What is sent is what is seen: no text field holds characters that do not show.
-pub const TEXT_NOT_VISIBLE: &str = "it holds invisible characters (bidi controls, zero-width or other formatting characters) that would make it read differently from what is sent";
+pub const TEXT_NOT_VISIBLE: &str = "invisible or bidi characters (text that hides)";
 pub const TEXT_NOT_ONE_LINE: &str = "this field is one line, and the text had a line break";
-pub const TEXT_HAS_CONTROLS: &str =
-    "the text held control characters (an escape sequence or a key)";
+pub const TEXT_HAS_CONTROLS: &str = "it held control characters (escape sequences or keys)";
 pub const TOKEN_REQUIRED: &str = "Personal Access Token required";
 pub const TOKEN_NOT_ONE_LINE: &str = "the token must be one line of printable characters (it contained a line break or control character)";
 /// The terminal turns invalid UTF-8 in a paste into U+FFFD; no token contains it.

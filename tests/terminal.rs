@@ -484,7 +484,7 @@ fn an_end_of_paste_marker_inside_a_paste_never_becomes_keys() {
     );
     // Keys (arrows, Tab) after the marker are characters of the paste too.
     w.send_bytes(b"\x1b[200~desc\x1b[201~\x1b[B\x1b[Bx\t\x1b[201~");
-    w.wait_for("refused the paste: the text held control characters");
+    w.wait_for("refused the paste: it held control characters");
     let screen = w.wait_for("optional · 0/256");
     assert!(screen.contains("Connection details"), "{screen}");
 

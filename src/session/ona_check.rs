@@ -148,21 +148,23 @@ pub fn with_expiry(description: &str, date: &str) -> String {
     if description.is_empty() {
         return suffix;
     }
-    // Counted as Infisical counts: UTF-16 units (" · " is 3).
+    // Counted as Infisical counts: UTF-16 units (" · " is 3, "…" is 1).
     let room = validate::DESCRIPTION_MAX.saturating_sub(suffix.encode_utf16().count() + 3);
-    let mut head = String::new();
-    let mut units = 0;
-    for c in description.chars() {
-        units += c.len_utf16();
-        if units > room {
-            break;
+    let head = if description.encode_utf16().count() <= room {
+        description.to_string()
+    } else {
+        let mut head = String::new();
+        let mut units = 0;
+        for c in description.chars() {
+            units += c.len_utf16();
+            if units + 1 > room {
+                break;
+            }
+            head.push(c);
         }
-        head.push(c);
-    }
-    if head.len() < description.len() {
-        head.pop();
         head.push('…');
-    }
+        head
+    };
     format!("{} · {suffix}", head.trim_end())
 }
 
