@@ -814,6 +814,79 @@ fn every_error_with_json_is_one_json_object_on_stderr() {
     );
 }
 
+/// Fails unless `text` is free of raw control (C0 but the line break, DEL, C1), line
+/// separator and bidi or zero-width characters.
+fn assert_no_raw_hostile_characters(what: &str, text: &str) {
+    let bad: Vec<char> = text
+        .chars()
+        .filter(|c| {
+            (c.is_control() && *c != '\n')
+                || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+        })
+        .collect();
+    assert!(bad.is_empty(), "{what}: raw {bad:?} in {text:?}");
+}
+
+/// `list --json`, `status --json` and a JSON error carry the server's values unchanged for a
+/// JSON reader, with every control and bidi character written as a `\uXXXX` escape: the same
+/// in every command.
+#[test]
+fn json_output_keeps_server_values_and_escapes_what_a_terminal_acts_on() {
+    let sb = sandbox();
+    let cli = signed_in(&sb);
+    let hostile = "evil\u{202E}gnp.exe\u{202C}\u{9B}31m\u{1b}]0;title\u{7}\u{200B}\u{2028}\u{7f}";
+    let mut body: Value = serde_json::from_str(&fixture("list-response.json")).unwrap();
+    body["appConnections"][0]["name"] = json!(hostile);
+    body["appConnections"][0]["description"] = json!(hostile);
+    body["appConnections"][0]["project"]["name"] = json!(hostile);
+    let body = body.to_string();
+    for command in ["list", "status"] {
+        sb.add_fault(Fault::new(
+            FaultRoute::ListConnections,
+            2,
+            FaultAction::Status(200, body.clone(), Some("application/json".into())),
+        ));
+        let run = cli.run(&[command, "--json"], "");
+        assert!(run.code == 0 || command == "status", "{run:#?}");
+        assert_no_raw_hostile_characters(command, &run.stdout);
+        let value = run.stdout_json();
+        let first = &value[0];
+        assert_eq!(
+            first["name"], hostile,
+            "{command}: the name as the server sent it"
+        );
+        let project = if command == "list" {
+            &first["project"]["name"]
+        } else {
+            &first["projectName"]
+        };
+        assert_eq!(project, hostile, "{command}");
+        assert!(
+            run.stdout.contains("\\u202e") && run.stdout.contains("\\u009b"),
+            "{command}: {}",
+            run.stdout
+        );
+        // The table is for the terminal: cleaned, not escaped.
+        let table = cli.run(&[command], "");
+        assert!(table.stdout.contains("evil"), "{table:#?}");
+        assert_no_raw_hostile_characters(command, &table.stdout);
+    }
+    let error =
+        json!({ "statusCode": 400, "error": hostile, "message": hostile, "reqId": hostile });
+    sb.add_fault(Fault::new(
+        FaultRoute::ListConnections,
+        1,
+        FaultAction::Status(400, error.to_string(), Some("application/json".into())),
+    ));
+    let run = cli.run(&["list", "--json"], "");
+    run.expect(1);
+    assert_no_raw_hostile_characters("the error", &run.stderr);
+    let error = run.stderr_json();
+    assert_eq!(error["error"], hostile);
+    assert_eq!(error["message"][0], hostile);
+    assert_eq!(error["reqId"], hostile);
+}
+
 // ---------------------------------------------------------------------------------------
 // without a terminal: fail at once, naming what is missing
 //

@@ -116,6 +116,18 @@ impl ApiError {
         }
     }
 
+    /// The message as the server sent it (for JSON output, which escapes on its own).
+    pub fn raw_message_lines(&self) -> Vec<String> {
+        match &self.message {
+            ApiMessage::Text(t) => vec![t.clone()],
+            ApiMessage::Issues(issues) => issues
+                .iter()
+                .take(20)
+                .map(|i| format!("{}: {}", i.path.join("."), i.message))
+                .collect(),
+        }
+    }
+
     /// Which field a 422 issue list or a 400 points at, first one first.
     pub fn issue_paths(&self) -> Vec<String> {
         match &self.message {
