@@ -239,6 +239,27 @@ fn an_invalid_name_or_description_fails_locally_without_a_request() {
     )
     .expect(2)
     .stderr_has("--description:");
+    // Text that hides is refused too; 129 emoji are 258 units for Infisical.
+    let emoji = "😀".repeat(129);
+    for (description, why) in [
+        (
+            "safe \u{202E}gnp.exe\u{202C} end",
+            "invisible or bidi characters",
+        ),
+        (emoji.as_str(), "cannot exceed 256"),
+    ] {
+        cli.run(
+            &create_args(
+                "fine",
+                demo::BACKEND_PROJECT_ID,
+                &["--description", description],
+            ),
+            &line(demo::ONA_PAT),
+        )
+        .expect(2)
+        .stderr_has("--description:")
+        .stderr_has(why);
+    }
     // An empty token on stdin is a validation error too.
     cli.run(&create_args("fine", demo::BACKEND_PROJECT_ID, &[]), "\n")
         .expect(2)

@@ -466,6 +466,27 @@ mod tests {
 
     use super::*;
     use crate::tui::ui::{self, Theme};
+
+    /// Keys that come with a paste become the characters a terminal sends for them: Enter is
+    /// a carriage return, and anything that is not a printable character starts with a
+    /// control character, which no one-line field takes.
+    #[test]
+    fn keys_after_a_paste_become_the_characters_they_were_typed_as() {
+        let mut text = String::new();
+        for (code, modifiers) in [
+            (KeyCode::Char('a'), KeyModifiers::NONE),
+            (KeyCode::Char('Z'), KeyModifiers::SHIFT),
+            (KeyCode::Enter, KeyModifiers::NONE),
+            (KeyCode::Tab, KeyModifiers::NONE),
+            (KeyCode::Char('c'), KeyModifiers::CONTROL),
+            (KeyCode::Down, KeyModifiers::NONE),
+            (KeyCode::Char('x'), KeyModifiers::ALT),
+            (KeyCode::Backspace, KeyModifiers::NONE),
+        ] {
+            push_as_typed(&mut text, KeyEvent::new(code, modifiers));
+        }
+        assert_eq!(text, "aZ\r\t\u{3}\u{1b}\u{1b}x\u{7f}");
+    }
     use crate::wizard::{self, Init, Intent, Msg, State};
 
     /// Draws `state` through the lean backend and returns the bytes written for this frame.
