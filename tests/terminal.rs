@@ -306,12 +306,13 @@ fn quit(w: &mut Wizard) {
 // ---------------------------------------------------------------------------------------
 // 2. Job control: stopped with the terminal as it was found, taken back on SIGCONT.
 
-/// On the form with a description and part of a token typed, `stop` stops the wizard: while
+/// On the form with a description and part of a token typed, SIGTSTP stops the wizard: while
 /// it is stopped the terminal is as the shell left it (the same `stty -g`, main screen,
 /// cursor shown, bracketed paste off); SIGCONT takes it back (raw mode, alternate screen,
 /// bracketed paste), redraws the whole screen with every value kept, and a token pasted then
 /// is masked.
-fn stopped_and_continued(stop: impl Fn(&mut Wizard, u32)) {
+#[test]
+fn sigtstp_stops_with_the_terminal_restored_and_sigcont_takes_it_back() {
     let sandbox = sandbox();
     let home = Home::new();
     let mut w = spawn_in_shell(&home, &sandbox, &[]);
@@ -326,7 +327,7 @@ fn stopped_and_continued(stop: impl Fn(&mut Wizard, u32)) {
     let pid = w.app_pid();
     let found = stty_snapshots(&w.transcript())[0].clone();
 
-    stop(&mut w, pid);
+    signal(pid, "TSTP");
     eventually("the wizard stopped", || stopped(pid));
     eventually("the terminal restored while stopped", || {
         w.modes() == (false, false, false)
@@ -366,14 +367,92 @@ fn stopped_and_continued(stop: impl Fn(&mut Wizard, u32)) {
     assert_eq!(create_posts(&sandbox), 0);
 }
 
+/// Ctrl-Z under an interactive shell with job control, as people use it: the shell reports
+/// the job stopped on the main screen, `fg` brings back the wizard with every value kept.
 #[test]
-fn sigtstp_stops_with_the_terminal_restored_and_sigcont_takes_it_back() {
-    stopped_and_continued(|_, pid| signal(pid, "TSTP"));
+fn ctrl_z_under_a_shell_stops_and_fg_comes_back_with_every_value() {
+    let sandbox = sandbox();
+    let home = Home::new();
+    // No line editing: readline would switch bracketed paste on for its own prompt.
+    let mut env = env(&[("PS1", "shell$ ")]);
+    env.push(("HISTFILE", "/dev/null"));
+    let mut w = Wizard::spawn_program(
+        &home,
+        "/bin/bash",
+        &["--norc", "--noprofile", "--noediting", "-i"],
+        &env,
+    );
+    w.wait_for("shell$ ");
+    let mut command = vec![BIN.to_string()];
+    command.extend(args(&home, &sandbox));
+    w.send(&format!("{}\r", command.join(" ")));
+    to_form(&mut w, &sandbox);
+    wait_raw(&w);
+    w.send(BACKTAB);
+    w.send("kept-across-fg");
+    w.wait_for("kept-across-fg");
+    w.send(TAB);
+    w.send("part");
+    wait_token(&mut w, 4);
+    let pid = w.app_pid();
+
+    w.send(CTRL_Z);
+    eventually("the wizard stopped", || stopped(pid));
+    let screen = w.wait_for("Stopped");
+    assert!(
+        screen.contains("shell$ "),
+        "the shell has the terminal:\n{screen}"
+    );
+    assert_eq!(
+        w.modes(),
+        (false, false, false),
+        "the terminal while stopped"
+    );
+    assert_eq!(w.raw_mode(), Some(false), "raw mode while stopped");
+
+    let before = w.transcript().len();
+    w.send("fg\r");
+    wait_raw(&w);
+    eventually("the alternate screen and bracketed paste again", || {
+        let (alternate, paste, _) = w.modes();
+        alternate && paste
+    });
+    eventually("the whole screen drawn again", || {
+        contains_bytes(&w.transcript()[before..], b"kept-across-fg")
+    });
+    wait_token(&mut w, 4);
+    w.send(CTRL_U);
+    wait_token(&mut w, 0);
+    w.paste(demo::ONA_PAT);
+    wait_token(&mut w, demo::ONA_PAT.len());
+    assert_never_shown(&w.transcript(), demo::ONA_PAT);
+    w.send(CTRL_C);
+    w.wait_for("Quit ona-connect?");
+    w.send("y");
+    wait_ended(pid, timeout(), "after quitting");
+    w.wait_for("shell$ ");
+    w.send("exit 0\r");
+    assert_eq!(w.exit_code(), 0);
+    assert_restored(&w);
+    assert_eq!(create_posts(&sandbox), 0);
 }
 
+/// Where no shell could bring it back (the wizard leads its own session), Ctrl-Z is ignored
+/// as the kernel ignores it there, instead of stopping the program for good.
 #[test]
-fn ctrl_z_stops_with_the_terminal_restored_and_sigcont_takes_it_back() {
-    stopped_and_continued(|w, _| w.send(CTRL_Z));
+fn ctrl_z_without_a_shell_to_come_back_to_is_ignored() {
+    let sandbox = sandbox();
+    let home = Home::new();
+    let mut w = spawn(&home, &sandbox, &[]);
+    to_form(&mut w, &sandbox);
+    let pid = w.app_pid();
+    w.send(CTRL_Z);
+    // A key after it is handled: by then a stop would have happened.
+    w.send("x");
+    wait_token(&mut w, 1);
+    assert!(!stopped(pid));
+    assert_eq!(w.raw_mode(), Some(true));
+    quit(&mut w);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -89,7 +89,10 @@ where
             match effect {
                 Effect::Exit => exit = true,
                 // Continued by SIGCONT, which redraws.
-                Effect::Suspend => super::terminal::suspend(),
+                Effect::Suspend if super::terminal::a_shell_can_continue_us() => {
+                    super::terminal::suspend()
+                }
+                Effect::Suspend => {}
                 effect => driver.run(effect),
             }
         }

@@ -190,6 +190,23 @@ pub fn suspend() {
     }
 }
 
+/// Whether a job-control shell can continue us: our parent is in our session but leads
+/// another process group. Where none can (the wizard leads its session, or shares its
+/// shell's group), Ctrl-Z is ignored, as the kernel ignores it for a process group nobody
+/// could bring back; a SIGTSTP from outside is obeyed, for its sender can.
+pub fn a_shell_can_continue_us() -> bool {
+    #[cfg(unix)]
+    {
+        use rustix::process::{getpgid, getpgrp, getppid, getsid};
+        getppid().is_some_and(|parent| {
+            getsid(Some(parent)).ok() == getsid(None).ok()
+                && getpgid(Some(parent)).is_ok_and(|group| group != getpgrp())
+        })
+    }
+    #[cfg(not(unix))]
+    false
+}
+
 /// After SIGCONT: the terminal is ours again; the caller clears and redraws.
 pub fn resume() -> io::Result<()> {
     take_over()
