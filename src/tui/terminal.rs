@@ -77,10 +77,10 @@ pub fn input_events() -> impl futures::Stream<Item = io::Result<crossterm::event
                     other => (other, None),
                 };
                 let failed = event.is_err() || after.as_ref().is_some_and(Result::is_err);
-                if keys.send(event).is_err() || after.is_some_and(|a| keys.send(a).is_err()) {
-                    break;
-                }
-                if failed {
+                if keys.send(event).is_err()
+                    || after.is_some_and(|a| keys.send(a).is_err())
+                    || failed
+                {
                     break;
                 }
             }
