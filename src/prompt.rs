@@ -12,6 +12,8 @@ pub enum PromptError {
     Cancelled,
     /// Standard input ended before an answer.
     EndOfInput,
+    /// A secret line that is not UTF-8: it is refused, not turned into U+FFFD.
+    NotText,
     Io(String),
 }
 
@@ -22,6 +24,7 @@ impl std::fmt::Display for PromptError {
             PromptError::EndOfInput => {
                 f.write_str("standard input ended before all answers were given")
             }
+            PromptError::NotText => f.write_str(crate::validate::TOKEN_NOT_TEXT),
             PromptError::Io(e) => write!(f, "cannot read standard input: {e}"),
         }
     }
@@ -119,10 +122,16 @@ pub fn secret_line_unless(
     if std::io::stdin().is_terminal() {
         return hidden_line(stop);
     }
-    Ok(read_line(stop)?.map(|bytes| {
-        let text = String::from_utf8_lossy(&bytes);
-        Zeroizing::new(text.trim_end_matches(['\n', '\r']).to_string())
-    }))
+    // A secret from a pipe is decoded strictly: invalid UTF-8 is refused, never replaced.
+    match read_line(stop)? {
+        None => Ok(None),
+        Some(bytes) => {
+            let text = std::str::from_utf8(&bytes).map_err(|_| PromptError::NotText)?;
+            Ok(Some(Zeroizing::new(
+                text.trim_end_matches(['\n', '\r']).to_string(),
+            )))
+        }
+    }
 }
 
 /// Reads a line with the terminal's echo off (raw mode), accepting a bracketed paste whole.

@@ -371,6 +371,40 @@ fn form_screens() {
     snapshot!("form_projects_unavailable", s);
 }
 
+/// Hostile or unlucky text on the form: a long error is shown whole (wrapped), a paste
+/// with invisible characters is refused with a message, and the description's counter counts
+/// what Infisical counts.
+#[test]
+fn text_on_the_form_is_shown_as_it_is() {
+    let (mut s, _) = State::new(init());
+    signed_in(
+        &mut s,
+        Err("Could not list projects (app.infisical.com answered 200 but not the expected JSON (invalid type: string \"x\", expected a sequence at line 1 column 1834211)); type the project id instead.".into()),
+    );
+    for _ in 0..5 {
+        key(&mut s, Intent::Next);
+    }
+    let drawn = draw(&s, 80, 24).backend().to_string();
+    assert!(
+        drawn.contains("type the project id instead."),
+        "cut:\n{drawn}"
+    );
+    snapshot!("form_projects_error_wrapped", s);
+
+    let mut s = on_form();
+    focus(&mut s, Field::Description);
+    wizard::update(
+        &mut s,
+        Msg::Paste("safe \u{202E}gnp.exe\u{202C} end".into()),
+    );
+    snapshot!("form_invisible_text_refused", s);
+
+    let mut s = on_form();
+    focus(&mut s, Field::Description);
+    type_text(&mut s, &"😀".repeat(10));
+    snapshot!("form_description_counts_utf16", s);
+}
+
 #[test]
 fn errors_land_on_the_form() {
     snapshot!(

@@ -39,7 +39,7 @@ async fn run(global: &Global, settings: Settings, args: CreateArgs) -> Result<i3
             "url": settings.domain.api("/v1/app-connections/ona"),
             "body": request.body(false),
         });
-        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        println!("{}", crate::sanitize::json(&out, true));
         return Ok(EXIT_OK);
     }
     ona_precheck(global, &request.token).await?;

@@ -229,7 +229,7 @@ impl Driver {
                         .and_then(|()| out.flush());
                 }
             }
-            Effect::Exit => {}
+            Effect::Exit | Effect::Suspend => {}
         }
     }
 }

@@ -106,6 +106,10 @@ fn on_intent(state: &mut State, intent: Intent) -> Vec<Effect> {
     if matches!(intent, Intent::Edit(InputRequest::InsertChar(c)) if c.is_control()) {
         return vec![];
     }
+    // Whatever is open stays open while the program is stopped.
+    if intent == Intent::Suspend {
+        return vec![Effect::Suspend];
+    }
     match state.overlay {
         Overlay::Help => {
             state.overlay = Overlay::None;

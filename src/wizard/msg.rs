@@ -28,6 +28,8 @@ pub enum Intent {
     ToggleReveal,
     Help,
     Quit,
+    /// Ctrl-Z: stop, as in any terminal program; `fg` continues.
+    Suspend,
     Yes,
     No,
     OpenLink,
@@ -59,6 +61,7 @@ impl fmt::Debug for Intent {
             Intent::ToggleReveal => f.write_str("ToggleReveal"),
             Intent::Help => f.write_str("Help"),
             Intent::Quit => f.write_str("Quit"),
+            Intent::Suspend => f.write_str("Suspend"),
             Intent::Yes => f.write_str("Yes"),
             Intent::No => f.write_str("No"),
             Intent::OpenLink => f.write_str("OpenLink"),
@@ -205,6 +208,8 @@ pub enum Effect {
     OpenUrl(String),
     /// Put a URL (never a secret) on the user's clipboard through the terminal (OSC 52).
     CopyToClipboard(String),
+    /// Stop the program with the terminal restored (Ctrl-Z); SIGCONT continues it.
+    Suspend,
     /// Leave the event loop; the outcome is in `state.exit`.
     Exit,
 }

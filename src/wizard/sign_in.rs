@@ -298,8 +298,12 @@ pub(super) fn paste(state: &mut State, text: &str) {
             s.browser_token.clear();
             paste_secret(&mut s.browser_token, &mut notice, text);
         }
-        SignInField::CustomUrl => paste_one_line(&mut s.custom_url, text),
-        SignInField::ClientId => paste_one_line(&mut s.client_id, text),
+        SignInField::CustomUrl => {
+            paste_one_line(&mut s.custom_url, &mut notice, text);
+        }
+        SignInField::ClientId => {
+            paste_one_line(&mut s.client_id, &mut notice, text);
+        }
         SignInField::Host | SignInField::Method => {}
     }
     if let Some(n) = notice.filter(|n| n.starts_with("refused")) {
