@@ -162,6 +162,7 @@ fn wizard_command(
             .map(|c| c.source().to_string()),
         cli_on_path,
         demo,
+        over_ssh: terminal_env.ssh,
         browser_unavailable: terminal_env.local_browser().err(),
         skip_ona_check: ona_api.is_none(),
         rotate: rotate.is_some(),
@@ -357,6 +358,11 @@ async fn sandbox(port: u16) -> i32 {
         demo::FRONTEND_PROJECT_ID
     );
     println!("  Valid Ona token:        {}", demo::ONA_PAT);
+    println!(
+        "  Browser sign-in:        {}/login (the Browser method's link; signs in {})",
+        sandbox.url(),
+        demo::USER_EMAIL
+    );
     println!(
         "These are public demo values. Try: ona-connect --domain {}",
         sandbox.url()

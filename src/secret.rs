@@ -183,6 +183,44 @@ mod tests {
     use super::*;
     use tui_input::InputRequest::*;
 
+    /// A secret copied out of its type into a plain `String` is spelled one of these ways;
+    /// no source file does it (run.rs once did, with the client secret).
+    #[test]
+    fn no_source_copies_a_secret_into_a_plain_string() {
+        fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    files(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(path);
+                }
+            }
+        }
+        let mut all = Vec::new();
+        files(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut all,
+        );
+        assert!(all.len() > 50, "the sources were not found");
+        let copies = [
+            ".expose().to_string()",
+            ".expose().to_owned()",
+            ".expose().into()",
+            ".expose())).to_string()",
+        ];
+        // This file names the spellings.
+        for path in all.into_iter().filter(|p| !p.ends_with("secret.rs")) {
+            let text = std::fs::read_to_string(&path).unwrap();
+            for copy in copies {
+                let found = text
+                    .lines()
+                    .any(|l| l.contains(copy) && !l.contains("let copies"));
+                assert!(!found, "{} copies a secret: {copy}", path.display());
+            }
+        }
+    }
+
     #[test]
     fn debug_never_shows_the_value() {
         let s = Secret::new("CANARY-secret-value");

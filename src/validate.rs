@@ -3,7 +3,8 @@
 
 /// Longest name Infisical accepts (its DB column is 64 characters).
 pub const NAME_MAX: usize = 64;
-/// Longest description Infisical accepts, counted after trimming.
+/// Longest description Infisical accepts, counted after trimming in UTF-16 code units (its
+/// check is JavaScript's `string.length`: an emoji counts 2).
 pub const DESCRIPTION_MAX: usize = 256;
 /// Longest Ona token we accept; real ones are far shorter, this bounds memory.
 pub const TOKEN_MAX: usize = 4096;
@@ -12,12 +13,17 @@ pub const NAME_TOO_SHORT: &str = "name field must be at least 1 lowercase charac
 pub const NAME_TOO_LONG: &str = "name field must be at most 64 lowercase characters";
 pub const NAME_BAD_CHARS: &str =
     "name field can only contain lowercase letters, numbers, and hyphens";
+/// Infisical's words; the counter beside the field shows the count it means.
 pub const DESCRIPTION_TOO_LONG: &str = "Description cannot exceed 256 characters";
+/// What is sent is what is seen: no text field holds characters that do not show.
+pub const TEXT_NOT_VISIBLE: &str = "invisible or bidi characters (text that hides)";
+pub const TEXT_NOT_ONE_LINE: &str = "this field is one line, and the text had a line break";
+pub const TEXT_HAS_CONTROLS: &str = "it held control characters (escape sequences or keys)";
 pub const TOKEN_REQUIRED: &str = "Personal Access Token required";
 pub const TOKEN_NOT_ONE_LINE: &str = "the token must be one line of printable characters (it contained a line break or control character)";
 /// The terminal turns invalid UTF-8 in a paste into U+FFFD; no token contains it.
 pub const TOKEN_NOT_TEXT: &str =
-    "the clipboard held bytes that are not valid UTF-8 text (a binary or mis-encoded copy)";
+    "the text held bytes that are not valid UTF-8 (a binary or mis-encoded copy)";
 pub const TOKEN_TOO_LONG: &str =
     "the token is longer than 4096 characters; is this really an Ona token?";
 
@@ -75,15 +81,41 @@ pub fn slugify(s: &str) -> String {
     out
 }
 
-/// The trimmed description (`None` when empty), or why it is refused.
-pub fn description(raw: &str) -> Result<Option<&str>, &'static str> {
+/// How Infisical measures a description: UTF-16 code units after trimming.
+pub fn description_units(raw: &str) -> usize {
+    raw.trim().encode_utf16().count()
+}
+
+/// Infisical's own rule for a description (which the sandbox applies): at most 256 units
+/// after trimming.
+pub fn description_length(raw: &str) -> Result<Option<&str>, &'static str> {
     let d = raw.trim();
-    if d.chars().count() > DESCRIPTION_MAX {
+    if description_units(d) > DESCRIPTION_MAX {
         Err(DESCRIPTION_TOO_LONG)
     } else if d.is_empty() {
         Ok(None)
     } else {
         Ok(Some(d))
+    }
+}
+
+/// The trimmed description (`None` when empty), or why it is refused: Infisical's length,
+/// and text that shows as what it is.
+pub fn description(raw: &str) -> Result<Option<&str>, &'static str> {
+    let d = description_length(raw)?;
+    visible_text(raw.trim()).map(|()| d)
+}
+
+/// One line of text that reads as what it holds: no control character, no invisible one.
+pub fn visible_text(text: &str) -> Result<(), &'static str> {
+    if text.contains(['\n', '\r']) {
+        Err(TEXT_NOT_ONE_LINE)
+    } else if text.chars().any(char::is_control) {
+        Err(TEXT_HAS_CONTROLS)
+    } else if text.chars().any(crate::sanitize::is_invisible) {
+        Err(TEXT_NOT_VISIBLE)
+    } else {
+        Ok(())
     }
 }
 
@@ -94,6 +126,8 @@ pub fn token(raw: &str) -> Result<&str, &'static str> {
         Err(TOKEN_REQUIRED)
     } else if t.chars().any(char::is_control) {
         Err(TOKEN_NOT_ONE_LINE)
+    } else if t.contains(char::REPLACEMENT_CHARACTER) {
+        Err(TOKEN_NOT_TEXT)
     } else if t.chars().count() > TOKEN_MAX {
         Err(TOKEN_TOO_LONG)
     } else {
@@ -141,6 +175,46 @@ mod tests {
         assert_eq!(description(&"x".repeat(257)), Err(DESCRIPTION_TOO_LONG));
     }
 
+    /// Infisical counts JavaScript string length: 128 emoji are 256 units and pass, 129 do
+    /// not, though they are far fewer than 256 characters.
+    #[test]
+    fn description_counts_utf16_units_like_infisical() {
+        let emoji = |n| "😀".repeat(n);
+        assert_eq!(description_units(&emoji(128)), 256);
+        assert!(description(&emoji(128)).is_ok());
+        assert_eq!(description(&emoji(129)), Err(DESCRIPTION_TOO_LONG));
+        assert_eq!(description(&emoji(200)), Err(DESCRIPTION_TOO_LONG));
+        assert_eq!(description_units("é"), 1);
+    }
+
+    #[test]
+    fn text_that_hides_is_refused() {
+        for hidden in [
+            "safe \u{202E}gnp.exe\u{202C} end",
+            "zero\u{200B}width",
+            "joiner\u{2060}",
+            "bom\u{FEFF}",
+            "soft\u{AD}hyphen",
+            "tag\u{E0041}",
+            "isolate\u{2067}x\u{2069}",
+        ] {
+            assert_eq!(description(hidden), Err(TEXT_NOT_VISIBLE), "{hidden:?}");
+            assert_eq!(visible_text(hidden), Err(TEXT_NOT_VISIBLE), "{hidden:?}");
+        }
+        assert_eq!(visible_text("a\u{1b}[31m"), Err(TEXT_HAS_CONTROLS));
+        assert_eq!(visible_text("a\u{9b}"), Err(TEXT_HAS_CONTROLS));
+        assert_eq!(
+            visible_text("adv-name\nsecond-line"),
+            Err(TEXT_NOT_ONE_LINE)
+        );
+        assert_eq!(
+            description("Ona für das Team 😀 ✓"),
+            Ok(Some("Ona für das Team 😀 ✓"))
+        );
+        // Infisical's own rule is the length only.
+        assert!(description_length("safe \u{202E}gnp").is_ok());
+    }
+
     #[test]
     fn token_is_one_printable_line() {
         assert_eq!(token("  abc\n"), Ok("abc"));
@@ -148,5 +222,6 @@ mod tests {
         assert_eq!(token("ab\ncd"), Err(TOKEN_NOT_ONE_LINE));
         assert_eq!(token("ab\u{1b}[31mcd"), Err(TOKEN_NOT_ONE_LINE));
         assert_eq!(token(&"x".repeat(4097)), Err(TOKEN_TOO_LONG));
+        assert_eq!(token("tok\u{FFFD}en"), Err(TOKEN_NOT_TEXT));
     }
 }

@@ -123,7 +123,8 @@ fn no_front_end_lets_a_secret_out() {
     }
     w.wait_for("Connection details");
     w.paste(ONA_TOKEN);
-    w.wait_for("✓ valid");
+    // Ona's verdict ("✓ valid name" is there from the start): the paste is in.
+    w.wait_for("✓ valid:");
     w.send(ENTER);
     w.wait_for("Nothing has been sent yet");
     w.wait_for(REVIEW_SETTLED);

@@ -240,10 +240,58 @@ fn an_invalid_name_or_description_fails_locally_without_a_request() {
     )
     .expect(2)
     .stderr_has("--description:");
+    // Text that hides is refused too; 129 emoji are 258 units for Infisical.
+    let emoji = "😀".repeat(129);
+    for (description, why) in [
+        (
+            "safe \u{202E}gnp.exe\u{202C} end",
+            "invisible or bidi characters",
+        ),
+        (emoji.as_str(), "cannot exceed 256"),
+    ] {
+        cli.run(
+            &create_args(
+                "fine",
+                demo::BACKEND_PROJECT_ID,
+                &["--description", description],
+            ),
+            &line(demo::ONA_PAT),
+        )
+        .expect(2)
+        .stderr_has("--description:")
+        .stderr_has(why);
+    }
     // An empty token on stdin is a validation error too.
     cli.run(&create_args("fine", demo::BACKEND_PROJECT_ID, &[]), "\n")
         .expect(2)
         .stderr_has("the token on stdin");
+    assert!(sb.requests().is_empty(), "{:?}", sb.request_log());
+}
+
+/// Invalid UTF-8 on `--pat-stdin` is refused before any request, for `create` and `rotate`,
+/// instead of going out to Ona and Infisical with U+FFFD in it.
+#[test]
+fn invalid_utf8_on_pat_stdin_is_refused_before_any_request() {
+    let sb = sandbox();
+    let cli = signed_in(&sb);
+    let mut token = demo::ONA_PAT.as_bytes().to_vec();
+    token.splice(4..4, [0xff, 0xfe, 0xc3]);
+    token.push(b'\n');
+    let create = create_args("fine", demo::BACKEND_PROJECT_ID, &[]);
+    for args in [
+        create.as_slice(),
+        &["rotate", "--name", "fine", "--pat-stdin"],
+    ] {
+        cli.run_with(args, &[], Stdin::Bytes(&token))
+            .expect(2)
+            .stderr_has("the token on stdin")
+            .stderr_has("not valid UTF-8");
+    }
+    // Text that says U+FFFD is no token either.
+    cli.run(&create, &line(&format!("{}\u{FFFD}", demo::ONA_PAT)))
+        .expect(2)
+        .stderr_has("not valid UTF-8");
+    // Ona is served by the sandbox too: neither was asked.
     assert!(sb.requests().is_empty(), "{:?}", sb.request_log());
 }
 
@@ -826,6 +874,79 @@ fn every_error_with_json_is_one_json_object_on_stderr() {
             .unwrap()
             .contains("unknown field")
     );
+}
+
+/// Fails unless `text` is free of raw control (C0 but the line break, DEL, C1), line
+/// separator and bidi or zero-width characters.
+fn assert_no_raw_hostile_characters(what: &str, text: &str) {
+    let bad: Vec<char> = text
+        .chars()
+        .filter(|c| {
+            (c.is_control() && *c != '\n')
+                || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+        })
+        .collect();
+    assert!(bad.is_empty(), "{what}: raw {bad:?} in {text:?}");
+}
+
+/// `list --json`, `status --json` and a JSON error carry the server's values unchanged for a
+/// JSON reader, with every control and bidi character written as a `\uXXXX` escape: the same
+/// in every command.
+#[test]
+fn json_output_keeps_server_values_and_escapes_what_a_terminal_acts_on() {
+    let sb = sandbox();
+    let cli = signed_in(&sb);
+    let hostile = "evil\u{202E}gnp.exe\u{202C}\u{9B}31m\u{1b}]0;title\u{7}\u{200B}\u{2028}\u{7f}";
+    let mut body: Value = serde_json::from_str(&fixture("list-response.json")).unwrap();
+    body["appConnections"][0]["name"] = json!(hostile);
+    body["appConnections"][0]["description"] = json!(hostile);
+    body["appConnections"][0]["project"]["name"] = json!(hostile);
+    let body = body.to_string();
+    for command in ["list", "status"] {
+        sb.add_fault(Fault::new(
+            FaultRoute::ListConnections,
+            2,
+            FaultAction::Status(200, body.clone(), Some("application/json".into())),
+        ));
+        let run = cli.run(&[command, "--json"], "");
+        assert!(run.code == 0 || command == "status", "{run:#?}");
+        assert_no_raw_hostile_characters(command, &run.stdout);
+        let value = run.stdout_json();
+        let first = &value[0];
+        assert_eq!(
+            first["name"], hostile,
+            "{command}: the name as the server sent it"
+        );
+        let project = if command == "list" {
+            &first["project"]["name"]
+        } else {
+            &first["projectName"]
+        };
+        assert_eq!(project, hostile, "{command}");
+        assert!(
+            run.stdout.contains("\\u202e") && run.stdout.contains("\\u009b"),
+            "{command}: {}",
+            run.stdout
+        );
+        // The table is for the terminal: cleaned, not escaped.
+        let table = cli.run(&[command], "");
+        assert!(table.stdout.contains("evil"), "{table:#?}");
+        assert_no_raw_hostile_characters(command, &table.stdout);
+    }
+    let error =
+        json!({ "statusCode": 400, "error": hostile, "message": hostile, "reqId": hostile });
+    sb.add_fault(Fault::new(
+        FaultRoute::ListConnections,
+        1,
+        FaultAction::Status(400, error.to_string(), Some("application/json".into())),
+    ));
+    let run = cli.run(&["list", "--json"], "");
+    run.expect(1);
+    assert_no_raw_hostile_characters("the error", &run.stderr);
+    let error = run.stderr_json();
+    assert_eq!(error["error"], hostile);
+    assert_eq!(error["message"][0], hostile);
+    assert_eq!(error["reqId"], hostile);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::browser::{callback_port, hand_off, page_token};
 use common::{ENTER, Home, Run, Stdin, Wizard};
 use ona_connect::sandbox::{Sandbox, SandboxOptions, demo};
 
@@ -19,6 +20,17 @@ const UA_ENV: [(&str, &str); 2] = [
 /// Runs `--plain` with `answers` on stdin (a pipe), against the sandbox; fails when the token
 /// or an escape sequence shows up on stdout or stderr.
 fn plain(sb: &Sandbox, home: &Home, extra: &[&str], answers: &str) -> Run {
+    plain_with(sb, home, extra, &UA_ENV, answers)
+}
+
+/// [`plain`] with `env` instead of the Universal Auth credentials.
+fn plain_with(
+    sb: &Sandbox,
+    home: &Home,
+    extra: &[&str],
+    env: &[(&str, &str)],
+    answers: &str,
+) -> Run {
     let (url, ona) = (sb.url(), sb.ona_api_url());
     let config = home.config_file().display().to_string();
     let mut args = vec![
@@ -31,7 +43,7 @@ fn plain(sb: &Sandbox, home: &Home, extra: &[&str], answers: &str) -> Run {
         &config,
     ];
     args.extend_from_slice(extra);
-    let run = common::run(home, &args, &UA_ENV, Stdin::Text(answers));
+    let run = common::run(home, &args, env, Stdin::Text(answers));
     run.assert_never_printed(TOKEN).assert_no_escapes();
     run
 }
@@ -234,4 +246,70 @@ fn term_dumb_in_a_terminal_is_plain_and_never_echoes_the_token() {
         );
     }
     assert_eq!(sb.connections().len(), 1);
+}
+
+/// The plain mode's browser sign-in in a terminal: it prints the link, and while it waits for
+/// the web app's POST it reads a paste without echo; the POST wins here, and the next question
+/// reads its own answer (the paste reader was called off, the terminal is back to normal).
+#[test]
+fn plain_mode_signs_in_by_the_browsers_post_while_offering_the_paste() {
+    let sb = Sandbox::start(SandboxOptions::default()).unwrap();
+    let home = Home::new();
+    let config = home.config_file().display().to_string();
+    let mut w = Wizard::spawn(
+        &home,
+        &["--plain", "--domain", &sb.url(), "--config", &config],
+        &[],
+    );
+    w.wait_for("Press Enter to use it");
+    w.send(ENTER);
+    w.wait_for("1) Your browser: sign in to Infisical there");
+    w.send(ENTER);
+    let screen = w.wait_for("Or paste the token the page shows (input hidden)");
+    assert_eq!(hand_off(callback_port(&screen, &sb.url()), &sb.url()), 200);
+    w.wait_for(&format!(
+        "Signed in to {} as {} in {} (browser sign-in).",
+        sb.url(),
+        demo::USER_EMAIL,
+        demo::ORG_NAME
+    ));
+    w.wait_for("Step 2 of 9");
+    // Typed text is echoed again: the hidden paste prompt gave the terminal back.
+    w.send("echoed");
+    w.wait_for("Press Enter when this is done.echoed");
+    w.send(common::CTRL_C);
+    common::assert_never_shown(&w.transcript(), demo::USER_TOKEN);
+}
+
+/// Answers from a pipe: the browser method, then the page's token (as pasted over SSH), then
+/// the rest of the flow; the create carries the pasted session.
+#[test]
+fn plain_mode_signs_in_with_the_pasted_page_token_and_creates() {
+    let sb = Sandbox::start(SandboxOptions::default()).unwrap();
+    let home = Home::new();
+    let page_token = page_token();
+    // URL, method 1, a paste that is not the token, the page's token, guide, name,
+    // description, Ona token, project, expiry, create.
+    let answers =
+        format!("\n1\nnot-the-token\n{page_token}\n{GUIDE}plain-browser\n\n{TOKEN}\n1\n\n\n");
+    let run = plain_with(&sb, &home, &[], &[], &answers);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    run.assert_never_printed(demo::USER_TOKEN)
+        .assert_never_printed(&page_token);
+    assert!(run.stdout.contains("not base64"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains(&format!("as {} in {}", demo::USER_EMAIL, demo::ORG_NAME)),
+        "{}",
+        run.stdout
+    );
+    let create = sb
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "POST" && r.path == "/api/v1/app-connections/ona")
+        .expect("the create");
+    assert_eq!(
+        create.header("authorization"),
+        Some(format!("Bearer {}", demo::USER_TOKEN).as_str())
+    );
 }

@@ -66,6 +66,7 @@ impl Step {
             Step::SignedIn => Msg::SignInFinished(Ok(SignedIn {
                 site: "https://app.infisical.com".into(),
                 via: "test".into(),
+                who: None,
                 projects: Ok(vec![Project {
                     id: "p1".into(),
                     name: "P".into(),

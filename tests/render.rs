@@ -79,6 +79,7 @@ fn signed_in_via(s: &mut State, via: &str, projects: Result<Vec<Project>, String
         Msg::SignInFinished(Ok(SignedIn {
             site: "https://app.infisical.com".into(),
             via: via.into(),
+            who: None,
             projects,
         })),
     );
@@ -259,6 +260,76 @@ fn sign_in_screens() {
     snapshot!("sign_in_self_hosted_cli", s);
 }
 
+/// A newcomer: the browser first, its link while it waits, what to do over SSH, a paste
+/// that is not the page's token, a listener that gave up, and who signed in.
+#[test]
+fn browser_sign_in_screens() {
+    let newcomer = |over_ssh: bool| {
+        State::new(Init {
+            site: "https://app.infisical.com".into(),
+            over_ssh,
+            ..Init::default()
+        })
+        .0
+    };
+    let listen = |s: &mut State| {
+        key(s, Intent::Next);
+        wizard::update(
+            s,
+            Msg::BrowserListening {
+                generation: 1,
+                result: Ok(41234),
+            },
+        );
+    };
+    let s = newcomer(false);
+    snapshot!("sign_in_browser", s);
+    let mut s = newcomer(false);
+    listen(&mut s);
+    snapshot!("sign_in_browser_waiting", s);
+    snapshot!("sign_in_browser_waiting_60x20", s, 60, 20);
+    key(&mut s, Intent::ToggleQr);
+    snapshot!("sign_in_browser_qr", s, 100, 40);
+
+    let mut s = newcomer(true);
+    listen(&mut s);
+    snapshot!("sign_in_browser_over_ssh", s);
+    wizard::update(&mut s, Msg::Paste("not the page's token".into()));
+    key(&mut s, Intent::Next);
+    snapshot!("sign_in_browser_bad_paste", s);
+
+    let mut s = newcomer(false);
+    listen(&mut s);
+    wizard::update(
+        &mut s,
+        Msg::BrowserHandedOver {
+            generation: 1,
+            result: Err(ona_connect::session::browser_login::HandoffError::TimedOut),
+        },
+    );
+    snapshot!("sign_in_browser_timed_out", s);
+
+    let mut s = newcomer(false);
+    listen(&mut s);
+    wizard::update(
+        &mut s,
+        Msg::BrowserHandedOver {
+            generation: 1,
+            result: Ok(ona_connect::secret::Secret::new(TOKEN)),
+        },
+    );
+    wizard::update(
+        &mut s,
+        Msg::SignInFinished(Ok(SignedIn {
+            site: "https://app.infisical.com".into(),
+            via: "browser sign-in".into(),
+            who: Some("dana@example.com in Demo Organization".into()),
+            projects: Ok(projects()),
+        })),
+    );
+    snapshot!("guide_0_after_browser_sign_in", s);
+}
+
 #[test]
 fn guide_screens() {
     let mut s = on_form();
@@ -313,6 +384,40 @@ fn form_screens() {
     }
     assert_eq!(s.screen(), wizard::Screen::Form);
     snapshot!("form_projects_unavailable", s);
+}
+
+/// Hostile or unlucky text on the form: a long error is shown whole (wrapped), a paste
+/// with invisible characters is refused with a message, and the description's counter counts
+/// what Infisical counts.
+#[test]
+fn text_on_the_form_is_shown_as_it_is() {
+    let (mut s, _) = State::new(init());
+    signed_in(
+        &mut s,
+        Err("Could not list projects (app.infisical.com answered 200 but not the expected JSON (invalid type: string \"x\", expected a sequence at line 1 column 1834211)); type the project id instead.".into()),
+    );
+    for _ in 0..5 {
+        key(&mut s, Intent::Next);
+    }
+    let drawn = draw(&s, 80, 24).backend().to_string();
+    assert!(
+        drawn.contains("type the project id instead."),
+        "cut:\n{drawn}"
+    );
+    snapshot!("form_projects_error_wrapped", s);
+
+    let mut s = on_form();
+    focus(&mut s, Field::Description);
+    wizard::update(
+        &mut s,
+        Msg::Paste("safe \u{202E}gnp.exe\u{202C} end".into()),
+    );
+    snapshot!("form_invisible_text_refused", s);
+
+    let mut s = on_form();
+    focus(&mut s, Field::Description);
+    type_text(&mut s, &"😀".repeat(10));
+    snapshot!("form_description_counts_utf16", s);
 }
 
 #[test]

@@ -296,8 +296,168 @@ fn closing_the_terminal_under_a_shell_ends_the_program_promptly() {
     closing_the_master_ends_the_program(true);
 }
 
+/// Ctrl-C, confirmed: exit status 130.
+fn quit(w: &mut Wizard) {
+    w.send(CTRL_C);
+    w.wait_for("Quit ona-connect?");
+    w.send("y");
+    assert_eq!(w.exit_code(), 130);
+}
+
 // ---------------------------------------------------------------------------------------
-// 2. Hostile pastes into the token field.
+// 2. Job control: stopped with the terminal as it was found, taken back on SIGCONT.
+
+/// On the form with a description and part of a token typed, SIGTSTP stops the wizard: while
+/// it is stopped the terminal is as the shell left it (the same `stty -g`, main screen,
+/// cursor shown, bracketed paste off); SIGCONT takes it back (raw mode, alternate screen,
+/// bracketed paste), redraws the whole screen with every value kept, and a token pasted then
+/// is masked.
+#[test]
+fn sigtstp_stops_with_the_terminal_restored_and_sigcont_takes_it_back() {
+    let sandbox = sandbox();
+    let home = Home::new();
+    let mut w = spawn_in_shell(&home, &sandbox, &[]);
+    to_form(&mut w, &sandbox);
+    wait_raw(&w);
+    w.send(BACKTAB);
+    w.send("kept-across-fg");
+    w.wait_for("kept-across-fg");
+    w.send(TAB);
+    w.send("part");
+    wait_token(&mut w, 4);
+    let pid = w.app_pid();
+    let found = stty_snapshots(&w.transcript())[0].clone();
+
+    signal(pid, "TSTP");
+    eventually("the wizard stopped", || stopped(pid));
+    eventually("the terminal restored while stopped", || {
+        w.modes() == (false, false, false)
+    });
+    assert_eq!(w.raw_mode(), Some(false), "raw mode while stopped");
+    assert_eq!(stty_of(pid), found, "terminal settings while stopped");
+    assert!(stopped(pid), "it must stay stopped until continued");
+
+    let before = w.transcript().len();
+    signal(pid, "CONT");
+    wait_raw(&w);
+    eventually("the alternate screen and bracketed paste again", || {
+        let (alternate, paste, _) = w.modes();
+        alternate && paste
+    });
+    eventually("the whole screen drawn again", || {
+        let t = w.transcript();
+        [
+            "Connection details",
+            "kept-across-fg",
+            "Personal Access Token",
+        ]
+        .iter()
+        .all(|text| contains_bytes(&t[before..], text.as_bytes()))
+    });
+    let screen = wait_token(&mut w, 4);
+    assert!(screen.contains("kept-across-fg"), "{screen}");
+
+    w.send(CTRL_U);
+    wait_token(&mut w, 0);
+    w.paste(demo::ONA_PAT);
+    wait_token(&mut w, demo::ONA_PAT.len());
+    assert_never_shown(&w.transcript(), demo::ONA_PAT);
+    quit(&mut w);
+    assert_restored(&w);
+    assert_stty_unchanged(&w, 130);
+    assert_eq!(create_posts(&sandbox), 0);
+}
+
+/// Ctrl-Z under an interactive shell with job control, as people use it: the shell reports
+/// the job stopped on the main screen, `fg` brings back the wizard with every value kept.
+#[test]
+fn ctrl_z_under_a_shell_stops_and_fg_comes_back_with_every_value() {
+    let sandbox = sandbox();
+    let home = Home::new();
+    // No line editing: readline would switch bracketed paste on for its own prompt.
+    let mut env = env(&[("PS1", "shell$ ")]);
+    env.push(("HISTFILE", "/dev/null"));
+    let mut w = Wizard::spawn_program(
+        &home,
+        "/bin/bash",
+        &["--norc", "--noprofile", "--noediting", "-i"],
+        &env,
+    );
+    w.wait_for("shell$ ");
+    let mut command = vec![BIN.to_string()];
+    command.extend(args(&home, &sandbox));
+    w.send(&format!("{}\r", command.join(" ")));
+    to_form(&mut w, &sandbox);
+    wait_raw(&w);
+    w.send(BACKTAB);
+    w.send("kept-across-fg");
+    w.wait_for("kept-across-fg");
+    w.send(TAB);
+    w.send("part");
+    wait_token(&mut w, 4);
+    let pid = w.app_pid();
+
+    w.send(CTRL_Z);
+    eventually("the wizard stopped", || stopped(pid));
+    let screen = w.wait_for("Stopped");
+    assert!(
+        screen.contains("shell$ "),
+        "the shell has the terminal:\n{screen}"
+    );
+    assert_eq!(
+        w.modes(),
+        (false, false, false),
+        "the terminal while stopped"
+    );
+    assert_eq!(w.raw_mode(), Some(false), "raw mode while stopped");
+
+    let before = w.transcript().len();
+    w.send("fg\r");
+    wait_raw(&w);
+    eventually("the alternate screen and bracketed paste again", || {
+        let (alternate, paste, _) = w.modes();
+        alternate && paste
+    });
+    eventually("the whole screen drawn again", || {
+        contains_bytes(&w.transcript()[before..], b"kept-across-fg")
+    });
+    wait_token(&mut w, 4);
+    w.send(CTRL_U);
+    wait_token(&mut w, 0);
+    w.paste(demo::ONA_PAT);
+    wait_token(&mut w, demo::ONA_PAT.len());
+    assert_never_shown(&w.transcript(), demo::ONA_PAT);
+    w.send(CTRL_C);
+    w.wait_for("Quit ona-connect?");
+    w.send("y");
+    wait_ended(pid, timeout(), "after quitting");
+    w.wait_for("shell$ ");
+    w.send("exit 0\r");
+    assert_eq!(w.exit_code(), 0);
+    assert_restored(&w);
+    assert_eq!(create_posts(&sandbox), 0);
+}
+
+/// Where no shell could bring it back (the wizard leads its own session), Ctrl-Z is ignored
+/// as the kernel ignores it there, instead of stopping the program for good.
+#[test]
+fn ctrl_z_without_a_shell_to_come_back_to_is_ignored() {
+    let sandbox = sandbox();
+    let home = Home::new();
+    let mut w = spawn(&home, &sandbox, &[]);
+    to_form(&mut w, &sandbox);
+    let pid = w.app_pid();
+    w.send(CTRL_Z);
+    // A key after it is handled: by then a stop would have happened.
+    w.send("x");
+    wait_token(&mut w, 1);
+    assert!(!stopped(pid));
+    assert_eq!(w.raw_mode(), Some(true));
+    quit(&mut w);
+}
+
+// ---------------------------------------------------------------------------------------
+// 3. Hostile pastes.
 
 /// Waits for the token field to hold `n` characters (mask and counter).
 fn wait_token(w: &mut Wizard, n: usize) -> String {
@@ -376,16 +536,55 @@ fn hostile_pastes_are_refused_and_leave_the_token_as_it_was() {
     assert!(sandbox.connections().is_empty());
 }
 
-// ---------------------------------------------------------------------------------------
-// 3. Links: copied with OSC 52 (wrapped under tmux), opened only where a browser can be.
+/// tmux 3.3 passes an end-of-paste marker inside pasted text through: crossterm would end
+/// the paste there and read the rest as keys (`\r\r`: Enter on the form, Enter on Review,
+/// a connection created with no key pressed). Through the real key reader, everything that
+/// comes with the paste is text of it: refused whole in a one-line field, trimmed in the token.
+#[test]
+fn an_end_of_paste_marker_inside_a_paste_never_becomes_keys() {
+    let sandbox = sandbox();
+    let home = Home::new();
+    let mut w = spawn(&home, &sandbox, &[]);
+    to_form(&mut w, &sandbox);
+    w.send(BACKTAB);
+    eventually("the cursor in Description", || {
+        row_of(&w.screen(), "Description").map(|r| r as u16 + 1) == Some(w.cursor().0)
+    });
+    // The Enters are the paste's trailing line break, trimmed like any.
+    w.send_bytes(b"\x1b[200~desc\x1b[201~\r\r\x1b[201~");
+    let screen = w.wait_for("optional · 4/256");
+    assert!(screen.contains("❯ desc"), "{screen}");
+    // With text after them, the paste has two lines: refused whole.
+    w.send(CTRL_U);
+    w.send_bytes(b"\x1b[200~desc\x1b[201~\r\rsecond\x1b[201~");
+    let screen = w.wait_for("refused the paste: this field is one line");
+    assert!(
+        screen.contains("optional · 0/256"),
+        "the description changed:\n{screen}"
+    );
+    // Keys (arrows, Tab) after the marker are characters of the paste too.
+    w.send_bytes(b"\x1b[200~desc\x1b[201~\x1b[B\x1b[Bx\t\x1b[201~");
+    w.wait_for("refused the paste: it held control characters");
+    let screen = w.wait_for("optional · 0/256");
+    assert!(screen.contains("Connection details"), "{screen}");
 
-/// Ctrl-C, confirmed: exit status 130.
-fn quit(w: &mut Wizard) {
-    w.send(CTRL_C);
-    w.wait_for("Quit ona-connect?");
-    w.send("y");
-    assert_eq!(w.exit_code(), 130);
+    w.send(TAB);
+    let pasted = format!("\x1b[200~{}\x1b[201~\r\r\x1b[201~", demo::ONA_PAT);
+    w.send(&pasted);
+    wait_token(&mut w, demo::ONA_PAT.len());
+    // A key typed afterwards is handled after the paste, still on the form.
+    w.send(BACKTAB);
+    w.send("z");
+    let screen = w.wait_for("optional · 1/256");
+    assert!(screen.contains("Connection details"), "{screen}");
+    assert!(!screen.contains("Nothing has been sent yet"), "{screen}");
+    assert_eq!(create_posts(&sandbox), 0, "a paste sent a create");
+    quit(&mut w);
+    assert_eq!(create_posts(&sandbox), 0, "a paste sent a create");
 }
+
+// ---------------------------------------------------------------------------------------
+// 4. Links: copied with OSC 52 (wrapped under tmux), opened only where a browser can be.
 
 fn copy_both_links(extra_env: &[(&str, &str)], wrap: fn(&str) -> String) {
     let sandbox = sandbox();

@@ -64,7 +64,7 @@ async fn run(
             "url": settings.domain.api("/v1/app-connections/ona"),
             "body": request.body(false),
         });
-        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        println!("{}", crate::sanitize::json(&out, true));
         return Ok(EXIT_OK);
     }
     let created = client

@@ -59,7 +59,7 @@ impl Failure {
     pub fn report(self, json: bool) -> i32 {
         eprintln!("ona-connect: {}", self.line);
         if json {
-            eprintln!("{}", self.json);
+            eprintln!("{}", sanitize::json(&self.json, false));
         }
         self.code
     }
@@ -76,11 +76,12 @@ impl From<&Error> for Failure {
                 } else {
                     EXIT_FAILURE
                 },
+                // The server's values as it sent them; `report` escapes what needs it.
                 json: serde_json::json!({
                     "status": api.status,
-                    "error": sanitize::for_terminal(&api.error, 80),
-                    "message": api.message_lines(),
-                    "reqId": api.req_id(),
+                    "error": api.error,
+                    "message": api.raw_message_lines(),
+                    "reqId": api.req_id.as_deref(),
                 }),
                 line,
             },
@@ -119,7 +120,10 @@ pub(super) fn token_from_stdin() -> Result<Secret, Failure> {
     } else {
         ""
     };
-    let raw = prompt::ask_secret(question)?;
+    let raw = prompt::ask_secret(question).map_err(|e| match e {
+        PromptError::NotText => Failure::usage(format!("the token on stdin: {e}")),
+        e => Failure::from(e),
+    })?;
     validate::token(&raw)
         .map(Secret::new)
         .map_err(|e| Failure::usage(format!("the token on stdin: {e}")))
@@ -190,7 +194,7 @@ pub(super) async fn ona_precheck(
 }
 
 pub(super) fn print_json(value: &impl serde::Serialize) {
-    println!("{}", serde_json::to_string(value).unwrap_or_default());
+    println!("{}", sanitize::json(value, false));
 }
 
 /// `completions <shell>`: generated from the command-line definition.

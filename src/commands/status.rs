@@ -78,10 +78,10 @@ pub async fn status(
                 token_expires: date.and_then(|d| d.format(date_format).ok()),
                 days_left: date.map(|d| (d - today).whole_days()),
                 source,
-                project_name: c.project.as_ref().map(|p| sanitize::server_text(&p.name)),
-                id: sanitize::for_terminal(&c.id, 64),
-                name: sanitize::for_terminal(&c.name, 64),
-                project_id: c.project_id.map(|p| sanitize::for_terminal(&p, 64)),
+                project_name: c.project.map(|p| p.name),
+                id: c.id,
+                name: c.name,
+                project_id: c.project_id,
             }
         })
         .collect();
@@ -91,7 +91,7 @@ pub async fn status(
         .filter(|r| r.days_left.is_some_and(|d| d <= args.warn_days))
         .count();
     if json {
-        println!("{}", serde_json::to_string(&rows).unwrap_or_default());
+        println!("{}", sanitize::json(&rows, false));
     } else if rows.is_empty() {
         println!(
             "No Ona connections are visible to this identity{}.",
@@ -104,17 +104,20 @@ pub async fn status(
             "{:<11} {:>5}  {:<24} {:<20} ID",
             "EXPIRES", "DAYS", "NAME", "PROJECT"
         );
+        let clean = |s: &str| sanitize::for_terminal(s, 64);
         for r in &rows {
             println!(
                 "{:<11} {:>5}  {:<24} {:<20} {}",
                 r.token_expires.as_deref().unwrap_or("unknown"),
                 r.days_left.map_or("-".to_string(), |d| d.to_string()),
-                r.name,
-                r.project_name
-                    .as_deref()
-                    .or(r.project_id.as_deref())
-                    .unwrap_or("(organization)"),
-                r.id
+                clean(&r.name),
+                clean(
+                    r.project_name
+                        .as_deref()
+                        .or(r.project_id.as_deref())
+                        .unwrap_or("(organization)")
+                ),
+                clean(&r.id)
             );
         }
         if due > 0 {

@@ -272,7 +272,7 @@ impl Client {
                 kind: Kind::Read,
             })
             .await?;
-        Ok(envelope.projects)
+        Ok(envelope.projects())
     }
 
     /// Whether Infisical accepts the session (`POST /api/v1/auth/checkAuth`); a user session

@@ -28,8 +28,13 @@ pub struct ApiError {
     pub retry_after: Option<u64>,
 }
 
-/// Largest response body we read; the rest is dropped.
+/// Largest error body (or other answer we only show) that we read; the rest is dropped.
 pub const MAX_BODY: usize = 1024 * 1024;
+
+/// Largest successful answer we read: a list of 2,000 projects in Infisical's shape is about
+/// 1.6 MB, so this leaves room for organisations twenty times that size and still bounds
+/// what a hostile server can make us hold.
+pub const MAX_ANSWER: usize = 32 * 1024 * 1024;
 
 impl ApiError {
     /// Parses Infisical's error envelope; anything else becomes a readable error too.
@@ -107,6 +112,18 @@ impl ApiError {
                 .iter()
                 .take(20)
                 .map(|i| sanitize::server_text(&format!("{}: {}", i.path.join("."), i.message)))
+                .collect(),
+        }
+    }
+
+    /// The message as the server sent it (for JSON output, which escapes on its own).
+    pub fn raw_message_lines(&self) -> Vec<String> {
+        match &self.message {
+            ApiMessage::Text(t) => vec![t.clone()],
+            ApiMessage::Issues(issues) => issues
+                .iter()
+                .take(20)
+                .map(|i| format!("{}: {}", i.path.join("."), i.message))
                 .collect(),
         }
     }

@@ -3,6 +3,7 @@
 pub mod client;
 pub mod domain;
 pub mod error;
+mod lenient;
 pub mod model;
 mod transport;
 

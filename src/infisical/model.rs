@@ -66,9 +66,20 @@ pub(crate) struct LoginResponse {
     pub access_token: String,
 }
 
+/// Each project is decoded on its own: one that is not in the expected shape is left out,
+/// and the others stay.
 #[derive(Debug, Deserialize)]
 pub(crate) struct ProjectsEnvelope {
-    pub projects: Vec<Project>,
+    projects: Vec<serde_json::Value>,
+}
+
+impl ProjectsEnvelope {
+    pub(crate) fn projects(self) -> Vec<Project> {
+        self.projects
+            .into_iter()
+            .filter_map(|p| serde_json::from_value(p).ok())
+            .collect()
+    }
 }
 
 #[derive(Debug, Deserialize)]

@@ -8,7 +8,7 @@ use reqwest::{Method, StatusCode, header};
 use serde::de::DeserializeOwned;
 
 use super::client::{Call, Client, Kind, RetryPolicy};
-use super::error::{ApiError, Error, MAX_BODY};
+use super::error::{ApiError, Error, MAX_ANSWER, MAX_BODY};
 use crate::secret::Secret;
 
 impl Client {
@@ -144,13 +144,21 @@ impl Client {
             .get(header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
+        // An error is shown, never parsed as data: its first MiB says all there is to say.
+        let cap = if status.is_success() {
+            MAX_ANSWER
+        } else {
+            MAX_BODY
+        };
         let mut body = Vec::new();
+        let mut cut = false;
         loop {
             match response.chunk().await {
                 Ok(Some(chunk)) => {
-                    let room = MAX_BODY.saturating_sub(body.len());
+                    let room = cap.saturating_sub(body.len());
                     body.extend_from_slice(&chunk[..chunk.len().min(room)]);
                     if room < chunk.len() {
+                        cut = true;
                         break;
                     }
                 }
@@ -158,7 +166,13 @@ impl Client {
                 Err(e) => return Err(classify(e, host, timeout)),
             }
         }
-        if status.is_success() {
+        if status.is_success() && cut {
+            Err(Error::Decode {
+                host,
+                status: status.as_u16(),
+                detail: format!("the answer is larger than {} MiB", MAX_ANSWER >> 20),
+            })
+        } else if status.is_success() {
             Ok(body)
         } else {
             Err(Error::Api(ApiError::from_body(
@@ -170,7 +184,7 @@ impl Client {
     }
 
     pub(super) fn decode<T: DeserializeOwned>(&self, body: &[u8]) -> Result<T, Error> {
-        serde_json::from_slice(body).map_err(|e| Error::Decode {
+        serde_json::from_str(&super::lenient::json_text(body)).map_err(|e| Error::Decode {
             host: self.options.domain.host().into(),
             status: StatusCode::OK.as_u16(),
             detail: format!("not the expected JSON ({e})"),

@@ -27,6 +27,18 @@ pub(super) fn ask_secret(question: &str) -> Result<zeroize::Zeroizing<String>, P
     prompt::secret_line()
 }
 
+/// [`ask_secret`] that gives up with `None` once `stop` holds.
+pub(super) fn ask_secret_unless(
+    question: &str,
+    stop: &dyn Fn() -> bool,
+) -> Result<Option<zeroize::Zeroizing<String>>, PromptError> {
+    let mut out = std::io::stdout().lock();
+    let _ = write!(out, "{question}");
+    let _ = out.flush();
+    drop(out);
+    prompt::secret_line_unless(Some(stop))
+}
+
 pub(super) fn step(n: usize, title: &str) {
     say("");
     say(format!("Step {n} of {STEP_COUNT}: {title}"));

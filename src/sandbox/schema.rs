@@ -133,7 +133,7 @@ fn check_description(value: Option<&Value>, issues: &mut Issues) -> Option<Optio
     match value {
         None => None,
         Some(Value::Null) => Some(None),
-        Some(Value::String(raw)) => match validate::description(raw) {
+        Some(Value::String(raw)) => match validate::description_length(raw) {
             Ok(_) => Some(Some(raw.trim().to_owned())),
             Err(message) => {
                 issues.push(too_big(

@@ -13,15 +13,16 @@ pub(crate) fn answer(state: &State, route: &Route, token: Option<&str>) -> Resul
     let is_user = token
         .and_then(|t| state.tokens.get(t))
         .is_some_and(|info| info.kind == TokenKind::User);
-    if matches!(route, Route::CheckAuth) {
-        return Ok(reply::ok(&json!({"message": "Authenticated"})));
-    }
+    // Every route here, checkAuth too, is for user sessions (JWT auth mode) only.
     if !is_user {
         return Err(reply::error(
             403,
             "Forbidden access to this route",
             "You are not allowed to access this resource",
         ));
+    }
+    if matches!(route, Route::CheckAuth) {
+        return Ok(reply::ok(&json!({"message": "Authenticated"})));
     }
     Ok(reply::ok(&match route {
         Route::CurrentUser => json!({"user": {

@@ -53,7 +53,7 @@ pub enum HandoffError {
     NotJson,
     #[error("the pasted text holds no session token (no JTWToken)")]
     NoToken,
-    #[error("the browser did not answer within {} minutes: start the browser sign-in again", TIMEOUT.as_secs() / 60)]
+    #[error("the browser did not answer within {} minutes", TIMEOUT.as_secs() / 60)]
     TimedOut,
     #[error("the sign-in listener stopped: {0}")]
     Stopped(String),

@@ -16,6 +16,9 @@ pub enum SignInWith {
         client_secret: Secret,
     },
     AccessToken(Secret),
+    /// The session the Infisical web app handed over (docs/infisical-api.md §12), by the
+    /// loopback POST or pasted from its page.
+    Browser(Secret),
 }
 
 /// Credentials ready for [`crate::infisical::Client::sign_in`], and where they came from.
@@ -24,6 +27,9 @@ pub struct Chosen {
     pub credentials: Credentials,
     /// Shown after "Signed in to <site>", e.g. "access token from INFISICAL_TOKEN".
     pub label: String,
+    /// A user's session (browser or CLI login): verified with `checkAuth` and named by the
+    /// user's email and organization.
+    pub user_session: bool,
 }
 
 /// The environment's credentials and their label.
@@ -32,6 +38,7 @@ pub fn from_environment(env: &EnvCredentials) -> Chosen {
         EnvCredentials::AccessToken { variable, token } => Chosen {
             credentials: Credentials::AccessToken(token.duplicate()),
             label: format!("access token from {variable}"),
+            user_session: false,
         },
         EnvCredentials::UniversalAuth {
             client_id,
@@ -42,6 +49,7 @@ pub fn from_environment(env: &EnvCredentials) -> Chosen {
                 client_secret: client_secret.duplicate(),
             },
             label: format!("Universal Auth from the environment, client id {client_id}"),
+            user_session: false,
         },
     }
 }
@@ -59,12 +67,14 @@ pub async fn choose(with: SignInWith, env: Option<Chosen>, site: &str) -> Result
         SignInWith::Cli => Ok(Chosen {
             credentials: Credentials::AccessToken(crate::cli_login::user_token(site).await?),
             label: "Infisical CLI login".into(),
+            user_session: true,
         }),
         SignInWith::UniversalAuth {
             client_id,
             client_secret,
         } => Ok(Chosen {
             label: format!("Universal Auth, client id {client_id}"),
+            user_session: false,
             credentials: Credentials::UniversalAuth {
                 client_id,
                 client_secret,
@@ -73,6 +83,12 @@ pub async fn choose(with: SignInWith, env: Option<Chosen>, site: &str) -> Result
         SignInWith::AccessToken(token) => Ok(Chosen {
             credentials: Credentials::AccessToken(token),
             label: "access token".into(),
+            user_session: false,
+        }),
+        SignInWith::Browser(token) => Ok(Chosen {
+            credentials: Credentials::AccessToken(token),
+            label: "browser sign-in".into(),
+            user_session: true,
         }),
     }
 }

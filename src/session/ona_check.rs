@@ -147,12 +147,23 @@ pub fn with_expiry(description: &str, date: &str) -> String {
     if description.is_empty() {
         return suffix;
     }
-    let room = validate::DESCRIPTION_MAX.saturating_sub(suffix.chars().count() + 3);
-    let mut head: String = description.chars().take(room).collect();
-    if head.chars().count() < description.chars().count() {
-        head.pop();
+    // Counted as Infisical counts: UTF-16 units (" · " is 3, "…" is 1).
+    let room = validate::DESCRIPTION_MAX.saturating_sub(suffix.encode_utf16().count() + 3);
+    let head = if description.encode_utf16().count() <= room {
+        description.to_string()
+    } else {
+        let mut head = String::new();
+        let mut units = 0;
+        for c in description.chars() {
+            units += c.len_utf16();
+            if units + 1 > room {
+                break;
+            }
+            head.push(c);
+        }
         head.push('…');
-    }
+        head
+    };
     format!("{} · {suffix}", head.trim_end())
 }
 

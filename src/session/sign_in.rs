@@ -31,6 +31,8 @@ impl Network {
 pub struct SignedIn {
     pub site: String,
     pub via: String,
+    /// Whose session it is ("dana@example.com in Acme"), for user sessions.
+    pub who: Option<String>,
     /// The project list, or why it could not be read (then the id is typed by hand).
     pub projects: Result<Vec<Project>, String>,
 }
@@ -47,23 +49,49 @@ fn failure_lines(e: &Error, site: &str) -> Vec<String> {
 }
 
 /// Signs in and reads the project list; a token error on the list means the sign-in failed.
-/// An access token is only verified by that list (a Universal Auth login verifies itself), so
-/// when the list gets no answer the sign-in is not reported as done.
+/// A user's session is verified first (`checkAuth`) and named: never "signed in" unchecked.
+/// Any other access token is only verified by that list (a Universal Auth login verifies
+/// itself), so when the list gets no answer the sign-in is not reported as done.
 pub async fn sign_in(
     options: ClientOptions,
     chosen: Chosen,
 ) -> Result<(SignedIn, Arc<Client>), Vec<String>> {
     let site = options.domain.site().to_string();
     let client = Client::new(options).map_err(|e| e.display_lines())?;
-    let verified_by_login = matches!(chosen.credentials, Credentials::UniversalAuth { .. });
+    let claimed_organization = match (&chosen.credentials, chosen.user_session) {
+        (Credentials::AccessToken(token), true) => jwt_claim(token.expose(), "organizationId"),
+        _ => None,
+    };
+    let verified_before_the_list =
+        chosen.user_session || matches!(chosen.credentials, Credentials::UniversalAuth { .. });
     client
         .sign_in(chosen.credentials)
         .await
         .map_err(|e| failure_lines(&e, &site))?;
+    let mut via = chosen.label;
+    let who = if chosen.user_session {
+        client
+            .check_auth()
+            .await
+            .map_err(|e| failure_lines(&e, &site))?;
+        match who_is_signed_in(&client, claimed_organization.as_deref()).await {
+            Ok(who) => Some(who),
+            Err(e) if e.is_token_error() => return Err(failure_lines(&e, &site)),
+            Err(e) => {
+                via.push_str(&format!(
+                    "; the user's name could not be read: {}",
+                    e.display_lines().join(" ")
+                ));
+                None
+            }
+        }
+    } else {
+        None
+    };
     let projects = match client.list_projects().await {
         Ok(p) => Ok(p),
         Err(e) if e.is_token_error() => return Err(failure_lines(&e, &site)),
-        Err(e) if !verified_by_login => {
+        Err(e) if !verified_before_the_list => {
             let mut lines = vec![format!(
                 "The access token could not be verified: {site} did not answer."
             )];
@@ -78,7 +106,8 @@ pub async fn sign_in(
     };
     let signed_in = SignedIn {
         site,
-        via: chosen.label,
+        via,
+        who,
         projects,
     };
     Ok((signed_in, Arc::new(client)))
@@ -93,18 +122,13 @@ pub async fn client(options: ClientOptions, chosen: Chosen) -> Result<Client, Er
 
 /// Who a user session belongs to, as the screen says it: "dana@example.com in Acme" (the
 /// organization the token is scoped to, from its `organizationId` claim; the only one when
-/// the token does not say). Verified with `checkAuth` first: never "signed in" unchecked.
-pub async fn who_is_signed_in(
-    client: &Client,
-    token: &crate::secret::Secret,
-) -> Result<String, Error> {
-    client.check_auth().await?;
+/// the token does not say).
+async fn who_is_signed_in(client: &Client, claimed: Option<&str>) -> Result<String, Error> {
     let user = client.current_user().await?;
     let organizations = client.organizations().await.unwrap_or_default();
-    let claimed = jwt_claim(token.expose(), "organizationId");
     let organization = organizations
         .iter()
-        .find(|o| claimed.as_deref() == Some(o.id.as_str()))
+        .find(|o| claimed == Some(o.id.as_str()))
         .or_else(|| (organizations.len() == 1).then(|| &organizations[0]));
     let email = crate::sanitize::for_terminal(&user.email, 200);
     Ok(match organization {
@@ -128,26 +152,27 @@ fn jwt_claim(token: &str, claim: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::infisical::Credentials;
     use crate::sandbox::{Sandbox, SandboxOptions, demo};
     use crate::secret::Secret;
+    use crate::session::credentials::{SignInWith, choose};
 
-    async fn client(sandbox: &Sandbox, token: &str) -> Client {
+    async fn browser_sign_in(sandbox: &Sandbox, token: &str) -> Result<SignedIn, Vec<String>> {
         let options = Network::default().options(Domain::parse(&sandbox.url()).unwrap());
-        let client = Client::new(options).unwrap();
-        client
-            .sign_in(Credentials::AccessToken(Secret::new(token)))
+        let chosen = choose(SignInWith::Browser(Secret::new(token)), None, "")
             .await
             .unwrap();
-        client
+        sign_in(options, chosen).await.map(|(s, _)| s)
     }
 
     #[tokio::test]
     async fn a_user_session_is_verified_and_named_by_email_and_organization() {
         let sandbox = Sandbox::start(SandboxOptions::default()).unwrap();
-        let token = Secret::new(demo::USER_TOKEN);
-        let who = who_is_signed_in(&client(&sandbox, demo::USER_TOKEN).await, &token).await;
-        assert_eq!(who.unwrap(), "dana@example.com in Demo Organization");
+        let signed_in = browser_sign_in(&sandbox, demo::USER_TOKEN).await.unwrap();
+        assert_eq!(
+            signed_in.who.as_deref(),
+            Some("dana@example.com in Demo Organization")
+        );
+        assert_eq!(signed_in.via, "browser sign-in");
         let checks: Vec<String> = sandbox.requests().iter().map(|r| r.path.clone()).collect();
         assert_eq!(
             checks.first().map(String::as_str),
@@ -156,13 +181,14 @@ mod tests {
 
         // A machine identity's token is not a user session.
         let identity = sandbox.issue_access_token();
-        let refused =
-            who_is_signed_in(&client(&sandbox, &identity).await, &Secret::new(&identity)).await;
-        assert!(refused.is_err());
-        // A token Infisical does not know fails the check itself.
+        assert!(browser_sign_in(&sandbox, &identity).await.is_err());
+        // A token Infisical does not know fails the check itself, and says what to do.
         let unknown = "aGVhZGVy.eyJvcmdhbml6YXRpb25JZCI6IngifQ.c2ln";
-        let err = who_is_signed_in(&client(&sandbox, unknown).await, &Secret::new(unknown)).await;
-        assert!(err.unwrap_err().is_token_error());
+        let lines = browser_sign_in(&sandbox, unknown).await.unwrap_err();
+        assert!(
+            lines.iter().any(|l| l.starts_with("Check the credentials")),
+            "{lines:?}"
+        );
     }
 
     /// A server that drips its answer: the tries and the real time are reported, and an
@@ -195,6 +221,7 @@ mod tests {
         let chosen = Chosen {
             credentials: Credentials::AccessToken(Secret::new(sandbox.issue_access_token())),
             label: "access token".into(),
+            user_session: false,
         };
         let lines = sign_in(network.options(domain.clone()), chosen)
             .await
@@ -214,6 +241,7 @@ mod tests {
                 client_secret: Secret::new(demo::CLIENT_SECRET),
             },
             label: "Universal Auth".into(),
+            user_session: false,
         };
         let (signed_in, _) = sign_in(network.options(domain), chosen).await.unwrap();
         let why = signed_in.projects.unwrap_err();

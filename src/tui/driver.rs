@@ -14,7 +14,7 @@ use tokio::sync::mpsc;
 pub use super::context::Context;
 use super::effects::{Driver, Report};
 use super::hyperlinks::hyperlink_pass;
-use super::signals::Signals;
+use super::signals::{Signaled, Signals};
 use super::ui::{self};
 use crate::session::summary::InFlight;
 use crate::wizard::{self, Effect, Msg, Outcome, State};
@@ -73,15 +73,29 @@ where
             },
             report = rx.recv() => report.map(|r| driver.receive(r)),
             _ = tick.tick(), if state.busy() => Some(Msg::Tick),
-            signal = signals.recv() => return Err(Interrupted::Signal(signal, state.in_flight())),
+            signal = signals.recv() => match signal {
+                Signaled::End(n) => return Err(Interrupted::Signal(n, state.in_flight())),
+                Signaled::Stop => {
+                    super::terminal::suspend();
+                    None
+                }
+                Signaled::Continue => {
+                    resume(terminal, &state, &driver.context);
+                    None
+                }
+            },
         };
         let Some(msg) = msg else { continue };
         let mut exit = false;
         for effect in wizard::update(&mut state, msg) {
-            if matches!(effect, Effect::Exit) {
-                exit = true;
-            } else {
-                driver.run(effect);
+            match effect {
+                Effect::Exit => exit = true,
+                // Continued by SIGCONT, which redraws.
+                Effect::Suspend if super::terminal::a_shell_can_continue_us() => {
+                    super::terminal::suspend()
+                }
+                Effect::Suspend => {}
+                effect => driver.run(effect),
             }
         }
         if exit {
@@ -89,6 +103,14 @@ where
         }
         draw(terminal, &state, &driver.context);
     }
+}
+
+/// Continued after a stop: the terminal is taken back and the whole screen drawn again, every
+/// value as it was (the shell drew over the screen meanwhile).
+fn resume<B: Backend>(terminal: &mut Terminal<B>, state: &State, context: &Context) {
+    let _ = super::terminal::resume();
+    let _ = terminal.clear();
+    draw(terminal, state, context);
 }
 
 /// Renders `state` and, where the terminal shows them, puts OSC 8 links over its link rows.

@@ -10,7 +10,7 @@ use tokio::sync::mpsc;
 
 use super::context::Context;
 use crate::infisical::{Client, CreateError, Error, UpdateRequest};
-use crate::session::{credentials, ona_check, remember, sign_in};
+use crate::session::{browser_login, credentials, ona_check, remember, sign_in};
 use crate::wizard::{Effect, Msg};
 
 /// A result from a task, with the signed-in client when a sign-in produced one.
@@ -25,6 +25,8 @@ pub(super) struct Driver {
     tx: mpsc::UnboundedSender<Report>,
     /// The pending "pause in typing" timer of the token field.
     debounce: Option<tokio::task::JoinHandle<()>>,
+    /// The browser sign-in's listener, while it waits.
+    browser_listener: Option<tokio::task::JoinHandle<()>>,
 }
 
 /// How long typing must pause before the token is checked with Ona.
@@ -41,6 +43,7 @@ impl Driver {
             client: None,
             tx,
             debounce: None,
+            browser_listener: None,
         }
     }
 
@@ -62,6 +65,13 @@ impl Driver {
         let tx = self.tx.clone();
         let client = self.client.clone();
         tokio::spawn(async move { send(&tx, work(client).await) });
+    }
+
+    /// Closes the port: a hand-off that arrives later reaches nothing.
+    fn stop_browser_listener(&mut self) {
+        if let Some(task) = self.browser_listener.take() {
+            task.abort();
+        }
     }
 
     pub(super) fn run(&mut self, effect: Effect) {
@@ -95,6 +105,26 @@ impl Driver {
                     });
                 });
             }
+            Effect::ListenForBrowser { generation, domain } => {
+                self.stop_browser_listener();
+                let listener = match browser_login::Listener::bind(domain.site()) {
+                    Ok(l) => l,
+                    Err(e) => {
+                        let result = Err(e.to_string());
+                        return send(&tx, Msg::BrowserListening { generation, result });
+                    }
+                };
+                let result = Ok(listener.port());
+                send(&tx, Msg::BrowserListening { generation, result });
+                self.browser_listener = Some(tokio::spawn(async move {
+                    let result = listener
+                        .wait(browser_login::TIMEOUT)
+                        .await
+                        .map(|handoff| handoff.token);
+                    send(&tx, Msg::BrowserHandedOver { generation, result });
+                }));
+            }
+            Effect::StopBrowserListener => self.stop_browser_listener(),
             Effect::Submit {
                 attempt,
                 request,
@@ -199,7 +229,7 @@ impl Driver {
                         .and_then(|()| out.flush());
                 }
             }
-            Effect::Exit => {}
+            Effect::Exit | Effect::Suspend => {}
         }
     }
 }

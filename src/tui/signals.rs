@@ -1,19 +1,37 @@
-//! SIGTERM, SIGINT and SIGHUP end the wizard's loop like a quit, so the terminal is restored.
+//! SIGTERM, SIGINT and SIGHUP end the wizard's loop like a quit, so the terminal is restored;
+//! SIGTSTP stops the program with the terminal restored, and SIGCONT takes it back.
+
+/// What a signal asks of the wizard's loop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Signaled {
+    /// End, with this signal's number in the exit status.
+    End(i32),
+    /// SIGTSTP: stop until continued.
+    Stop,
+    /// SIGCONT: continued (after our stop or anyone's SIGSTOP).
+    Continue,
+}
 
 pub(super) struct Signals {
     #[cfg(unix)]
-    streams: Vec<(i32, tokio::signal::unix::Signal)>,
+    streams: Vec<(Signaled, tokio::signal::unix::Signal)>,
 }
 
 impl Signals {
     pub(super) fn new() -> Signals {
         #[cfg(unix)]
         {
+            use rustix::process::Signal;
             use tokio::signal::unix::{SignalKind, signal};
             let kinds = [
-                (15, SignalKind::terminate()),
-                (2, SignalKind::interrupt()),
-                (1, SignalKind::hangup()),
+                (Signaled::End(15), SignalKind::terminate()),
+                (Signaled::End(2), SignalKind::interrupt()),
+                (Signaled::End(1), SignalKind::hangup()),
+                (Signaled::Stop, SignalKind::from_raw(Signal::TSTP.as_raw())),
+                (
+                    Signaled::Continue,
+                    SignalKind::from_raw(Signal::CONT.as_raw()),
+                ),
             ];
             Signals {
                 streams: kinds
@@ -26,7 +44,7 @@ impl Signals {
         Signals {}
     }
 
-    pub(super) async fn recv(&mut self) -> i32 {
+    pub(super) async fn recv(&mut self) -> Signaled {
         #[cfg(unix)]
         {
             if self.streams.is_empty() {

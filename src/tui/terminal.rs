@@ -1,9 +1,14 @@
 //! Owning the terminal: raw mode, alternate screen and bracketed paste on the way in, and
-//! all of it undone on every way out (normal exit, error, panic, signal).
+//! all of it undone on every way out (normal exit, error, panic, signal) and while the
+//! program is stopped (Ctrl-Z, SIGTSTP).
 
 use std::io::{self, BufWriter, Stdout, Write};
+use std::time::Duration;
 
-use crossterm::event::{DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, Event, KeyCode, KeyEvent,
+    KeyEventKind, KeyModifiers,
+};
 use crossterm::style::{
     Attribute, ResetColor, SetAttribute, SetBackgroundColor, SetForegroundColor,
 };
@@ -32,12 +37,11 @@ pub struct Guard {
 impl Guard {
     pub fn enter() -> io::Result<Guard> {
         install_panic_hook();
-        enable_raw_mode()?;
-        let mut stdout = io::stdout();
-        if let Err(e) = execute!(stdout, EnterAlternateScreen, EnableBracketedPaste) {
+        if let Err(e) = take_over() {
             restore();
             return Err(e);
         }
+        let stdout = io::stdout();
         let backend = LeanBackend::new(BufWriter::with_capacity(FRAME_BUFFER, stdout));
         let terminal = Terminal::new(backend).inspect_err(|_| restore())?;
         Ok(Guard { terminal })
@@ -65,9 +69,18 @@ pub fn input_events() -> impl futures::Stream<Item = io::Result<crossterm::event
         .name("keys".into())
         .spawn(move || {
             loop {
-                let event = crossterm::event::read();
-                let failed = event.is_err();
-                if keys.send(event).is_err() || failed {
+                let (event, after) = match crossterm::event::read() {
+                    Ok(Event::Paste(text)) => {
+                        let (text, after) = rest_of_paste(text);
+                        (Ok(Event::Paste(text)), after)
+                    }
+                    other => (other, None),
+                };
+                let failed = event.is_err() || after.as_ref().is_some_and(Result::is_err);
+                if keys.send(event).is_err()
+                    || after.is_some_and(|a| keys.send(a).is_err())
+                    || failed
+                {
                     break;
                 }
             }
@@ -90,6 +103,52 @@ pub fn input_events() -> impl futures::Stream<Item = io::Result<crossterm::event
     futures::stream::poll_fn(move |cx| rx.poll_recv(cx))
 }
 
+/// How long the input must be quiet after a paste before the paste is complete. Far shorter
+/// than a person takes to press a key after pasting; long enough for a terminal's one write.
+const PASTE_SETTLE: Duration = Duration::from_millis(30);
+
+/// A paste runs to the terminal's real end of paste. A terminal that passes an end-of-paste
+/// marker inside the pasted text through (tmux 3.3 does) makes crossterm end the paste early
+/// and read the rest as keys, where a pasted `\r` would be Enter; crossterm then drops the
+/// real marker as an unknown sequence. So whatever arrives together with a paste is text of
+/// the paste: keys become the characters they were typed as (control characters included,
+/// which no one-line field accepts) until the input is quiet. An event that is not a key
+/// (a resize, an error) ends the paste and is delivered after it.
+fn rest_of_paste(mut text: String) -> (String, Option<io::Result<Event>>) {
+    while let Ok(true) = crossterm::event::poll(PASTE_SETTLE) {
+        match crossterm::event::read() {
+            Ok(Event::Key(key)) => push_as_typed(&mut text, key),
+            Ok(Event::Paste(more)) => text.push_str(&more),
+            other => return (text, Some(other)),
+        }
+    }
+    (text, None)
+}
+
+/// The characters a terminal sends for `key`, as far as a field needs to know: printable
+/// characters as they are, anything else as the control character that starts it.
+fn push_as_typed(text: &mut String, key: KeyEvent) {
+    if key.kind == KeyEventKind::Release {
+        return;
+    }
+    if key.modifiers.contains(KeyModifiers::ALT) {
+        text.push('\u{1b}');
+    }
+    match key.code {
+        KeyCode::Char(c) if key.modifiers.contains(KeyModifiers::CONTROL) => {
+            text.push(match c.to_ascii_lowercase() {
+                l @ 'a'..='z' => char::from(l as u8 - b'a' + 1),
+                _ => '\u{1b}',
+            })
+        }
+        KeyCode::Char(c) => text.push(c),
+        KeyCode::Enter => text.push('\r'),
+        KeyCode::Tab => text.push('\t'),
+        KeyCode::Backspace => text.push('\u{7f}'),
+        _ => text.push('\u{1b}'),
+    }
+}
+
 /// Blocks until `terminal` hangs up (the window is closed, the SSH connection drops), without
 /// reading from it: poll(2) with no events asked for reports only a hang-up or an error.
 pub fn wait_for_hang_up(terminal: impl std::os::fd::AsFd) -> io::Result<()> {
@@ -108,6 +167,49 @@ pub fn wait_for_hang_up(terminal: impl std::os::fd::AsFd) -> io::Result<()> {
             Err(e) => return Err(e.into()),
         }
     }
+}
+
+/// Raw mode, the alternate screen and bracketed paste; idempotent, so a SIGCONT that follows
+/// no stop of ours does no harm.
+fn take_over() -> io::Result<()> {
+    enable_raw_mode()?;
+    execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste)
+}
+
+/// Ctrl-Z or SIGTSTP: the terminal as it was found, then the process stops until SIGCONT
+/// (see [`resume`]). SIGSTOP rather than SIGTSTP: our SIGTSTP handler cannot be reset to the
+/// default action through tokio, and the kernel drops a default-action SIGTSTP for a process
+/// group without a job-control shell (an orphaned one), where nobody could continue it anyway
+/// but the sender.
+pub fn suspend() {
+    restore();
+    #[cfg(unix)]
+    {
+        use rustix::process::{Signal, getpid, kill_process};
+        let _ = kill_process(getpid(), Signal::STOP);
+    }
+}
+
+/// Whether a job-control shell can continue us: our parent is in our session but leads
+/// another process group. Where none can (the wizard leads its session, or shares its
+/// shell's group), Ctrl-Z is ignored, as the kernel ignores it for a process group nobody
+/// could bring back; a SIGTSTP from outside is obeyed, for its sender can.
+pub fn a_shell_can_continue_us() -> bool {
+    #[cfg(unix)]
+    {
+        use rustix::process::{getpgid, getpgrp, getppid, getsid};
+        getppid().is_some_and(|parent| {
+            getsid(Some(parent)).ok() == getsid(None).ok()
+                && getpgid(Some(parent)).is_ok_and(|group| group != getpgrp())
+        })
+    }
+    #[cfg(not(unix))]
+    false
+}
+
+/// After SIGCONT: the terminal is ours again; the caller clears and redraws.
+pub fn resume() -> io::Result<()> {
+    take_over()
 }
 
 /// Best effort and idempotent: a hung-up terminal must not turn exit into an error.
@@ -293,8 +395,10 @@ impl<W: Write> Backend for LeanBackend<W> {
         // Cleared cells take the current background: start from plain colours.
         queue!(self.writer, SetAttribute(Attribute::Reset), ResetColor)?;
         self.style_known = false;
-        // A clear usually comes with a resize, after which the cursor may be anywhere.
+        // A clear comes with a resize or a return from a stop, after which the cursor may be
+        // anywhere, shown or not.
         self.at = None;
+        self.visible = None;
         let kind = match clear_type {
             ClearType::All => crossterm::terminal::ClearType::All,
             ClearType::AfterCursor => crossterm::terminal::ClearType::FromCursorDown,
@@ -379,6 +483,27 @@ mod tests {
 
     use super::*;
     use crate::tui::ui::{self, Theme};
+
+    /// Keys that come with a paste become the characters a terminal sends for them: Enter is
+    /// a carriage return, and anything that is not a printable character starts with a
+    /// control character, which no one-line field takes.
+    #[test]
+    fn keys_after_a_paste_become_the_characters_they_were_typed_as() {
+        let mut text = String::new();
+        for (code, modifiers) in [
+            (KeyCode::Char('a'), KeyModifiers::NONE),
+            (KeyCode::Char('Z'), KeyModifiers::SHIFT),
+            (KeyCode::Enter, KeyModifiers::NONE),
+            (KeyCode::Tab, KeyModifiers::NONE),
+            (KeyCode::Char('c'), KeyModifiers::CONTROL),
+            (KeyCode::Down, KeyModifiers::NONE),
+            (KeyCode::Char('x'), KeyModifiers::ALT),
+            (KeyCode::Backspace, KeyModifiers::NONE),
+        ] {
+            push_as_typed(&mut text, KeyEvent::new(code, modifiers));
+        }
+        assert_eq!(text, "aZ\r\t\u{3}\u{1b}\u{1b}x\u{7f}");
+    }
     use crate::wizard::{self, Init, Intent, Msg, State};
 
     /// Draws `state` through the lean backend and returns the bytes written for this frame.
@@ -404,6 +529,7 @@ mod tests {
             Msg::SignInFinished(Ok(wizard::SignedIn {
                 site: "https://app.infisical.com".into(),
                 via: "test".into(),
+                who: None,
                 projects: Err("none".into()),
             })),
         );

@@ -18,20 +18,36 @@ pub(super) fn cycle<T: Copy + PartialEq>(items: &[T], current: T, forward: bool)
     }]
 }
 
-/// What a plain one-line field takes from a paste: the first line, without control
-/// characters, bounded (a pasted newline never submits).
-fn first_line(text: &str) -> String {
-    let line = text.trim().lines().next().unwrap_or("");
-    line.chars()
-        .filter(|c| !c.is_control())
-        .take(1024)
-        .collect()
-}
+/// Longest paste a plain one-line field takes.
+const LINE_MAX: usize = 1024;
 
-pub(super) fn paste_one_line(input: &mut Input, text: &str) {
-    for c in first_line(text).chars() {
+/// A plain one-line field takes the whole paste, trimmed, or nothing: text with a line
+/// break, a control character or an invisible character inside is refused with a message,
+/// so what the field shows is what it holds (and a pasted newline never submits).
+pub(super) fn paste_one_line(input: &mut Input, notice: &mut Option<String>, text: &str) -> bool {
+    let trimmed = text.trim();
+    let refusal = if trimmed.is_empty() {
+        Some("the clipboard was empty".to_string())
+    } else if let Err(why) = validate::visible_text(trimmed) {
+        Some(format!("refused the paste: {why}"))
+    } else if trimmed.contains(char::REPLACEMENT_CHARACTER) {
+        Some(format!("refused the paste: {}", validate::TOKEN_NOT_TEXT))
+    } else if trimmed.chars().count() > LINE_MAX {
+        Some(format!(
+            "refused the paste: longer than {LINE_MAX} characters"
+        ))
+    } else {
+        None
+    };
+    if let Some(r) = refusal {
+        *notice = Some(r);
+        return false;
+    }
+    for c in trimmed.chars() {
         input.handle(InputRequest::InsertChar(c));
     }
+    *notice = None;
+    true
 }
 
 /// A secret field takes the whole paste, trimmed, or nothing: a token with a line break or a

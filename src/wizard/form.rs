@@ -69,6 +69,8 @@ pub struct Form {
     pub show_required: bool,
     /// Short feedback under the token field ("pasted 40 characters", a refused paste).
     pub token_notice: Option<String>,
+    /// A refused paste or character in a plain field, shown under it until the next edit.
+    pub field_notice: Option<(Field, String)>,
     /// Bumped on every change of the token, so a check of an older value is ignored.
     pub token_generation: u64,
     /// What Ona said about the token (the pre-check).
@@ -102,6 +104,7 @@ impl Form {
             server_errors: FieldErrors::default(),
             show_required: false,
             token_notice: None,
+            field_notice: None,
             token_generation: 0,
             ona,
             record_expiry: true,
@@ -234,13 +237,40 @@ impl Form {
         }
     }
 
+    /// The refusal shown under a plain field, if any.
+    pub fn notice(&self, field: Field) -> Option<&str> {
+        self.field_notice
+            .as_ref()
+            .filter(|(f, _)| *f == field)
+            .map(|(_, n)| n.as_str())
+    }
+
     fn edit(&mut self, request: InputRequest) -> bool {
+        if self.focus != Field::Token {
+            self.field_notice = None;
+            // What is typed must show: an invisible character is refused like in a paste.
+            if let InputRequest::InsertChar(c) = request
+                && crate::sanitize::is_invisible(c)
+            {
+                let why = format!(
+                    "refused U+{:04X}: {}",
+                    u32::from(c),
+                    validate::TEXT_NOT_VISIBLE
+                );
+                self.field_notice = Some((self.focus, why));
+                return false;
+            }
+        }
         let changed = match self.focus {
             Field::Name => self.name.handle(request).is_some_and(|c| c.value),
             Field::Description => {
-                // Refuse typing past the limit rather than letting the counter go red.
-                let full = self.description.value().chars().count() >= validate::DESCRIPTION_MAX;
-                if full && matches!(request, InputRequest::InsertChar(_)) {
+                // Refuse typing past the limit rather than letting the counter go red; the
+                // limit counts UTF-16 units, as Infisical does.
+                let full = |c: char| {
+                    self.description.value().encode_utf16().count() + c.len_utf16()
+                        > validate::DESCRIPTION_MAX
+                };
+                if matches!(request, InputRequest::InsertChar(c) if full(c)) {
                     false
                 } else {
                     self.description.handle(request).is_some_and(|c| c.value)
@@ -339,12 +369,21 @@ pub(super) fn paste(state: &mut State, text: &str) -> Vec<Effect> {
                 return token_check::start(state);
             }
         }
-        // Plain fields take the first line only: a pasted newline never submits.
-        Field::Name => paste_one_line(&mut form.name, text),
-        Field::Description => paste_one_line(&mut form.description, text),
-        Field::Project => {
-            paste_one_line(&mut form.project_query, text);
-            form.project_cursor = 0;
+        field => {
+            let mut notice = None;
+            let input = match field {
+                Field::Name => &mut form.name,
+                Field::Description => &mut form.description,
+                _ => &mut form.project_query,
+            };
+            let pasted = paste_one_line(input, &mut notice, text);
+            form.field_notice = notice.map(|n| (field, n));
+            if !pasted {
+                return vec![];
+            }
+            if field == Field::Project {
+                form.project_cursor = 0;
+            }
         }
     }
     *form.server_errors.slot(form.focus) = None;

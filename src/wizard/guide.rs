@@ -1,6 +1,7 @@
 //! Steps 2–5: the guide through Ona's settings, one screen per step (texts in
 //! `assets/guide.toml`).
 
+use super::form::Field;
 use super::msg::{Effect, Intent};
 use super::state::{Screen, State};
 use crate::guide;
@@ -22,4 +23,13 @@ pub(super) fn intent(state: &mut State, index: usize, intent: Intent) -> Vec<Eff
         _ => {}
     }
     vec![]
+}
+
+/// A token pasted on a guide step: the steps it skips were done, so on to the form with the
+/// token filled in and its check started.
+pub(super) fn paste(state: &mut State, text: &str) -> Vec<Effect> {
+    state.screen = Screen::Form;
+    super::links::reset(state);
+    state.form.focus = Field::Token;
+    super::form::paste(state, text)
 }

@@ -141,7 +141,7 @@ fn on_a_sign_in_secret(s: &State) -> bool {
     sign_in_has_fields(s)
         && matches!(
             s.sign_in.focus,
-            SignInField::ClientSecret | SignInField::AccessToken
+            SignInField::ClientSecret | SignInField::AccessToken | SignInField::BrowserToken
         )
 }
 fn sign_in_typing(s: &State) -> bool {
@@ -267,6 +267,7 @@ const LINK_VIEW: &[Binding] = &[
 const GLOBAL: &[Binding] = &[
     row("F1", &[(Key::F(1), Intent::Help), (Key::Char('?'), Intent::Help)], "help", "this help (also ? outside text fields)", always),
     row("Ctrl-C", &[(Key::Ctrl('c'), Intent::Quit), (Key::Char('q'), Intent::Quit)], "quit", "quit (exit status 130; also q outside text fields)", always),
+    row("Ctrl-Z", &[(Key::Ctrl('z'), Intent::Suspend)], "", "suspend to the shell; fg comes back with every value kept", always),
 ];
 
 #[rustfmt::skip]
@@ -332,9 +333,12 @@ pub fn intent_for(state: &State, key: KeyEvent) -> Option<Intent> {
     if key.kind == KeyEventKind::Release {
         return None;
     }
-    // Ctrl-C always quits, whatever is open.
+    // Ctrl-C always quits and Ctrl-Z always suspends, whatever is open.
     if Key::Ctrl('c').matches(&key) {
         return Some(Intent::Quit);
+    }
+    if Key::Ctrl('z').matches(&key) {
+        return Some(Intent::Suspend);
     }
     // In a text field a plain character is text, never a shortcut.
     let text_key =

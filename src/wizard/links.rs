@@ -19,6 +19,12 @@ impl State {
                         .collect()
                 })
                 .unwrap_or_default(),
+            Screen::SignIn => match &self.sign_in.browser {
+                super::BrowserLogin::Waiting { url, .. } => {
+                    vec![("Sign in to Infisical here".to_string(), url.clone())]
+                }
+                _ => vec![],
+            },
             Screen::Done => self
                 .created()
                 .map(|c| vec![("App Connections page".to_string(), connections_page(c))])

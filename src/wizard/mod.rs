@@ -2,6 +2,7 @@
 //! the driver (`crate::tui::driver`) performs the effects and feeds their results back as
 //! messages. One file per step or flow; this file only dispatches.
 
+mod browser_sign_in;
 mod fields;
 mod form;
 mod guide;
@@ -20,7 +21,7 @@ pub use keymap::intent_for;
 pub use msg::{Effect, Init, Intent, Msg, SignInWith, SignedIn};
 pub use review::SubmitError;
 pub use rotation::{Connections, Rotation};
-pub use sign_in::{CliProbe, HostPreset, Method, SignIn, SignInField, SignInStatus};
+pub use sign_in::{BrowserLogin, CliProbe, HostPreset, Method, SignIn, SignInField, SignInStatus};
 pub use state::{DEFAULT_NAME, Demo, Flow, LinkView, Outcome, Overlay, STEP_COUNT, Screen, State};
 pub use token_check::OnaCheck;
 
@@ -45,6 +46,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Paste(text) if state.overlay == Overlay::None => match state.screen {
             Screen::Form => form::paste(state, &text),
+            Screen::Guide(_) => guide::paste(state, &text),
             Screen::SignIn => {
                 sign_in::paste(state, &text);
                 vec![]
@@ -79,6 +81,13 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             rotation::on_existing_found(state, found);
             vec![]
         }
+        Msg::BrowserListening { generation, result } => {
+            browser_sign_in::on_listening(state, generation, result);
+            vec![]
+        }
+        Msg::BrowserHandedOver { generation, result } => {
+            browser_sign_in::on_handed_over(state, generation, result)
+        }
         Msg::OnaCheckDue { generation } => token_check::on_due(state, generation),
         Msg::OnaChecked {
             generation,
@@ -105,6 +114,10 @@ fn on_intent(state: &mut State, intent: Intent) -> Vec<Effect> {
     // No field takes control characters, whatever the terminal reports as a key.
     if matches!(intent, Intent::Edit(InputRequest::InsertChar(c)) if c.is_control()) {
         return vec![];
+    }
+    // Whatever is open stays open while the program is stopped.
+    if intent == Intent::Suspend {
+        return vec![Effect::Suspend];
     }
     match state.overlay {
         Overlay::Help => {

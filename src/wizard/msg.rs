@@ -28,6 +28,8 @@ pub enum Intent {
     ToggleReveal,
     Help,
     Quit,
+    /// Ctrl-Z: stop, as in any terminal program; `fg` continues.
+    Suspend,
     Yes,
     No,
     OpenLink,
@@ -59,6 +61,7 @@ impl fmt::Debug for Intent {
             Intent::ToggleReveal => f.write_str("ToggleReveal"),
             Intent::Help => f.write_str("Help"),
             Intent::Quit => f.write_str("Quit"),
+            Intent::Suspend => f.write_str("Suspend"),
             Intent::Yes => f.write_str("Yes"),
             Intent::No => f.write_str("No"),
             Intent::OpenLink => f.write_str("OpenLink"),
@@ -97,6 +100,16 @@ pub enum Msg {
     },
     /// The connection that holds a name Infisical reported as taken.
     ExistingFound(Option<crate::infisical::AppConnection>),
+    /// The browser sign-in's listener is up on this port (or could not start).
+    BrowserListening {
+        generation: u64,
+        result: Result<u16, String>,
+    },
+    /// The web app handed its session over, or the listener gave up.
+    BrowserHandedOver {
+        generation: u64,
+        result: Result<Secret, crate::session::browser_login::HandoffError>,
+    },
     /// The pause after typing in the token field is over.
     OnaCheckDue {
         generation: u64,
@@ -123,6 +136,14 @@ impl fmt::Debug for Msg {
             Msg::ConfigSaveFailed(e) => write!(f, "ConfigSaveFailed({e:?})"),
             Msg::Notice(n) => write!(f, "Notice({n:?})"),
             Msg::OnaCheckDue { generation } => write!(f, "OnaCheckDue({generation})"),
+            Msg::BrowserListening { generation, result } => {
+                write!(f, "BrowserListening({generation}, {result:?})")
+            }
+            Msg::BrowserHandedOver { generation, result } => write!(
+                f,
+                "BrowserHandedOver({generation}, {:?})",
+                result.as_ref().map(|_| "<redacted>")
+            ),
             Msg::ConnectionsLoaded(r) => {
                 write!(f, "ConnectionsLoaded({:?})", r.as_ref().map(Vec::len))
             }
@@ -147,6 +168,13 @@ pub enum Effect {
         domain: Domain,
         with: SignInWith,
     },
+    /// Listen on 127.0.0.1 for the web app's hand-off to this host (one at a time).
+    ListenForBrowser {
+        generation: u64,
+        domain: Domain,
+    },
+    /// Stop the listener (another host or method, or signed in).
+    StopBrowserListener,
     Submit {
         attempt: u64,
         request: CreateRequest,
@@ -180,6 +208,8 @@ pub enum Effect {
     OpenUrl(String),
     /// Put a URL (never a secret) on the user's clipboard through the terminal (OSC 52).
     CopyToClipboard(String),
+    /// Stop the program with the terminal restored (Ctrl-Z); SIGCONT continues it.
+    Suspend,
     /// Leave the event loop; the outcome is in `state.exit`.
     Exit,
 }
@@ -196,6 +226,8 @@ pub struct Init {
     pub env_source: Option<String>,
     pub cli_on_path: bool,
     pub demo: Option<Demo>,
+    /// `SSH_CONNECTION` is set: the browser sign-in says to paste (or forward the port).
+    pub over_ssh: bool,
     /// Why no local browser can be opened (SSH session, no display).
     pub browser_unavailable: Option<String>,
     /// `--skip-ona-check`: do not ask Ona about the token.

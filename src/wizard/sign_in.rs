@@ -2,6 +2,7 @@
 
 use tui_input::{Input, InputRequest};
 
+pub use super::browser_sign_in::BrowserLogin;
 use super::fields::{cycle, paste_one_line, paste_secret};
 use super::msg::{Effect, Intent, SignInWith, SignedIn};
 use super::rotation::Connections;
@@ -36,6 +37,8 @@ impl HostPreset {
 pub enum Method {
     /// Reuse the Infisical CLI's user login.
     Cli,
+    /// The web app hands its session over (loopback POST or paste).
+    Browser,
     UniversalAuth,
     AccessToken,
 }
@@ -44,6 +47,7 @@ impl Method {
     pub fn label(self) -> &'static str {
         match self {
             Method::Cli => "Infisical CLI login",
+            Method::Browser => "Browser",
             Method::UniversalAuth => "Universal Auth",
             Method::AccessToken => "Access token",
         }
@@ -67,6 +71,8 @@ pub enum SignInField {
     ClientId,
     ClientSecret,
     AccessToken,
+    /// The token the web app's page shows when its POST cannot reach this machine.
+    BrowserToken,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,6 +85,8 @@ pub enum SignInStatus {
     SignedIn {
         host: String,
         via: String,
+        /// Whose session it is, for user sessions.
+        who: Option<String>,
     },
 }
 
@@ -91,6 +99,15 @@ pub struct SignIn {
     pub client_id: Input,
     pub client_secret: SecretInput,
     pub access_token: SecretInput,
+    pub browser: BrowserLogin,
+    /// Bumped with every listener started or abandoned: answers of older ones are ignored.
+    pub browser_generation: u64,
+    pub browser_token: SecretInput,
+    /// `SSH_CONNECTION` is set: the browser's POST reaches the browser's machine, not this one.
+    pub over_ssh: bool,
+    /// The user started this sign-in, so its success goes straight on (credentials from the
+    /// environment get a confirmation: the user did not choose that host).
+    pub go_on_after_sign_in: bool,
     pub focus: SignInField,
     pub reveal: bool,
     pub status: SignInStatus,
@@ -115,12 +132,13 @@ impl SignIn {
         Domain::parse(&self.site_text()).map_err(|e| e.to_string())
     }
 
-    /// The methods offered, the CLI first when it works.
+    /// The methods offered: the CLI first when it works, else the browser.
     pub fn methods(&self) -> Vec<Method> {
+        use Method::*;
         match self.cli {
-            CliProbe::Missing => vec![Method::UniversalAuth, Method::AccessToken],
-            CliProbe::Works => vec![Method::Cli, Method::UniversalAuth, Method::AccessToken],
-            _ => vec![Method::UniversalAuth, Method::AccessToken, Method::Cli],
+            CliProbe::Missing => vec![Browser, UniversalAuth, AccessToken],
+            CliProbe::Works => vec![Cli, Browser, UniversalAuth, AccessToken],
+            _ => vec![Browser, UniversalAuth, AccessToken, Cli],
         }
     }
 
@@ -140,6 +158,7 @@ impl SignIn {
                 fields.extend([SignInField::ClientId, SignInField::ClientSecret])
             }
             Method::AccessToken => fields.push(SignInField::AccessToken),
+            Method::Browser => fields.push(SignInField::BrowserToken),
         }
         fields
     }
@@ -165,6 +184,7 @@ impl SignIn {
             SignInField::ClientId => self.client_id.value().is_empty(),
             SignInField::ClientSecret => self.client_secret.is_empty(),
             SignInField::AccessToken => self.access_token.is_empty(),
+            // The browser's POST usually makes the paste unnecessary.
             _ => false,
         };
         self.fields()
@@ -182,17 +202,30 @@ impl SignIn {
         self.env_source = None;
     }
 
-    fn edit(&mut self, request: InputRequest) {
+    /// Another host or method: the session shown ends, and so does a browser hand-off
+    /// (it was for the other host).
+    fn changed_where_or_how(&mut self) -> Vec<Effect> {
+        self.signed_out();
+        self.abandon_browser()
+    }
+
+    fn edit(&mut self, request: InputRequest) -> Vec<Effect> {
         let changed = match self.focus {
             SignInField::CustomUrl => self.custom_url.handle(request).is_some_and(|c| c.value),
             SignInField::ClientId => self.client_id.handle(request).is_some_and(|c| c.value),
             SignInField::ClientSecret => self.client_secret.handle(request),
             SignInField::AccessToken => self.access_token.handle(request),
+            SignInField::BrowserToken => self.browser_token.handle(request),
             SignInField::Host | SignInField::Method => false,
         };
-        if changed {
-            self.signed_out();
+        if !changed {
+            return vec![];
         }
+        if self.focus == SignInField::CustomUrl {
+            return self.changed_where_or_how();
+        }
+        self.signed_out();
+        vec![]
     }
 }
 
@@ -205,12 +238,7 @@ pub(super) fn intent(state: &mut State, intent: Intent) -> Vec<Effect> {
     match intent {
         Intent::Next => {
             if s.is_signed_in() {
-                let next = if state.rotating() {
-                    Screen::PickConnection
-                } else {
-                    Screen::Guide(0)
-                };
-                state.screen = state.sign_in.resume.take().unwrap_or(next);
+                go_on(state);
                 return vec![];
             }
             start(state)
@@ -229,11 +257,11 @@ pub(super) fn intent(state: &mut State, intent: Intent) -> Vec<Effect> {
             match s.focus {
                 SignInField::Host => {
                     s.preset = cycle(&HostPreset::ALL, s.preset, forward);
-                    s.signed_out();
+                    s.changed_where_or_how()
                 }
                 SignInField::Method => {
                     s.method = cycle(&s.methods(), s.method, forward);
-                    s.signed_out();
+                    s.changed_where_or_how()
                 }
                 _ => s.edit(if forward {
                     InputRequest::GoToNextChar
@@ -241,12 +269,8 @@ pub(super) fn intent(state: &mut State, intent: Intent) -> Vec<Effect> {
                     InputRequest::GoToPrevChar
                 }),
             }
-            vec![]
         }
-        Intent::Edit(request) => {
-            s.edit(request);
-            vec![]
-        }
+        Intent::Edit(request) => s.edit(request),
         Intent::ToggleReveal => {
             s.reveal = !s.reveal;
             vec![]
@@ -258,6 +282,10 @@ pub(super) fn intent(state: &mut State, intent: Intent) -> Vec<Effect> {
 pub(super) fn paste(state: &mut State, text: &str) {
     let s = &mut state.sign_in;
     let mut notice = None;
+    // With the browser method, a paste anywhere on the screen is the page's token.
+    if s.method == Method::Browser && matches!(s.focus, SignInField::Host | SignInField::Method) {
+        s.focus = SignInField::BrowserToken;
+    }
     match s.focus {
         SignInField::ClientSecret => {
             paste_secret(&mut s.client_secret, &mut notice, text);
@@ -265,8 +293,17 @@ pub(super) fn paste(state: &mut State, text: &str) {
         SignInField::AccessToken => {
             paste_secret(&mut s.access_token, &mut notice, text);
         }
-        SignInField::CustomUrl => paste_one_line(&mut s.custom_url, text),
-        SignInField::ClientId => paste_one_line(&mut s.client_id, text),
+        SignInField::BrowserToken => {
+            // A new paste is a new try: it replaces the last one.
+            s.browser_token.clear();
+            paste_secret(&mut s.browser_token, &mut notice, text);
+        }
+        SignInField::CustomUrl => {
+            paste_one_line(&mut s.custom_url, &mut notice, text);
+        }
+        SignInField::ClientId => {
+            paste_one_line(&mut s.client_id, &mut notice, text);
+        }
         SignInField::Host | SignInField::Method => {}
     }
     if let Some(n) = notice.filter(|n| n.starts_with("refused")) {
@@ -294,6 +331,7 @@ fn start(state: &mut State) -> Vec<Effect> {
         SignInWith::Environment
     } else {
         match s.method {
+            Method::Browser => return super::browser_sign_in::start(state, domain),
             Method::Cli => SignInWith::Cli,
             Method::UniversalAuth => {
                 let id = s.client_id.value().trim();
@@ -334,7 +372,10 @@ fn start(state: &mut State) -> Vec<Effect> {
         }
     };
     s.status = SignInStatus::Working;
-    vec![Effect::SignIn { domain, with }]
+    s.go_on_after_sign_in = !matches!(with, SignInWith::Environment);
+    let mut effects = s.abandon_browser();
+    effects.push(Effect::SignIn { domain, with });
+    effects
 }
 
 pub(super) fn on_cli_probed(state: &mut State, result: Result<(), String>) {
@@ -344,7 +385,10 @@ pub(super) fn on_cli_probed(state: &mut State, result: Result<(), String>) {
         Err(e) => CliProbe::Failed(e),
     };
     // Offer the CLI first when it works and the user has not chosen anything yet.
-    let untouched = s.client_id.value().is_empty() && s.access_token.is_empty();
+    let untouched = s.client_id.value().is_empty()
+        && s.access_token.is_empty()
+        && s.browser == BrowserLogin::Idle
+        && s.browser_token.is_empty();
     if s.cli == CliProbe::Works && untouched && state.demo.is_none() {
         s.method = Method::Cli;
         s.focus = SignInField::Host;
@@ -369,17 +413,33 @@ pub(super) fn on_signed_in(
     s.status = SignInStatus::SignedIn {
         host: signed_in.site,
         via: signed_in.via,
+        who: signed_in.who,
     };
+    let mut effects = s.abandon_browser();
     state.form.projects_arrived(signed_in.projects, same_site);
-    // After a session expired mid-way, go straight back to where the user was.
-    if state.screen == Screen::SignIn && state.sign_in.resume.is_some() {
-        state.screen = state.sign_in.resume.take().unwrap_or(Screen::Review);
+    // After a session expired mid-way, go straight back to where the user was; after a
+    // sign-in the user started, straight on.
+    if state.screen == Screen::SignIn
+        && (state.sign_in.resume.is_some() || state.sign_in.go_on_after_sign_in)
+    {
+        go_on(state);
+        super::links::reset(state);
     }
     if let Flow::Rotate(r) = &mut state.flow {
         r.connections = Connections::Loading;
-        return vec![Effect::LoadConnections];
+        effects.push(Effect::LoadConnections);
     }
-    vec![]
+    effects
+}
+
+/// From a finished sign-in to where the user was going.
+fn go_on(state: &mut State) {
+    let next = if state.rotating() {
+        Screen::PickConnection
+    } else {
+        Screen::Guide(0)
+    };
+    state.screen = state.sign_in.resume.take().unwrap_or(next);
 }
 
 /// Sends the user to sign in, then back to Review (the session expired or is missing).

@@ -9,7 +9,9 @@ use super::form::Form;
 use super::msg::{Effect, Init, SignInWith};
 use super::review::SubmitError;
 use super::rotation::{Connections, Rotation};
-use super::sign_in::{CliProbe, HostPreset, Method, SignIn, SignInField, SignInStatus};
+use super::sign_in::{
+    BrowserLogin, CliProbe, HostPreset, Method, SignIn, SignInField, SignInStatus,
+};
 use super::token_check::OnaCheck;
 use crate::infisical::AppConnection;
 use crate::secret::SecretInput;
@@ -212,7 +214,7 @@ impl State {
         let method = if init.client_id.is_some() || init.demo.is_some() {
             Method::UniversalAuth
         } else {
-            Method::AccessToken
+            Method::Browser
         };
         let mut sign_in = SignIn {
             preset,
@@ -228,6 +230,11 @@ impl State {
                 init.client_secret.as_ref().map_or("", |s| s.expose()),
             ),
             access_token: SecretInput::default(),
+            browser: BrowserLogin::Idle,
+            browser_generation: 0,
+            browser_token: SecretInput::default(),
+            over_ssh: init.over_ssh,
+            go_on_after_sign_in: false,
             focus: SignInField::Host,
             reveal: false,
             status: SignInStatus::Idle,
@@ -354,6 +361,7 @@ impl State {
     pub fn busy(&self) -> bool {
         self.screen == Screen::Submitting
             || self.sign_in.status == SignInStatus::Working
+            || self.sign_in.browser.active()
             || self.form.ona == OnaCheck::Checking
     }
 
@@ -362,6 +370,7 @@ impl State {
         !self.form.token.is_empty()
             || !self.form.description.value().is_empty()
             || !self.sign_in.access_token.is_empty()
+            || !self.sign_in.browser_token.is_empty()
             || (self.screen != Screen::SignIn && self.screen != Screen::Done)
     }
 }

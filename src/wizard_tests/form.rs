@@ -88,11 +88,137 @@ fn paste_inserts_the_whole_token_trimmed_and_never_submits() {
             .unwrap()
             .contains(crate::validate::TOKEN_NOT_TEXT)
     );
-    focus(&mut s, Field::Name);
+}
+
+/// A one-line field refuses a multi-line paste whole, with a message, instead of keeping a
+/// part of it or gluing the lines together; the field keeps what it had.
+#[test]
+fn multi_line_pastes_into_one_line_fields_are_refused_with_a_message() {
+    let mut s = at_form();
+    for field in [Field::Name, Field::Description, Field::Project] {
+        focus(&mut s, field);
+        key(&mut s, Intent::Edit(DeleteLine));
+        type_text(&mut s, "kept");
+        for paste in [
+            "adv-name\nsecond-line",
+            "adv-name\rsecond-line",
+            "a\r\nb\r\n",
+        ] {
+            let effects = update(&mut s, Msg::Paste(paste.into()));
+            assert!(effects.is_empty(), "{field:?}: {effects:?}");
+            assert_eq!(s.screen(), Screen::Form);
+            assert_eq!(
+                s.form().notice(field),
+                Some(format!(
+                    "refused the paste: {}",
+                    crate::validate::TEXT_NOT_ONE_LINE
+                ))
+                .as_deref(),
+                "{field:?} {paste:?}"
+            );
+            let value = match field {
+                Field::Name => s.form().name.value(),
+                Field::Description => s.form().description.value(),
+                _ => s.form().project_query.value(),
+            };
+            assert_eq!(value, "kept", "{field:?} {paste:?}");
+        }
+        // The next edit clears the message; a one-line paste goes in whole, trimmed.
+        update(&mut s, Msg::Paste(" -one-line \n".into()));
+        assert_eq!(s.form().notice(field), None);
+    }
+    assert_eq!(s.form().name.value(), "kept-one-line");
+    assert_eq!(s.form().description.value(), "kept-one-line");
+}
+
+/// Bidi controls, zero-width and other format characters never get into a plain field, typed
+/// or pasted: the field says why, and what is sent is what is seen.
+#[test]
+fn text_that_hides_is_refused_in_name_description_and_the_project_filter() {
+    let mut s = at_form();
+    for field in [Field::Name, Field::Description, Field::Project] {
+        focus(&mut s, field);
+        key(&mut s, Intent::Edit(DeleteLine));
+        update(
+            &mut s,
+            Msg::Paste("safe \u{202E}gnp.exe\u{202C} end".into()),
+        );
+        assert!(
+            s.form()
+                .notice(field)
+                .unwrap()
+                .contains(crate::validate::TEXT_NOT_VISIBLE),
+            "{field:?}"
+        );
+        type_text(&mut s, "a\u{200B}b\u{FEFF}");
+        assert!(
+            s.form()
+                .notice(field)
+                .unwrap()
+                .starts_with("refused U+FEFF"),
+            "{field:?}"
+        );
+        type_text(&mut s, "c");
+        let value = match field {
+            Field::Name => s.form().name.value(),
+            Field::Description => s.form().description.value(),
+            _ => s.form().project_query.value(),
+        };
+        assert_eq!(value, "abc", "{field:?}");
+    }
+    focus(&mut s, Field::Project);
     key(&mut s, Intent::Edit(DeleteLine));
-    update(&mut s, Msg::Paste("first-line\nsecond\r\n".into()));
-    assert_eq!(s.form().name.value(), "first-line");
-    assert_eq!(s.screen(), Screen::Form);
+    // Control characters and a mangled paste are refused the same way.
+    focus(&mut s, Field::Description);
+    update(&mut s, Msg::Paste("red\u{1b}[31m".into()));
+    assert!(
+        s.form()
+            .notice(Field::Description)
+            .unwrap()
+            .contains(crate::validate::TEXT_HAS_CONTROLS)
+    );
+    update(&mut s, Msg::Paste("tok\u{FFFD}en".into()));
+    assert!(
+        s.form()
+            .notice(Field::Description)
+            .unwrap()
+            .contains(crate::validate::TOKEN_NOT_TEXT)
+    );
+    key(&mut s, Intent::Next);
+    assert_eq!(s.screen(), Screen::Review);
+    assert_eq!(
+        s.form().description_to_send(),
+        Ok(Some("abc".to_string())),
+        "what is sent is what the field showed"
+    );
+}
+
+/// The limit counts what Infisical counts (UTF-16 units): typing stops at 128 emoji, and
+/// 200 pasted emoji are flagged before anything is sent.
+#[test]
+fn description_counts_like_infisical() {
+    let mut s = at_form();
+    focus(&mut s, Field::Description);
+    type_text(&mut s, &"😀".repeat(200));
+    assert_eq!(s.form().description.value().chars().count(), 128);
+    assert_eq!(
+        crate::validate::description_units(s.form().description.value()),
+        256
+    );
+    assert_eq!(s.form().field_error(Field::Description), None);
+    key(&mut s, Intent::Edit(DeleteLine));
+    update(&mut s, Msg::Paste("😀".repeat(200)));
+    assert_eq!(
+        s.form().field_error(Field::Description).as_deref(),
+        Some(crate::validate::DESCRIPTION_TOO_LONG)
+    );
+    key(&mut s, Intent::Next);
+    assert_eq!(
+        s.screen(),
+        Screen::Form,
+        "a description Infisical refuses never goes out"
+    );
+    assert_eq!(s.form().focus, Field::Description);
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! outside `crate::wizard`, so they cannot set the state by hand: every state is reached
 //! through `update`, as the program reaches it.
 
+mod browser;
 mod form;
 mod keys;
 mod ona_check;
@@ -80,10 +81,13 @@ fn focus_sign_in(state: &mut State, field: SignInField) {
     assert_eq!(state.sign_in().focus, field, "Tab never reached {field:?}");
 }
 
-/// From a signed-in sign-in screen through the guide to the form.
+/// From a sign-in (confirmed with Enter when it came from the environment) through the
+/// guide to the form.
 fn to_form(state: &mut State) {
     assert!(state.sign_in().is_signed_in());
-    key(state, Intent::Next);
+    if state.screen() == Screen::SignIn {
+        key(state, Intent::Next);
+    }
     while let Screen::Guide(_) = state.screen() {
         key(state, Intent::Next);
     }
@@ -96,6 +100,7 @@ fn signed_in(state: &mut State) {
         Msg::SignInFinished(Ok(SignedIn {
             site: "https://app.infisical.com".into(),
             via: "Universal Auth".into(),
+            who: None,
             projects: Ok(vec![project("p1", "Backend"), project("p2", "Frontend")]),
         })),
     );
@@ -106,11 +111,7 @@ fn at_form() -> State {
     let mut s = fresh();
     key(&mut s, Intent::Next);
     signed_in(&mut s);
-    key(&mut s, Intent::Next);
-    for _ in 0..4 {
-        key(&mut s, Intent::Next);
-    }
-    assert_eq!(s.screen(), Screen::Form);
+    to_form(&mut s);
     update(&mut s, Msg::Paste(format!("  {TOKEN}\n")));
     focus(&mut s, Field::Project);
     key(&mut s, Intent::Down);

@@ -220,6 +220,14 @@ fn the_expiry_suffix_keeps_the_description_within_its_limit() {
     let long = crate::session::ona_check::with_expiry(&"d".repeat(256), "2027-02-26");
     assert_eq!(long.chars().count(), crate::validate::DESCRIPTION_MAX);
     assert!(long.ends_with("… · token expires 2027-02-26"));
+    // Counted as Infisical counts: an emoji is two units.
+    let emoji = crate::session::ona_check::with_expiry(&"😀".repeat(128), "2027-02-26");
+    assert!(crate::validate::description(&emoji).is_ok(), "{emoji}");
+    assert_eq!(
+        crate::validate::description_units(&emoji),
+        crate::validate::DESCRIPTION_MAX
+    );
+    assert!(emoji.ends_with("😀… · token expires 2027-02-26"));
 }
 
 #[test]

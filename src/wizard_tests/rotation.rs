@@ -16,6 +16,7 @@ fn rotating(wanted: Option<&str>) -> State {
         Msg::SignInFinished(Ok(SignedIn {
             site: "https://app.infisical.com".into(),
             via: "ua".into(),
+            who: None,
             projects: Ok(vec![]),
         })),
     );
@@ -26,9 +27,9 @@ fn rotating(wanted: Option<&str>) -> State {
 #[test]
 fn the_rotation_path_picks_a_connection_then_only_asks_for_the_token() {
     let mut s = rotating(Some("second"));
-    assert_eq!(s.step(), (1, 10));
-    key(&mut s, Intent::Next);
+    // The user started the sign-in: its success goes straight on.
     assert_eq!(s.screen(), Screen::PickConnection);
+    assert_eq!(s.step(), (2, 10));
     let mut second = connection("second");
     second.id = "id-2".into();
     update(

@@ -148,6 +148,7 @@ fn listing_not_allowed_falls_back_to_a_typed_project_id() {
         Msg::SignInFinished(Ok(SignedIn {
             site: "https://app.infisical.com".into(),
             via: "token".into(),
+            who: None,
             projects: Err("HTTP 403".into()),
         })),
     );

@@ -12,6 +12,7 @@ mod destinations;
 mod duplicates;
 mod endpoints;
 mod errors;
+mod lists;
 mod retries;
 mod secrets;
 mod sign_in;

@@ -21,6 +21,8 @@ use super::{BIN, Home, hang_guard};
 pub enum Stdin<'a> {
     /// This text, then end of input.
     Text(&'a str),
+    /// These bytes (not necessarily UTF-8), then end of input.
+    Bytes(&'a [u8]),
     /// A pipe that stays open and empty until the child exits: a program that waited for
     /// input would hang (and the hang guard would fail the test).
     Open,
@@ -120,7 +122,7 @@ pub fn run(home: &Home, args: &[&str], env: &[(&str, &str)], stdin: Stdin) -> Ru
         .current_dir(home.path())
         .stdin(match stdin {
             Stdin::Null => Stdio::null(),
-            Stdin::Text(_) | Stdin::Open => Stdio::piped(),
+            Stdin::Text(_) | Stdin::Bytes(_) | Stdin::Open => Stdio::piped(),
         })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -128,10 +130,15 @@ pub fn run(home: &Home, args: &[&str], env: &[(&str, &str)], stdin: Stdin) -> Ru
         .expect("spawn ona-connect");
     let started = Instant::now();
     let mut pipe = child.stdin.take();
-    if let Stdin::Text(text) = stdin {
+    let input = match stdin {
+        Stdin::Text(text) => Some(text.as_bytes()),
+        Stdin::Bytes(bytes) => Some(bytes),
+        _ => None,
+    };
+    if let Some(input) = input {
         // The child may exit before reading (e.g. a usage error): ignore EPIPE. Dropping the
         // pipe ends the input.
-        let _ = pipe.take().expect("stdin").write_all(text.as_bytes());
+        let _ = pipe.take().expect("stdin").write_all(input);
     }
     let stdout = drain(child.stdout.take().expect("stdout"));
     let stderr = drain(child.stderr.take().expect("stderr"));

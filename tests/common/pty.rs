@@ -31,6 +31,8 @@ pub const UP: &str = "\x1b[A";
 pub const CTRL_C: &str = "\x03";
 /// Review once Ona's check has answered: only then does Enter send.
 pub const REVIEW_SETTLED: &str = "Press Enter to create the connection";
+pub const CTRL_Z: &str = "\x1a";
+pub const BACKTAB: &str = "\x1b[Z";
 /// Ctrl-U clears the focused field.
 pub const CTRL_U: &str = "\x15";
 
@@ -87,8 +89,12 @@ impl Wizard {
         let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
         cmd.env_clear();
+        // The demo brings its own Ona (its sandbox's) unless told otherwise.
+        let demo = args.first() == Some(&"demo");
         for (k, v) in home.base_env() {
-            cmd.env(k, v);
+            if !(demo && k == "ONA_API_URL") {
+                cmd.env(k, v);
+            }
         }
         for (k, v) in env {
             cmd.env(k, v);
@@ -421,6 +427,31 @@ pub fn children_of(pid: u32) -> Vec<u32> {
 pub fn cpu_ticks(pid: u32) -> Option<u64> {
     let f = proc_stat(pid)?;
     Some(f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?)
+}
+
+/// Whether `pid` is stopped (by SIGSTOP, SIGTSTP or the like).
+#[cfg(target_os = "linux")]
+pub fn stopped(pid: u32) -> bool {
+    proc_stat(pid).is_some_and(|f| f.first().is_some_and(|s| s == "T"))
+}
+
+/// The terminal settings of `pid`'s standard input as `stty -g` prints them, read from outside
+/// (`stty -g -F /dev/pts/N`), e.g. while the process is stopped.
+#[cfg(target_os = "linux")]
+pub fn stty_of(pid: u32) -> String {
+    let tty = std::fs::read_link(format!("/proc/{pid}/fd/0")).expect("the terminal of pid");
+    let stty = ["/bin/stty", "/usr/bin/stty"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())
+        .expect("stty is installed");
+    let out = std::process::Command::new(stty)
+        .arg("-g")
+        .arg("-F")
+        .arg(&tty)
+        .output()
+        .expect("stty runs");
+    assert!(out.status.success(), "stty -F {}: {out:?}", tty.display());
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
 /// Whether `pid` has ended (gone, or a zombie waiting to be reaped).

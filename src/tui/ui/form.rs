@@ -22,11 +22,17 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
     for field in [Field::Name, Field::Description, Field::Token] {
         let info = match field {
             Field::Name => "lowercase letters, digits, single hyphens".to_string(),
-            Field::Description => format!(
-                "optional · {}/{}",
-                form.description.value().trim().chars().count(),
-                validate::DESCRIPTION_MAX
-            ),
+            Field::Description => {
+                let value = form.description.value();
+                let units = validate::description_units(value);
+                // Infisical counts UTF-16 units; say so when that is not the characters seen.
+                let note = if units == value.trim().chars().count() {
+                    ""
+                } else {
+                    " (an emoji counts 2)"
+                };
+                format!("optional · {units}/{}{note}", validate::DESCRIPTION_MAX)
+            }
             _ => format!("{} characters", form.token.char_count()),
         };
         label_row(frame, next(), field.label(), &info, focused(field), theme);
@@ -44,6 +50,10 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
         draw_input(frame, row, view, focused(field), placeholder, theme);
         let message = match (state.form().field_error(field), field) {
             (Some(e), _) => Line::styled(format!("  ✗ {e}"), theme.error()),
+            (None, f) if form.notice(f).is_some() => Line::styled(
+                format!("  ✗ {}", form.notice(f).unwrap_or_default()),
+                theme.error(),
+            ),
             (None, Field::Name) => Line::styled("  ✓ valid name", theme.ok()),
             (None, Field::Token) => token_status(state, theme),
             (None, _) => Line::raw(""),
@@ -91,10 +101,13 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
         Projects::Loading => {
             lines.push(Line::styled("  waiting for the project list…", theme.dim()))
         }
-        Projects::Unavailable(why) => lines.push(Line::styled(
-            format!("  {}", crate::sanitize::server_text(why)),
-            theme.warn(),
-        )),
+        // Shown whole: wrapped over as many rows as it needs.
+        Projects::Unavailable(why) => {
+            let why = crate::sanitize::server_text(why);
+            for row in wrap_text(&why, width.saturating_sub(2)) {
+                lines.push(Line::styled(format!("  {row}"), theme.warn()));
+            }
+        }
         Projects::Loaded(_) => {
             let filtered = form.filtered_projects();
             if filtered.is_empty() {
@@ -111,9 +124,9 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
                 let text = format!(
                     "{} {}  ({}, {})",
                     if i == cursor { "›" } else { " " },
-                    p.name,
-                    p.slug,
-                    p.id
+                    crate::sanitize::for_terminal(&p.name, 200),
+                    crate::sanitize::for_terminal(&p.slug, 200),
+                    crate::sanitize::for_terminal(&p.id, 200)
                 );
                 let style = if i == cursor && focused(Field::Project) {
                     theme.selected()
@@ -128,6 +141,8 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
     }
     if let Some(e) = state.form().field_error(Field::Project) {
         lines.insert(0, Line::styled(format!("  ✗ {e}"), theme.error()));
+    } else if let Some(n) = form.notice(Field::Project) {
+        lines.insert(0, Line::styled(format!("  ✗ {n}"), theme.error()));
     }
     for (line, row) in lines.into_iter().zip(remaining) {
         frame.render_widget(Paragraph::new(line), row);

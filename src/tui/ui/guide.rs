@@ -9,7 +9,7 @@ use super::Theme;
 use super::links::{link_lines, link_view};
 use super::widgets::*;
 use crate::guide;
-use crate::wizard::State;
+use crate::wizard::{SignInStatus, State};
 
 pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect, index: usize) {
     let Some(step) = guide::steps().get(index) else {
@@ -25,12 +25,12 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect,
         parts.push(Paragraph::new(Line::raw("")));
         parts.push(Paragraph::new(link_lines(state, theme, area.width)));
     }
-    if let (Some(demo), "copy-token") = (&state.demo(), step.id.as_str()) {
+    if let Some(demo) = state.demo() {
         parts.push(wrapped(vec![
             Line::raw(""),
             Line::from(vec![
                 Span::styled(" DEMO ", theme.badge()),
-                Span::raw(" The sandbox's Ona token; copy it and paste it on the next screen:"),
+                Span::raw(" The sandbox's Ona token; paste it on any step to go on with it:"),
             ]),
         ]));
         parts.push(Paragraph::new(Line::styled(
@@ -48,7 +48,20 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect,
         tail.push(Line::styled(format!("Note: {n}"), theme.dim()));
     }
     tail.push(Line::raw(""));
-    tail.push(Line::styled("Press Enter when this is done.", theme.dim()));
+    tail.push(Line::styled(
+        "Press Enter when this is done, or paste the token to go to the form.",
+        theme.dim(),
+    ));
+    // The host (and whose session) stays in sight after the sign-in went straight on.
+    if let SignInStatus::SignedIn { host, who, via } = &state.sign_in().status {
+        let who = who
+            .as_ref()
+            .map_or_else(|| format!(" ({via})"), |w| format!(" as {w}"));
+        tail.push(Line::styled(
+            format!("Signed in to {host}{who}."),
+            theme.dim(),
+        ));
+    }
     parts.push(wrapped(tail));
     stack(frame, area, parts);
 }

@@ -6,9 +6,12 @@ use ratatui::text::{Line, Span};
 
 use super::Theme;
 use super::widgets::*;
-use crate::wizard::{CliProbe, HostPreset, Method, SignInField, SignInStatus, State};
+use crate::wizard::{BrowserLogin, CliProbe, HostPreset, Method, SignInField, SignInStatus, State};
 
 pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
+    if super::links::link_view(state, theme, frame, area) {
+        return;
+    }
     let s = state.sign_in();
     let site = s.site_text();
     let mut lines: Vec<Line<'static>> = vec![
@@ -42,18 +45,25 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
                         .iter()
                         .position(|p| *p == s.preset)
                         .unwrap_or(0);
-                    let mut spans = vec![label("Host", focused, theme)];
-                    spans.extend(choice_spans(&labels, selected, focused, theme));
-                    lines.push(Line::from(spans));
+                    lines.extend(choice_lines(
+                        "Host", &labels, selected, focused, theme, area.width,
+                    ));
                 }
                 SignInField::Method => {
                     let methods = s.methods();
                     let labels: Vec<&str> = methods.iter().map(|m| m.label()).collect();
                     let selected = methods.iter().position(|m| *m == s.method).unwrap_or(0);
-                    let mut spans = vec![label("Sign in with", focused, theme)];
-                    spans.extend(choice_spans(&labels, selected, focused, theme));
-                    lines.push(Line::from(spans));
+                    lines.extend(choice_lines(
+                        "Sign in with",
+                        &labels,
+                        selected,
+                        focused,
+                        theme,
+                        area.width,
+                    ));
                 }
+                // Drawn under the browser's instructions, where it is needed.
+                SignInField::BrowserToken => {}
                 input => {
                     let text = match input {
                         SignInField::CustomUrl => "URL",
@@ -67,7 +77,17 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
             }
         }
         lines.push(Line::raw(""));
-        lines.push(Line::styled(method_hint(s.method, &s.cli), theme.dim()));
+        if s.method == Method::Browser {
+            lines.extend(browser_lines(state, theme, area.width));
+            input_rows.push((SignInField::BrowserToken, lines.len()));
+            lines.push(Line::from(label(
+                "Page token",
+                s.focus == SignInField::BrowserToken,
+                theme,
+            )));
+        } else {
+            lines.push(Line::styled(method_hint(s.method, &s.cli), theme.dim()));
+        }
     }
     lines.push(Line::raw(""));
     match &s.status {
@@ -88,9 +108,12 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
                     .map(|e| Line::styled(format!("  {e}"), theme.error())),
             );
         }
-        SignInStatus::SignedIn { host, via } => {
+        SignInStatus::SignedIn { host, via, who } => {
+            let who = who
+                .as_ref()
+                .map_or_else(String::new, |w| format!(" as {w}"));
             lines.push(Line::styled(
-                format!("✓ Signed in to {host} ({via})."),
+                format!("✓ Signed in to {host}{who} ({via})."),
                 theme.ok(),
             ));
             lines.push(Line::raw("Press Enter to continue."));
@@ -124,6 +147,10 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
                 secret_input_view(&s.client_secret, s.reveal, width),
                 "client secret (masked)",
             ),
+            SignInField::BrowserToken => (
+                secret_input_view(&s.browser_token, s.reveal, width),
+                "only if the page shows a token: paste it (masked)",
+            ),
             _ => (
                 secret_input_view(&s.access_token, s.reveal, width),
                 "paste an access token (masked)",
@@ -131,6 +158,58 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
         };
         draw_input(frame, r, view, focused, placeholder, theme);
     }
+}
+
+/// The browser sign-in: what Enter does, the link while waiting, and what to do when the
+/// browser's answer cannot arrive (local network permission, SSH). Wrapped here, so the
+/// page-token field below lands on its own row.
+fn browser_lines(state: &State, theme: Theme, width: u16) -> Vec<Line<'static>> {
+    let s = state.sign_in();
+    let mut lines = Vec::new();
+    let mut say = |text: String, style| {
+        lines.extend(
+            wrap_text(&text, width as usize)
+                .into_iter()
+                .map(|row| Line::styled(row, style)),
+        )
+    };
+    match &s.browser {
+        BrowserLogin::Idle => say(
+            "Press Enter for a sign-in link: open it in a browser where you use Infisical, sign in and choose the organization. The page hands the session to this program.".into(),
+            theme.dim(),
+        ),
+        BrowserLogin::Starting => say("Starting the sign-in…".into(), theme.dim()),
+        BrowserLogin::Waiting { port, .. } => {
+            let minutes = crate::session::browser_login::TIMEOUT.as_secs() / 60;
+            let spinner = super::spinner(state);
+            say(
+                format!("{spinner} Waiting for the browser (up to {minutes} minutes)…"),
+                theme.warn(),
+            );
+            say(
+                "If the browser asks to let the page reach devices on your local network, allow it: the session comes here through 127.0.0.1.".into(),
+                theme.dim(),
+            );
+            say(
+                if s.over_ssh {
+                    format!(
+                        "Over SSH the browser's answer reaches the browser's machine, not this one: paste the token the page then shows (\"Unable to reach CLI\"), or forward the port first: ssh -L {port}:127.0.0.1:{port} <this host>."
+                    )
+                } else {
+                    "If the page says \"Unable to reach CLI\", copy the token it shows and paste it here.".into()
+                },
+                theme.dim(),
+            );
+            let mut link = super::links::link_lines(state, theme, width);
+            link.append(&mut lines);
+            return link;
+        }
+        BrowserLogin::Ended(why) => say(
+            format!("✗ {why} Press Enter for a new sign-in link, or paste the token from the page."),
+            theme.error(),
+        ),
+    }
+    lines
 }
 
 fn method_hint(method: Method, cli: &CliProbe) -> String {
@@ -143,5 +222,6 @@ fn method_hint(method: Method, cli: &CliProbe) -> String {
         },
         Method::UniversalAuth => "A machine identity's Universal Auth client id and secret (Organization → Access Control → Identities).".into(),
         Method::AccessToken => "An Infisical access token: a user session token or a machine identity's access token.".into(),
+        Method::Browser => String::new(),
     }
 }

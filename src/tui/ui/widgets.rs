@@ -102,6 +102,39 @@ pub(super) fn choice_spans(
     spans
 }
 
+/// A labelled row of choices, continued under the first choice when it does not fit `width`
+/// (a choice is never split, so each row can be read on its own).
+pub(super) fn choice_lines(
+    name: &str,
+    labels: &[&str],
+    selected: usize,
+    focused: bool,
+    theme: Theme,
+    width: u16,
+) -> Vec<Line<'static>> {
+    let room = (width as usize).saturating_sub(LABEL_WIDTH).max(1);
+    let mut lines = Vec::new();
+    let mut row = vec![label(name, focused, theme)];
+    let mut used = 0;
+    for span in choice_spans(labels, selected, focused, theme)
+        .chunks(2)
+        .map(<[Span<'static>]>::to_vec)
+    {
+        let len: usize = span.iter().map(|s| s.content.chars().count()).sum();
+        if used > 0 && used + len > room {
+            lines.push(Line::from(std::mem::replace(
+                &mut row,
+                vec![Span::raw(" ".repeat(LABEL_WIDTH))],
+            )));
+            used = 0;
+        }
+        used += len;
+        row.extend(span);
+    }
+    lines.push(Line::from(row));
+    lines
+}
+
 pub(super) fn label(text: &str, focused: bool, theme: Theme) -> Span<'static> {
     let style = if focused {
         theme.focused_label()
