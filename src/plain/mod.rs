@@ -11,7 +11,7 @@ mod sign_in;
 
 use std::sync::Arc;
 
-use crate::cli::{EXIT_CANCELLED, EXIT_OK, EXIT_USAGE, Global};
+use crate::cli::{EXIT_CANCELLED, EXIT_OK, EXIT_OUTCOME_UNKNOWN, EXIT_USAGE, Global};
 use crate::config::Settings;
 use crate::guide;
 use crate::infisical::{Client, CreateError, Project};
@@ -19,7 +19,7 @@ use crate::prompt::PromptError;
 use crate::secret::Secret;
 use crate::session::ona_check::TokenExpiry;
 use crate::session::placement::Field;
-use crate::session::summary::SentBefore;
+use crate::session::summary::{self, InFlight, SentBefore};
 use crate::wizard::Demo;
 use io::{ask, say, step};
 
@@ -52,6 +52,9 @@ struct Plain<'a> {
     /// The Universal Auth client id typed at sign-in, worth remembering.
     client_id_used: Option<String>,
     projects: Result<Vec<Project>, String>,
+    /// A create was sent and neither its answer nor a lookup said what became of it: leaving
+    /// now must not claim that nothing was created.
+    outcome_unknown: Option<InFlight>,
 }
 
 pub async fn run(
@@ -82,8 +85,14 @@ pub async fn run(
         ona_api,
         client: None,
         projects: Err(String::new()),
+        outcome_unknown: None,
     };
-    match plain.flow().await {
+    let result = plain.flow().await;
+    if let (Err(_), Some(in_flight)) = (&result, &plain.outcome_unknown) {
+        eprintln!("ona-connect: {}", summary::in_flight_line(in_flight));
+        return EXIT_OUTCOME_UNKNOWN;
+    }
+    match result {
         Ok(()) => EXIT_OK,
         Err(PromptError::Cancelled) => {
             eprintln!("ona-connect: cancelled; nothing was created.");
@@ -157,6 +166,12 @@ impl Plain<'_> {
                     // A failed lookup sent nothing: what was unknown before stays unknown.
                     after_unknown = matches!(e, CreateError::OutcomeUnknown { .. })
                         || (after_unknown && matches!(e, CreateError::LookupFailed(_)));
+                    self.outcome_unknown = after_unknown.then(|| InFlight {
+                        rotation: false,
+                        name: request.name.clone(),
+                        project_id: Some(request.project_id.clone()),
+                        site: self.site.clone(),
+                    });
                     match self.explain(&e, &answers).await? {
                         Next::Ask(which) => ask = which,
                         Next::Finished => return Ok(()),

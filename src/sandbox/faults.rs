@@ -53,6 +53,8 @@ impl FaultRoute {
 /// What the sandbox does instead of (or before) answering normally.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FaultAction {
+    /// Answer normally: uses up one turn, so the rules after it apply from the next request.
+    Pass,
     /// Wait, then answer normally.
     Delay(Duration),
     /// 500 `InternalServerError` / `Something went wrong`.

@@ -176,7 +176,7 @@ async fn process(
     let mut hold_after = false;
     let mut drip = None;
     match fault {
-        None => {}
+        None | Some(FaultAction::Pass) => {}
         Some(FaultAction::Delay(d)) => tokio::time::sleep(d).await,
         Some(FaultAction::Status500) => return Outcome::Respond(reply::internal().into()),
         Some(FaultAction::Status429 { retry_after }) => {
