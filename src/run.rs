@@ -215,7 +215,11 @@ fn wizard_command(
         }
         Ok(Outcome::Abandoned(in_flight)) => {
             report_in_flight(&in_flight);
-            EXIT_OUTCOME_UNKNOWN
+            if in_flight.found.is_some() {
+                EXIT_OK
+            } else {
+                EXIT_OUTCOME_UNKNOWN
+            }
         }
         Err(Interrupted::Signal(n, in_flight)) => {
             in_flight.as_ref().map(report_in_flight);

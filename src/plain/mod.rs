@@ -171,6 +171,7 @@ impl Plain<'_> {
                         name: request.name.clone(),
                         project_id: Some(request.project_id.clone()),
                         site: self.site.clone(),
+                        found: None,
                     });
                     match self.explain(&e, &answers).await? {
                         Next::Ask(which) => ask = which,

@@ -61,11 +61,19 @@ pub struct InFlight {
     pub name: String,
     pub project_id: Option<String>,
     pub site: String,
+    /// A lookup by name on the way out found the connection (its id): it was created.
+    pub found: Option<String>,
 }
 
 /// What is printed when the program ends while a create or rotation is in flight.
 pub fn in_flight_line(w: &InFlight) -> String {
     let name = clean(&w.name);
+    if let Some(id) = &w.found {
+        return format!(
+            "the create of {name} was sent and a lookup just now found it: the connection was created ({})",
+            clean(id)
+        );
+    }
     let project = w
         .project_id
         .as_deref()

@@ -99,7 +99,8 @@ where
             }
         }
         if exit {
-            return Ok(state.take_exit().unwrap_or(Outcome::Cancelled));
+            let outcome = state.take_exit().unwrap_or(Outcome::Cancelled);
+            return Ok(driver.look_up_abandoned(outcome).await);
         }
         draw(terminal, &state, &driver.context);
     }

@@ -347,12 +347,14 @@ impl State {
                     .map_or_else(String::new, |c| c.name.clone()),
                 project_id: r.target.as_ref().and_then(|c| c.project_id.clone()),
                 site,
+                found: None,
             },
             Flow::Create { .. } => InFlight {
                 rotation: false,
                 name: self.form.name.value().trim().to_string(),
                 project_id: self.form.chosen_project().map(|p| p.id),
                 site,
+                found: None,
             },
         })
     }
