@@ -456,6 +456,32 @@ fn an_ona_that_cannot_answer_never_blocks_create() {
     }
 }
 
+/// `ONA_API_URL` with a path is the base as given: the program asks `<base>/gitpod.v1.…`,
+/// with the Connect protocol header, and adds no `/api`.
+#[test]
+fn an_ona_base_with_a_path_is_asked_as_given() {
+    let sb = sandbox();
+    let cli = signed_in(&sb).env("ONA_API_URL", &format!("{}/ona", sb.url()));
+    let run = cli.run(
+        &create_args("ona-proxied", demo::BACKEND_PROJECT_ID, &[]),
+        &line(demo::ONA_PAT),
+    );
+    // The sandbox serves Ona under /api only: its 404 is "could not check", not a rejection.
+    run.expect(0)
+        .stderr_has("warning: could not check with Ona");
+    let asked: Vec<RecordedRequest> = sb
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.contains("gitpod.v1."))
+        .collect();
+    assert_eq!(asked.len(), 1, "{asked:?}");
+    assert_eq!(
+        asked[0].path,
+        "/ona/gitpod.v1.IdentityService/GetAuthenticatedIdentity"
+    );
+    assert_eq!(asked[0].header("connect-protocol-version"), Some("1"));
+}
+
 #[test]
 fn bad_credentials_fail_with_401() {
     let sb = sandbox();
