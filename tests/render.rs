@@ -234,6 +234,13 @@ fn sign_in_screens() {
     type_text(&mut s, "secret");
     key(&mut s, Intent::Next);
     snapshot!("sign_in_working", s);
+    let (mut slow, _) = State::new(init());
+    type_text(&mut slow, "secret");
+    key(&mut slow, Intent::Next);
+    for _ in 0..35 * wizard::TICKS_PER_SECOND {
+        wizard::update(&mut slow, Msg::Tick);
+    }
+    snapshot!("sign_in_slow", slow);
     wizard::update(
         &mut s,
         Msg::SignInFinished(Err(vec![

@@ -44,7 +44,9 @@ where
 {
     let (tx, mut rx) = mpsc::unbounded_channel::<Report>();
     let mut driver = Driver::new(context, tx);
-    let mut tick = tokio::time::interval(Duration::from_millis(100));
+    let mut tick = tokio::time::interval(Duration::from_millis(
+        1000 / u64::from(wizard::TICKS_PER_SECOND),
+    ));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     // Signal handlers are installed after the first frame: nothing delays it.
     let mut signals = Signals::new();

@@ -29,11 +29,26 @@ use tui_input::InputRequest;
 
 const SPINNER_FRAMES: usize = 10;
 
+/// Spinner frames per second: the driver ticks this often while something is in flight.
+pub const TICKS_PER_SECOND: u32 = 10;
+
 /// The whole behaviour of the wizard.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    let effects = dispatch(state, msg);
+    if state.sign_in.status != SignInStatus::Working {
+        state.sign_in_ticks = 0;
+    }
+    effects
+}
+
+fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Tick => {
             state.spinner = (state.spinner + 1) % SPINNER_FRAMES;
+            // Counted, not read from a clock: how long the sign-in has been waiting.
+            if state.sign_in.status == SignInStatus::Working {
+                state.sign_in_ticks += 1;
+            }
             vec![]
         }
         Msg::Key(intent) => {

@@ -117,6 +117,8 @@ pub struct State {
     /// Why `o` cannot open a browser here (SSH, no display); `None` when it can.
     pub(in crate::wizard) browser_unavailable: Option<String>,
     pub(in crate::wizard) spinner: usize,
+    /// Ticks since the sign-in in flight started (0 when none is).
+    pub(in crate::wizard) sign_in_ticks: u32,
     pub(in crate::wizard) exit: Option<Outcome>,
 }
 
@@ -183,6 +185,10 @@ impl State {
     }
     pub fn spinner(&self) -> usize {
         self.spinner
+    }
+    /// Whole seconds the sign-in in flight has been waiting for Infisical.
+    pub fn sign_in_seconds(&self) -> u32 {
+        self.sign_in_ticks / super::TICKS_PER_SECOND
     }
     /// How the wizard ended, once it has (taken by the driver).
     pub fn take_exit(&mut self) -> Option<Outcome> {
@@ -296,6 +302,7 @@ impl State {
             notice: None,
             browser_unavailable: init.browser_unavailable,
             spinner: 0,
+            sign_in_ticks: 0,
             exit: None,
         };
         (state, effects)
