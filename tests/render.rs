@@ -10,7 +10,7 @@ use ratatui::backend::TestBackend;
 use tui_input::InputRequest;
 
 const TOKEN: &str = "onaPAT_CANARY_Q7v9xT2mLk";
-const THEME: Theme = Theme { color: true };
+const THEME: Theme = Theme::DARK;
 
 fn draw(state: &State, width: u16, height: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
@@ -380,9 +380,7 @@ fn focus_and_errors_carry_colour_unless_no_color() {
     };
     assert!(has_red(&colored));
     let mut plain = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    plain
-        .draw(|f| ui::render(&s, Theme { color: false }, f))
-        .unwrap();
+    plain.draw(|f| ui::render(&s, Theme::PLAIN, f)).unwrap();
     assert!(!has_red(&plain));
     assert!(
         plain
@@ -439,7 +437,7 @@ fn link_views() {
 /// Reads the QR code back from the drawn cells and compares it with the encoder's matrix.
 #[test]
 fn the_drawn_qr_code_decodes_to_the_url() {
-    use ona_connect::tui::ui::qr::{Matrix, decode_rows};
+    use ona_connect::tui::ui::qr::{Matrix, QUIET, decode_rows};
     let mut s = on_form();
     for _ in 0..4 {
         key(&mut s, Intent::Back);
@@ -447,9 +445,9 @@ fn the_drawn_qr_code_decodes_to_the_url() {
     key(&mut s, Intent::ToggleQr);
     let url = s.selected_link().unwrap().1;
     let expected = Matrix::encode(&url).unwrap();
-    for color in [true, false] {
+    for theme in [Theme::DARK, Theme::PLAIN] {
         let mut t = Terminal::new(TestBackend::new(100, 40)).unwrap();
-        t.draw(|f| ui::render(&s, Theme { color }, f)).unwrap();
+        t.draw(|f| ui::render(&s, theme, f)).unwrap();
         let buffer = t.backend().buffer();
         let (w, h) = expected.cells();
         // The code is centred in the body: find its first row by its top-left finder pattern.
@@ -470,9 +468,10 @@ fn the_drawn_qr_code_decodes_to_the_url() {
                     .any(|c| "█▀▄".contains(c))
             })
             .unwrap();
-        // With colour the quiet zone is white cells; the module rows start one row up from
-        // the first inked row when the top quiet zone is blank.
-        let top = first.saturating_sub(if color { 1 } else { 0 });
+        // With colour the quiet zone is white cells; the module rows start above the first
+        // inked row by the top quiet zone's height (two modules to a row).
+        let color = theme.color();
+        let top = first.saturating_sub(if color { QUIET / 2 } else { 0 });
         let drawn: Vec<String> = rows[top..top + h as usize]
             .iter()
             .map(|r| r.chars().skip(x0 as usize).take(w as usize).collect())

@@ -10,6 +10,7 @@ mod links;
 mod msg;
 mod review;
 mod rotation;
+mod scroll;
 mod sign_in;
 mod state;
 mod token_check;
@@ -19,6 +20,7 @@ pub use keymap::intent_for;
 pub use msg::{Effect, Init, Intent, Msg, SignInWith, SignedIn};
 pub use review::SubmitError;
 pub use rotation::{Connections, Rotation};
+pub use scroll::Viewport;
 pub use sign_in::{CliProbe, HostPreset, Method, SignIn, SignInField, SignInStatus};
 pub use state::{DEFAULT_NAME, Demo, Flow, LinkView, Outcome, Overlay, STEP_COUNT, Screen, State};
 pub use token_check::OnaCheck;
@@ -34,11 +36,18 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.spinner = (state.spinner + 1) % SPINNER_FRAMES;
             vec![]
         }
+        Msg::Viewport(viewport) => {
+            scroll::on_viewport(state, viewport);
+            vec![]
+        }
         Msg::Key(intent) => {
-            let before = state.screen;
+            let before = (state.screen, state.link_view, state.overlay);
             let effects = on_intent(state, intent);
-            if state.screen != before {
+            if state.screen != before.0 {
                 links::reset(state);
+            }
+            if (state.screen, state.link_view, state.overlay) != before {
+                scroll::reset(state);
             }
             effects
         }
@@ -98,6 +107,10 @@ fn on_intent(state: &mut State, intent: Intent) -> Vec<Effect> {
         return vec![];
     }
     match state.overlay {
+        Overlay::Help if is_scroll(intent) => {
+            scroll::intent(state, intent);
+            return vec![];
+        }
         Overlay::Help => {
             state.overlay = Overlay::None;
             return vec![];
@@ -122,6 +135,10 @@ fn on_intent(state: &mut State, intent: Intent) -> Vec<Effect> {
         Intent::Quit => return ask_to_quit(state),
         _ => {}
     }
+    if is_scroll(intent) {
+        scroll::intent(state, intent);
+        return vec![];
+    }
     if let Some(effects) = links::intent(state, intent) {
         return effects;
     }
@@ -141,6 +158,13 @@ fn on_intent(state: &mut State, intent: Intent) -> Vec<Effect> {
             _ => vec![],
         },
     }
+}
+
+fn is_scroll(intent: Intent) -> bool {
+    matches!(
+        intent,
+        Intent::ScrollUp | Intent::ScrollDown | Intent::PageUp | Intent::PageDown
+    )
 }
 
 /// Quits, asking first when something typed would be lost.

@@ -3,52 +3,52 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 use super::Theme;
+use super::body::{draw_body, wrap_all};
 use super::links::{link_lines, link_view};
-use super::widgets::*;
 use crate::guide;
-use crate::wizard::State;
+use crate::wizard::{State, Viewport};
 
-pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect, index: usize) {
+pub(super) fn render(
+    state: &State,
+    theme: Theme,
+    frame: &mut Frame,
+    area: Rect,
+    index: usize,
+) -> Viewport {
     let Some(step) = guide::steps().get(index) else {
-        return;
+        return Viewport::FITS;
     };
     if link_view(state, theme, frame, area) {
-        return;
+        return Viewport::FITS;
     }
-    let mut parts: Vec<Paragraph<'static>> = vec![wrapped(
-        step.body.iter().map(|b| Line::raw(b.clone())).collect(),
-    )];
+    let mut lines: Vec<Line<'static>> = step.body.iter().map(|b| Line::raw(b.clone())).collect();
     if !step.links.is_empty() {
-        parts.push(Paragraph::new(Line::raw("")));
-        parts.push(Paragraph::new(link_lines(state, theme, area.width)));
+        lines.push(Line::raw(""));
+        lines.extend(link_lines(state, theme, area.width));
     }
     if let (Some(demo), "copy-token") = (&state.demo(), step.id.as_str()) {
-        parts.push(wrapped(vec![
-            Line::raw(""),
-            Line::from(vec![
-                Span::styled(" DEMO ", theme.badge()),
-                Span::raw(" The sandbox's Ona token; copy it and paste it on the next screen:"),
-            ]),
+        lines.push(Line::raw(""));
+        lines.push(Line::from(vec![
+            Span::styled(" DEMO ", theme.badge()),
+            Span::raw(" The sandbox's Ona token; copy it and paste it on the next screen:"),
         ]));
-        parts.push(Paragraph::new(Line::styled(
-            demo.ona_token.clone(),
-            theme.label(),
-        )));
-        parts.push(wrapped(vec![Line::styled(
+        lines.push(Line::styled(demo.ona_token.clone(), theme.label()));
+        lines.push(Line::styled(
             "(Any other text shows how a rejected token looks.)",
             theme.dim(),
-        )]));
+        ));
     }
-    let mut tail: Vec<Line<'static>> = Vec::new();
     for n in &step.notes {
-        tail.push(Line::raw(""));
-        tail.push(Line::styled(format!("Note: {n}"), theme.dim()));
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(format!("Note: {n}"), theme.dim()));
     }
-    tail.push(Line::raw(""));
-    tail.push(Line::styled("Press Enter when this is done.", theme.dim()));
-    parts.push(wrapped(tail));
-    stack(frame, area, parts);
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        "Press Enter when this is done.",
+        theme.label(),
+    ));
+    let rows = wrap_all(lines, area.width);
+    draw_body(frame, area, rows, state.scroll(), None, theme).viewport
 }

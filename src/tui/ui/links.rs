@@ -110,8 +110,8 @@ pub(super) fn link_view(state: &State, theme: Theme, frame: &mut Frame, area: Re
             }
             // Black on white when colours are allowed; otherwise the glyphs draw the light
             // modules, which reads right on the usual light-on-dark terminal.
-            let rows = matrix.rows(theme.color);
-            let style = if theme.color {
+            let rows = matrix.rows(theme.color());
+            let style = if theme.color() {
                 Style::new()
                     .fg(ratatui::style::Color::Black)
                     .bg(ratatui::style::Color::White)

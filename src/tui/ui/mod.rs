@@ -1,6 +1,7 @@
 //! Rendering: a pure function of the wizard's state, one file per screen. Nothing here
 //! knows about tasks, files or the network, and secret fields are only ever drawn as masks.
 
+mod body;
 mod done;
 mod form;
 mod guide;
@@ -23,7 +24,7 @@ use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
 pub use header::{help_bar, screen_title};
 pub use theme::Theme;
 
-use crate::wizard::{Overlay, Screen, State};
+use crate::wizard::{Overlay, Screen, State, Viewport};
 
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 20;
@@ -37,6 +38,12 @@ fn spinner(state: &State) -> &'static str {
 }
 
 pub fn render(state: &State, theme: Theme, frame: &mut Frame) {
+    render_reporting(state, theme, frame);
+}
+
+/// Renders `state` and says what the frame showed of the scrollable body (the driver passes
+/// it to `update`, which keeps the scroll offset within it).
+pub fn render_reporting(state: &State, theme: Theme, frame: &mut Frame) -> Viewport {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let text = vec![
@@ -48,7 +55,7 @@ pub fn render(state: &State, theme: Theme, frame: &mut Frame) {
             Line::raw("Enlarge the window (nothing you typed is lost)."),
         ];
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
-        return;
+        return Viewport::FITS;
     }
     let (top, rest) = split_top(area, 1);
     let (body, footer) = split_bottom(rest, 1);
@@ -63,7 +70,7 @@ pub fn render(state: &State, theme: Theme, frame: &mut Frame) {
     frame.render_widget(block, body);
     let inner = inner.inner(ratatui::layout::Margin::new(1, 0));
     let rotating = state.rotating();
-    match state.screen() {
+    let viewport = match state.screen() {
         Screen::SignIn => sign_in::render(state, theme, frame, inner),
         Screen::PickConnection => rotation::pick_connection(state, theme, frame, inner),
         Screen::Form if rotating => rotation::token(state, theme, frame, inner),
@@ -74,13 +81,19 @@ pub fn render(state: &State, theme: Theme, frame: &mut Frame) {
         Screen::Review => review::render(state, theme, frame, inner),
         Screen::Submitting => progress::render(state, theme, frame, inner),
         Screen::Done => done::render(state, theme, frame, inner),
-    }
+    };
     frame.render_widget(Paragraph::new(help_bar(state, theme, footer.width)), footer);
     match state.overlay() {
-        Overlay::None => {}
+        Overlay::None => viewport,
         Overlay::Help => overlays::help(state, theme, frame, area),
-        Overlay::ConfirmQuit => overlays::confirm_quit(state, theme, frame, area),
-        Overlay::PickToken => overlays::pick_token(state, theme, frame, area),
+        Overlay::ConfirmQuit => {
+            overlays::confirm_quit(state, theme, frame, area);
+            Viewport::FITS
+        }
+        Overlay::PickToken => {
+            overlays::pick_token(state, theme, frame, area);
+            Viewport::FITS
+        }
     }
 }
 

@@ -2,8 +2,8 @@
 
 use qrcode::{Color, EcLevel, QrCode};
 
-/// Modules of light margin around the code; scanners need some.
-pub const QUIET: usize = 2;
+/// Modules of light margin around the code, as the QR specification asks.
+pub const QUIET: usize = 4;
 
 /// The module matrix with its quiet zone, `true` for dark.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,6 +13,7 @@ pub struct Matrix {
 }
 
 impl Matrix {
+    /// The smallest code (version) that holds `text` at error-correction level L.
     pub fn encode(text: &str) -> Option<Matrix> {
         let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::L).ok()?;
         let inner = code.width();

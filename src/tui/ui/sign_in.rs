@@ -5,10 +5,11 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::Theme;
+use super::body::{body_row, draw_body, wrap_line};
 use super::widgets::*;
-use crate::wizard::{CliProbe, HostPreset, Method, SignInField, SignInStatus, State};
+use crate::wizard::{CliProbe, HostPreset, Method, SignInField, SignInStatus, State, Viewport};
 
-pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
+pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect) -> Viewport {
     let s = state.sign_in();
     let site = s.site_text();
     let mut lines: Vec<Line<'static>> = vec![
@@ -96,16 +97,26 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
             lines.push(Line::raw("Press Enter to continue."));
         }
     }
-    frame.render_widget(wrapped(lines), area);
+    // Each line wrapped; where each one's first row is, for the inputs drawn over them.
+    let mut rows = Vec::new();
+    let mut starts = Vec::with_capacity(lines.len());
+    for line in &lines {
+        starts.push(rows.len());
+        rows.extend(wrap_line(line, area.width as usize));
+    }
+    let focus_row = input_rows
+        .iter()
+        .find(|(f, _)| *f == s.focus)
+        .map(|(_, i)| starts[*i]);
+    let shown = draw_body(frame, area, rows, state.scroll(), focus_row, theme);
     // Text inputs are drawn over their label rows, after the label column.
     for (field, row) in input_rows {
-        let y = area.y + row as u16;
-        if y >= area.bottom() {
+        let Some(at) = body_row(area, shown, starts[row]) else {
             continue;
-        }
+        };
         let r = Rect::new(
             area.x + LABEL_WIDTH as u16,
-            y,
+            at.y,
             area.width.saturating_sub(LABEL_WIDTH as u16),
             1,
         );
@@ -131,6 +142,7 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
         };
         draw_input(frame, r, view, focused, placeholder, theme);
     }
+    shown.viewport
 }
 
 fn method_hint(method: Method, cli: &CliProbe) -> String {

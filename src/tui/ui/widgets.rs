@@ -145,19 +145,6 @@ pub(super) fn kv(key: &str, value: String, theme: Theme) -> Line<'static> {
     Line::from(vec![label(key, false, theme), Span::raw(value)])
 }
 
-/// Draws paragraphs one below the other, each as tall as its wrapped text.
-pub(super) fn stack(frame: &mut Frame, area: Rect, parts: Vec<Paragraph<'static>>) {
-    let mut y = area.y;
-    for part in parts {
-        if y >= area.bottom() {
-            break;
-        }
-        let height = (part.line_count(area.width) as u16).min(area.bottom() - y);
-        frame.render_widget(part, Rect::new(area.x, y, area.width, height));
-        y += height;
-    }
-}
-
 /// A secret on Review: mask glyphs (at most 24) and how many characters it has.
 pub(super) fn masked(chars: usize) -> String {
     format!(
@@ -235,21 +222,6 @@ pub(super) fn command_rows(command: &str, width: u16) -> Vec<String> {
     rows
 }
 
-/// Draws `lines` (each one row); when they do not fit, the last row says what is below.
-pub(super) fn draw_rows(
-    frame: &mut Frame,
-    area: Rect,
-    mut lines: Vec<Line<'static>>,
-    more: Line<'static>,
-) {
-    let room = area.height as usize;
-    if lines.len() > room {
-        lines.truncate(room.saturating_sub(1));
-        lines.push(more);
-    }
-    frame.render_widget(Paragraph::new(lines), area);
-}
-
 /// How a secret field is drawn: masked, or in clear when revealed.
 pub(super) fn secret_input_view(
     input: &crate::secret::SecretInput,
@@ -257,32 +229,6 @@ pub(super) fn secret_input_view(
     width: usize,
 ) -> FieldView {
     secret_view(input.expose(), input.cursor(), reveal, width)
-}
-
-/// Key-value rows (a label span, then the value) wrapped so the value stays in its column;
-/// other lines pass through as they are (a paragraph wraps them).
-pub(super) fn hang(lines: Vec<Line<'static>>, width: u16) -> Vec<Line<'static>> {
-    let column = (width as usize).saturating_sub(LABEL_WIDTH);
-    let mut out = Vec::with_capacity(lines.len());
-    for line in lines {
-        let is_row = line.spans.len() >= 2 && line.spans[0].content.chars().count() == LABEL_WIDTH;
-        if !is_row || line.width() <= width as usize {
-            out.push(line);
-            continue;
-        }
-        let head = line.spans[0].clone();
-        let style = line.spans[1].style;
-        let value: String = line.spans[1..].iter().map(|s| s.content.as_ref()).collect();
-        for (i, part) in wrap_text(&value, column).into_iter().enumerate() {
-            let first = if i == 0 {
-                head.clone()
-            } else {
-                Span::raw(" ".repeat(LABEL_WIDTH))
-            };
-            out.push(Line::from(vec![first, Span::styled(part, style)]));
-        }
-    }
-    out
 }
 
 /// The end of a result screen: the equivalent command (wrapped so a copy still runs) and
