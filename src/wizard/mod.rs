@@ -41,12 +41,22 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::Key(intent) => {
-            let before = (state.screen, state.link_view, state.overlay);
+            let view = |s: &State| {
+                (
+                    s.screen,
+                    s.link_view,
+                    s.overlay,
+                    s.form.focus,
+                    s.sign_in.focus,
+                )
+            };
+            let before = view(state);
             let effects = on_intent(state, intent);
             if state.screen != before.0 {
                 links::reset(state);
             }
-            if (state.screen, state.link_view, state.overlay) != before {
+            // Another screen, view or focused field starts unscrolled (the focus in sight).
+            if view(state) != before {
                 scroll::reset(state);
             }
             effects

@@ -64,7 +64,10 @@ pub(super) fn wrap_line(line: &Line<'static>, width: usize) -> Vec<Line<'static>
     for word in cells[prefix_len..].split(|(c, _)| *c == ' ') {
         let word_width: usize = word.iter().map(|(c, _)| c.width().unwrap_or(0)).sum();
         let space = usize::from(!fresh);
-        if used + space + word_width > width && !fresh {
+        // A word longer than the column is broken where it stands, not moved to the next row
+        // first (so "POST https://…" keeps the URL beside the method).
+        let breaks_anyway = word_width > width - indent;
+        if used + space + word_width > width && !fresh && !breaks_anyway {
             new_row(&mut rows, &mut row);
             used = indent;
         } else if !fresh {
@@ -144,6 +147,29 @@ pub(super) fn cut_marked(line: Line<'static>, width: usize) -> Line<'static> {
     Line::from(spans).style(line.style)
 }
 
+/// Which entries of a list of `total` a window of `room` rows shows around `cursor`: the
+/// first one, how many, and the row that says how many more there are, when some are hidden.
+pub(super) fn list_window(
+    total: usize,
+    cursor: usize,
+    room: usize,
+    theme: Theme,
+) -> (usize, usize, Option<Line<'static>>) {
+    let room = room.max(2);
+    if total <= room {
+        return (0, total, None);
+    }
+    let count = room - 1;
+    let first = cursor.saturating_sub(count - 1).min(total - count);
+    let (above, below) = (first, total - first - count);
+    let text = match (above > 0, below > 0) {
+        (true, true) => format!("  ↕ {above} more above and {below} below in the list (↑/↓)"),
+        (true, false) => format!("  ↑ {above} more above in the list (↑/↓)"),
+        _ => format!("  ↓ {below} more below in the list (↑/↓)"),
+    };
+    (first, count, Some(Line::styled(text, theme.warn())))
+}
+
 /// What a drawn body showed: the viewport for the state, and the offset it was drawn from.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Shown {
@@ -163,7 +189,8 @@ pub(super) fn body_row(area: Rect, shown: Shown, index: usize) -> Option<Rect> {
 }
 
 /// Draws `rows` from `offset` (at most to the end). When they do not fit, the last row says
-/// what is above and below. `keep`: a row that must stay in sight (the focused field).
+/// what is above and below. `keep`: a row brought into sight while unscrolled (the focused
+/// field; focus changes scroll back).
 pub(super) fn draw_body(
     frame: &mut Frame,
     area: Rect,
@@ -184,10 +211,11 @@ pub(super) fn draw_body(
     }
     let view = height.saturating_sub(1).max(1);
     let hidden = rows.len() - view;
-    let mut offset = offset.min(hidden);
-    if let Some(k) = keep {
-        offset = offset.clamp((k + 1).saturating_sub(view), k.min(hidden));
-    }
+    // Unscrolled, the focused row is brought into sight; once scrolled, the reader decides.
+    let offset = match keep {
+        Some(k) if offset == 0 => (k + 1).saturating_sub(view).min(hidden),
+        _ => offset.min(hidden),
+    };
     let shown: Vec<Line<'static>> = rows.into_iter().skip(offset).take(view).collect();
     frame.render_widget(
         Paragraph::new(shown),
@@ -242,7 +270,7 @@ mod tests {
             Span::raw("POST https://app.infisical.com/api/v1/app-connections/ona"),
         ]);
         let rows = texts(&wrap_line(&line, 40));
-        assert_eq!(rows[0], "Endpoint       POST");
+        assert_eq!(rows[0], "Endpoint       POST https://app.infisical.com");
         assert!(
             rows[1..]
                 .iter()

@@ -6,7 +6,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use super::Theme;
-use super::body::{body_row, cut_marked, draw_body, wrap_all, wrap_line};
+use super::body::{body_row, cut_marked, draw_body, list_window, wrap_all, wrap_line};
 use super::widgets::*;
 use crate::session::ona_check::ExpiryState;
 use crate::validate;
@@ -82,10 +82,9 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
             // The list takes the rows left (at least three), scrolled to its cursor; each
             // entry stays on one row, marked where it is cut.
             let left = (area.height as usize).saturating_sub(rows.len() + list.len());
-            let visible = left.max(3);
             let cursor = form.project_cursor.min(filtered.len().saturating_sub(1));
-            let first = cursor.saturating_sub(visible - 1);
-            for (i, p) in filtered.iter().enumerate().skip(first).take(visible) {
+            let (first, count, more) = list_window(filtered.len(), cursor, left.max(3), theme);
+            for (i, p) in filtered.iter().enumerate().skip(first).take(count) {
                 let text = format!(
                     "{} {}  ({}, {})",
                     if i == cursor { "›" } else { " " },
@@ -105,6 +104,7 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
                     area.width as usize,
                 ));
             }
+            list.extend(more);
             lines = list;
         }
     }

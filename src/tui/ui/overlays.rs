@@ -103,8 +103,10 @@ pub(super) fn pick_token(state: &State, theme: Theme, frame: &mut Frame, area: R
     ];
     for (i, c) in candidates.iter().enumerate().take(12) {
         let selected = i == state.form().pat_cursor;
+        // The description's column shrinks on a narrow terminal, so the expiry stays whole.
+        let column = if inner_width < 70 { 16 } else { 28 };
         let text = format!(
-            "{} {:<28} {}",
+            "{} {:<column$} {}",
             if selected { "›" } else { " " },
             c.description,
             c.text()

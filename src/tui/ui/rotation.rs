@@ -7,7 +7,7 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 use super::Theme;
-use super::body::{body_row, cut_marked, draw_body, wrap_all};
+use super::body::{body_row, cut_marked, draw_body, list_window, wrap_all};
 use super::form::token_status;
 use super::review::{ona_review_lines, submit_error_lines};
 use super::widgets::*;
@@ -65,9 +65,9 @@ pub(super) fn pick_connection(
                 lines.push(Line::styled("  nothing matches the filter", theme.warn()));
             }
             let cursor = r.cursor.min(list.len().saturating_sub(1));
-            let visible = area.height.saturating_sub(4).max(1) as usize;
-            let first = cursor.saturating_sub(visible - 1);
-            for (i, c) in list.iter().enumerate().skip(first).take(visible) {
+            let room = (area.height as usize).saturating_sub(2 + lines.len());
+            let (first, count, more) = list_window(list.len(), cursor, room, theme);
+            for (i, c) in list.iter().enumerate().skip(first).take(count) {
                 let style = if i == cursor {
                     theme.selected()
                 } else {
@@ -78,6 +78,7 @@ pub(super) fn pick_connection(
                     style,
                 ));
             }
+            lines.extend(more);
         }
     }
     let rest: Vec<Rect> = r_rows.collect();
