@@ -59,7 +59,7 @@ fn every_size(name: &str, state: &mut State) {
             };
             insta::assert_snapshot!(format!("{name}{suffix}{page_suffix}"), page.backend());
         }
-        bodies.push(pages.iter().map(|p| body_text(p)).collect::<Vec<_>>());
+        bodies.push(pages.iter().map(body_text).collect::<Vec<_>>());
     }
     // Overlays cover the screen differently at each size; a QR code has its own message.
     if state.overlay() == wizard::Overlay::None && state.link_view() == wizard::LinkView::Inline {
