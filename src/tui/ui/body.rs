@@ -270,7 +270,7 @@ mod tests {
             Span::raw("POST https://app.infisical.com/api/v1/app-connections/ona"),
         ]);
         let rows = texts(&wrap_line(&line, 40));
-        assert_eq!(rows[0], "Endpoint       POST https://app.infisical.com");
+        assert_eq!(rows[0], "Endpoint       POST https://app.infisica");
         assert!(
             rows[1..]
                 .iter()

@@ -164,33 +164,76 @@ mod tests {
         assert_eq!(split_top(Rect::new(0, 0, 5, 2), 3).1.height, 0);
     }
 
+    /// The words a POSIX shell reads from `text` (single quotes, backslashes, line
+    /// continuations), enough to compare commands.
+    fn shell_words(text: &str) -> Vec<String> {
+        let mut words = Vec::new();
+        let (mut word, mut quoted, mut started) = (String::new(), false, false);
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\'' => {
+                    quoted = !quoted;
+                    started = true;
+                }
+                _ if quoted => word.push(c),
+                '\\' => match chars.next() {
+                    Some('\n') | None => {}
+                    Some(e) => {
+                        word.push(e);
+                        started = true;
+                    }
+                },
+                ' ' | '\n' => {
+                    if started {
+                        words.push(std::mem::take(&mut word));
+                    }
+                    started = false;
+                }
+                _ => {
+                    word.push(c);
+                    started = true;
+                }
+            }
+        }
+        if started {
+            words.push(word);
+        }
+        words
+    }
+
     #[test]
     fn a_wrapped_command_still_runs_when_copied() {
-        let command = "ona-connect create --domain https://app.infisical.com --name n \
-                       --description 'two words and more words' --pat-stdin";
-        for width in [20u16, 30, 44, 80] {
-            let rows = widgets::command_rows(command, width);
-            if width >= 44 {
-                // Wide enough for every word: no row goes past the edge.
+        let long = "x".repeat(70);
+        let commands = [
+            "ona-connect create --domain https://app.infisical.com --name n \
+             --description 'two words and more words' --pat-stdin"
+                .to_string(),
+            format!(
+                "ona-connect create --description 'Dana'\\''s team: {long} and more' \
+                 --domain https://{long}.example.com --pat-stdin"
+            ),
+        ];
+        for command in &commands {
+            for width in [20u16, 30, 44, 56, 80] {
+                let rows = widgets::command_rows(command, width);
                 assert!(
                     rows.iter().all(|r| r.chars().count() <= width as usize),
-                    "{rows:?}"
+                    "width {width}: {rows:?}"
                 );
-            }
-            let joined = rows
-                .iter()
-                .map(|r| r.strip_suffix(" \\").unwrap_or(r))
-                .collect::<Vec<_>>()
-                .join(" ");
-            assert_eq!(joined, command, "width {width}");
-            for r in &rows[..rows.len() - 1] {
+                assert!(rows[..rows.len() - 1].iter().all(|r| r.ends_with('\\')));
                 assert_eq!(
-                    r.matches('\'').count() % 2,
-                    0,
-                    "a row ends inside quotes: {r}"
+                    shell_words(&rows.join("\n")),
+                    shell_words(command),
+                    "width {width}: {rows:?}"
                 );
             }
         }
+        assert_eq!(
+            shell_words("a 'b c'\\''d' e\\\nf"),
+            ["a", "b c'd", "ef"],
+            "the test's own shell reads like sh"
+        );
     }
 
     #[test]

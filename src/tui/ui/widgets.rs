@@ -189,14 +189,23 @@ pub(super) fn wrap_text(text: &str, width: usize) -> Vec<String> {
     rows
 }
 
-/// A shell command in rows of at most `width` columns, broken only between words (never
-/// inside a quoted one), each continued row ending in ` \`, so a copy of all rows still runs.
+/// A shell command in rows of at most `width` columns, each continued row ending in `\`, so
+/// a copy of all rows still runs: broken between words, and a word longer than a row inside
+/// it (a quoted one closes its quote before the `\` and opens it again on the next row).
 pub(super) fn command_rows(command: &str, width: u16) -> Vec<String> {
     let width = (width as usize).saturating_sub(2).max(8);
     let mut words = Vec::new();
-    let (mut word, mut quoted) = (String::new(), false);
+    let (mut word, mut quoted, mut escaped) = (String::new(), false, false);
     for c in command.chars() {
         match c {
+            _ if escaped => {
+                escaped = false;
+                word.push(c);
+            }
+            '\\' if !quoted => {
+                escaped = true;
+                word.push(c);
+            }
             ' ' if !quoted => words.push(std::mem::take(&mut word)),
             '\'' => {
                 quoted = !quoted;
@@ -209,17 +218,55 @@ pub(super) fn command_rows(command: &str, width: u16) -> Vec<String> {
     let mut rows: Vec<String> = vec![String::new()];
     for word in words {
         let row = rows.last_mut().expect("one row at least");
-        if !row.is_empty() && row.chars().count() + 1 + word.chars().count() > width {
+        let len = word.chars().count();
+        if !row.is_empty() && row.chars().count() + 1 + len > width {
             row.push_str(" \\");
-            rows.push(word);
-        } else {
-            if !row.is_empty() {
-                row.push(' ');
-            }
+            rows.push(String::new());
+        }
+        let row = rows.last_mut().expect("one row at least");
+        if !row.is_empty() {
+            row.push(' ');
+        }
+        if len <= width.saturating_sub(row.chars().count()) {
             row.push_str(&word);
+        } else {
+            let pieces = break_word(&word, width, row.chars().count());
+            row.push_str(&pieces[0]);
+            rows.extend(pieces[1..].iter().cloned());
         }
     }
     rows
+}
+
+/// A shell word in pieces of at most `width` columns (the first after `used` columns), each
+/// but the last ending in a line continuation that the shell removes.
+fn break_word(word: &str, width: usize, used: usize) -> Vec<String> {
+    let mut pieces = Vec::new();
+    let (mut piece, mut room) = (String::new(), width.saturating_sub(used).max(3));
+    let (mut quoted, mut escaped) = (false, false);
+    for c in word.chars() {
+        // Room for the closing quote and the backslash; never between `\` and what it escapes.
+        if !escaped && piece.chars().count() + 2 >= room {
+            if quoted {
+                piece.push('\'');
+            }
+            piece.push('\\');
+            pieces.push(std::mem::take(&mut piece));
+            if quoted {
+                piece.push('\'');
+            }
+            room = width;
+        }
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if !quoted => escaped = true,
+            '\'' => quoted = !quoted,
+            _ => {}
+        }
+        piece.push(c);
+    }
+    pieces.push(piece);
+    pieces
 }
 
 /// How a secret field is drawn: masked, or in clear when revealed.
