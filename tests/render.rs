@@ -67,6 +67,32 @@ fn every_size(name: &str, state: &mut State) {
     }
 }
 
+/// The check above can fail: a word cut at the small size without a mark.
+#[test]
+#[should_panic(expected = "cut without a mark")]
+fn an_unmarked_cut_fails_the_check() {
+    let wide = vec![vec!["Created 2026-05-04T10:15:00.123Z".to_string()]];
+    let narrow = vec![vec!["Created 2026-05-04T10:1".to_string()]];
+    assert_nothing_cut_unmarked("example", &wide, &narrow);
+}
+
+#[test]
+fn a_marked_cut_or_a_wrapped_value_passes_the_check() {
+    let wide = vec![vec![
+        "Project Backend (backend, 00000000-0000-4000-8000-000000000000)".into(),
+    ]];
+    let narrow = vec![
+        vec!["Project Backend (backend, 00000000-0000-40…".into()],
+        vec![
+            "Project Backend".to_string(),
+            "  (backend, 00000000-0000-4000-8000-0000".into(),
+            "  00000000)".into(),
+        ],
+    ];
+    assert_nothing_cut_unmarked("marked", &wide, &narrow[..1]);
+    assert_nothing_cut_unmarked("wrapped", &wide, &narrow[1..]);
+}
+
 /// Draws and reports the body's viewport to the state, as the driver does after each frame.
 fn draw_and_report(state: &mut State, width: u16, height: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
@@ -653,6 +679,22 @@ fn ona_check_states() {
         ]))),
     );
     snapshot!("token_pick_overlay", s);
+
+    // More tokens than the popup has rows for: the list says how many are out of sight.
+    let mut s = on_form();
+    wizard::update(&mut s, Msg::Paste(TOKEN.into()));
+    let many = (1..=14).map(|i| pat(&format!("token {i}"), i)).collect();
+    ona_answers(&mut s, Ok(valid_check(Expiry::Choose(many))));
+    for _ in 0..13 {
+        key(&mut s, Intent::Down);
+    }
+    let text = draw(&s, 60, 20).backend().to_string();
+    assert!(text.contains("more above in the list"), "{text}");
+    assert!(
+        text.contains("token 14 "),
+        "the chosen one is in sight: {text}"
+    );
+    snapshot!("token_pick_overlay_many", s, 60, 20);
 }
 
 fn rotating() -> State {

@@ -279,9 +279,9 @@ const GLOBAL: &[Binding] = &[
 
 #[rustfmt::skip]
 const HELP: &[Binding] = &[
-    row("↑/↓", SCROLL_ROWS, "", "", always),
+    row("↑/↓", SCROLL_ROWS, "scroll", "", always),
     row("PgUp/PgDn", SCROLL_PAGES, "", "", always),
-    row("any key", &[(Key::Any, Intent::Back)], "close help", "", always),
+    row("any other key", &[(Key::Any, Intent::Back)], "closes help", "", always),
 ];
 
 #[rustfmt::skip]

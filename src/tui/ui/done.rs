@@ -15,8 +15,8 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
     let Some(created) = &state.created() else {
         return Viewport::FITS;
     };
-    if link_view(state, theme, frame, area) {
-        return Viewport::FITS;
+    if let Some(shown) = link_view(state, theme, frame, area) {
+        return shown;
     }
     let mut lines = vec![if created.recovered {
         Line::styled(

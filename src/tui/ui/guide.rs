@@ -20,8 +20,8 @@ pub(super) fn render(
     let Some(step) = guide::steps().get(index) else {
         return Viewport::FITS;
     };
-    if link_view(state, theme, frame, area) {
-        return Viewport::FITS;
+    if let Some(shown) = link_view(state, theme, frame, area) {
+        return shown;
     }
     let mut lines: Vec<Line<'static>> = step.body.iter().map(|b| Line::raw(b.clone())).collect();
     if !step.links.is_empty() {

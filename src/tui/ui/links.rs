@@ -4,11 +4,12 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use super::Theme;
+use super::body::{draw_body, wrap_all};
 use super::widgets::*;
-use crate::wizard::{LinkView, State};
+use crate::wizard::{LinkView, State, Viewport};
 
 /// The screen's links, each URL on its own unwrapped row (shortened in the middle when it does
 /// not fit), the keys that act on them and the last link notice.
@@ -60,13 +61,17 @@ pub(super) fn link_lines(state: &State, theme: Theme, width: u16) -> Vec<Line<'s
     lines
 }
 
-/// The selected link as a QR code or alone in full, when asked for; true when drawn.
-pub(super) fn link_view(state: &State, theme: Theme, frame: &mut Frame, area: Rect) -> bool {
-    let Some((label, url)) = state.selected_link() else {
-        return false;
-    };
+/// The selected link as a QR code or alone in full, when asked for: what the body showed,
+/// `None` when nothing was drawn.
+pub(super) fn link_view(
+    state: &State,
+    theme: Theme,
+    frame: &mut Frame,
+    area: Rect,
+) -> Option<Viewport> {
+    let (label, url) = state.selected_link()?;
     match state.link_view() {
-        LinkView::Inline => false,
+        LinkView::Inline => None,
         LinkView::Full => {
             let lines = vec![
                 Line::styled(format!("{label} (the whole link):"), theme.label()),
@@ -78,8 +83,8 @@ pub(super) fn link_view(state: &State, theme: Theme, frame: &mut Frame, area: Re
                     theme.dim(),
                 ),
             ];
-            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
-            true
+            let rows = wrap_all(lines, area.width);
+            Some(draw_body(frame, area, rows, state.scroll(), None, theme).viewport)
         }
         LinkView::Qr => {
             let Some(matrix) = super::qr::Matrix::encode(&url) else {
@@ -90,7 +95,7 @@ pub(super) fn link_view(state: &State, theme: Theme, frame: &mut Frame, area: Re
                     )]),
                     area,
                 );
-                return true;
+                return Some(Viewport::FITS);
             };
             let (w, h) = matrix.cells();
             if w > area.width || h + 2 > area.height {
@@ -106,7 +111,7 @@ pub(super) fn link_view(state: &State, theme: Theme, frame: &mut Frame, area: Re
                     ]),
                     area,
                 );
-                return true;
+                return Some(Viewport::FITS);
             }
             // Black on white when colours are allowed; otherwise the glyphs draw the light
             // modules, which reads right on the usual light-on-dark terminal.
@@ -131,7 +136,7 @@ pub(super) fn link_view(state: &State, theme: Theme, frame: &mut Frame, area: Re
                     .alignment(ratatui::layout::Alignment::Center),
                 Rect::new(area.x, area.y + h + 1, area.width, 1),
             );
-            true
+            Some(Viewport::FITS)
         }
     }
 }

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
 
 use super::Theme;
-use super::body::{cut_marked, draw_body, wrap_all};
+use super::body::{cut_marked, draw_body, list_window, wrap_all};
 use super::widgets::LABEL_WIDTH;
 use crate::session::ona_check::ExpiryState;
 use crate::wizard::{OnaCheck, Screen, State, Viewport, keymap};
@@ -96,13 +96,31 @@ pub(super) fn pick_token(state: &State, theme: Theme, frame: &mut Frame, area: R
         return;
     };
     let inner_width = 76.min(area.width).saturating_sub(2);
-    let mut lines = vec![
-        Line::styled("Which of your Ona tokens did you paste?", theme.title()),
-        Line::raw("Ona cannot say which one it is; choose it to see when it expires."),
-        Line::raw(""),
-    ];
-    for (i, c) in candidates.iter().enumerate().take(12) {
-        let selected = i == state.form().pat_cursor;
+    let head = wrap_all(
+        vec![
+            Line::styled("Which of your Ona tokens did you paste?", theme.title()),
+            Line::raw("Ona cannot say which one it is; choose it to see when it expires."),
+            Line::raw(""),
+        ],
+        inner_width,
+    );
+    let foot = wrap_all(
+        vec![
+            Line::raw(""),
+            Line::styled(
+                "↑/↓ choose · Enter select · Esc skip (the expiry stays unknown)",
+                theme.dim(),
+            ),
+        ],
+        inner_width,
+    );
+    // The list takes the rows the popup has left, around the cursor, saying how many more.
+    let room = (area.height as usize).saturating_sub(2 + head.len() + foot.len());
+    let cursor = state.form().pat_cursor;
+    let (first, count, more) = list_window(candidates.len(), cursor, room, theme);
+    let mut rows = head;
+    for (i, c) in candidates.iter().enumerate().skip(first).take(count) {
+        let selected = i == cursor;
         // The description's column shrinks on a narrow terminal, so the expiry stays whole.
         let column = if inner_width < 70 { 16 } else { 28 };
         let text = format!(
@@ -111,24 +129,15 @@ pub(super) fn pick_token(state: &State, theme: Theme, frame: &mut Frame, area: R
             c.description,
             c.text()
         );
-        lines.push(cut_marked(
-            Line::styled(
-                text,
-                if selected {
-                    theme.selected()
-                } else {
-                    Style::default()
-                },
-            ),
-            inner_width as usize,
-        ));
+        let style = if selected {
+            theme.selected()
+        } else {
+            Style::default()
+        };
+        rows.push(cut_marked(Line::styled(text, style), inner_width as usize));
     }
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        "↑/↓ choose · Enter select · Esc skip (the expiry stays unknown)",
-        theme.dim(),
-    ));
-    let rows = wrap_all(lines, inner_width);
+    rows.extend(more);
+    rows.extend(foot);
     let r = popup(area, 76, rows.len() as u16 + 2);
     frame.render_widget(Clear, r);
     frame.render_widget(
