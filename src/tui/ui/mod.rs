@@ -57,6 +57,9 @@ pub fn render_reporting(state: &State, theme: Theme, frame: &mut Frame) -> Viewp
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
         return Viewport::FITS;
     }
+    if links::qr_screen(state, theme, frame, area) {
+        return overlay(state, theme, frame, area, Viewport::FITS);
+    }
     let (top, rest) = split_top(area, 1);
     let (body, footer) = split_bottom(rest, 1);
     header::render(state, theme, frame, top);
@@ -83,8 +86,19 @@ pub fn render_reporting(state: &State, theme: Theme, frame: &mut Frame) -> Viewp
         Screen::Done => done::render(state, theme, frame, inner),
     };
     frame.render_widget(Paragraph::new(help_bar(state, theme, footer.width)), footer);
+    overlay(state, theme, frame, area, viewport)
+}
+
+/// Draws the open overlay, if any, over the screen; what the scrollable part showed.
+fn overlay(
+    state: &State,
+    theme: Theme,
+    frame: &mut Frame,
+    area: Rect,
+    screen: Viewport,
+) -> Viewport {
     match state.overlay() {
-        Overlay::None => viewport,
+        Overlay::None => screen,
         Overlay::Help => overlays::help(state, theme, frame, area),
         Overlay::ConfirmQuit => {
             overlays::confirm_quit(state, theme, frame, area);
