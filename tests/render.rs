@@ -81,7 +81,7 @@ fn a_marked_cut_or_a_wrapped_value_passes_the_check() {
     let wide = vec![vec![
         "Project Backend (backend, 00000000-0000-4000-8000-000000000000)".into(),
     ]];
-    let narrow = vec![
+    let narrow = [
         vec!["Project Backend (backend, 00000000-0000-40…".into()],
         vec![
             "Project Backend".to_string(),
