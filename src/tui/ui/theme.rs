@@ -181,9 +181,14 @@ fn query_background() -> Option<Rgb> {
         return None;
     }
     let mut options = terminal_colorsaurus::QueryOptions::default();
-    // Terminals that do not answer are detected at once (the query ends with a device
-    // attributes request every terminal answers); the timeout is for those that answer nothing.
-    options.timeout = Duration::from_millis(150);
+    // Terminals that do not know OSC 11 are detected at once (the query ends with a device
+    // attributes request every terminal answers): the timeout only bounds the wait for one
+    // that answers nothing. Over SSH the answer takes a round trip, and one arriving after
+    // the timeout would be read as keys, so the wait there is longer.
+    let ssh = ["SSH_CONNECTION", "SSH_TTY"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some());
+    options.timeout = Duration::from_millis(if ssh { 1000 } else { 150 });
     terminal_colorsaurus::background_color(options)
         .ok()
         .map(|c| c.scale_to_8bit())
