@@ -579,7 +579,7 @@ fn link_views() {
     snapshot!("guide_0_qr", s);
     key(&mut s, Intent::ToggleQr);
     key(&mut s, Intent::FullLink);
-    snapshot!("guide_0_full_link", s, 60, 20);
+    snapshot!("guide_0_full_link", s);
     let mut r = created(false);
     key(&mut r, Intent::CopyLink);
     snapshot!("result_after_copy", r);
