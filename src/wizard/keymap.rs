@@ -113,6 +113,10 @@ const ARROWS_UP_DOWN: &[(Key, Intent)] = &[(Key::Up, Intent::Up), (Key::Down, In
 const ARROWS_LEFT_RIGHT: &[(Key, Intent)] =
     &[(Key::Left, Intent::Left), (Key::Right, Intent::Right)];
 #[rustfmt::skip]
+const SCROLL_ROWS: &[(Key, Intent)] = &[(Key::Up, Intent::ScrollUp), (Key::Down, Intent::ScrollDown)];
+#[rustfmt::skip]
+const SCROLL_PAGES: &[(Key, Intent)] = &[(Key::PageUp, Intent::PageUp), (Key::PageDown, Intent::PageDown)];
+#[rustfmt::skip]
 const REVEAL: &[(Key, Intent)] = &[(Key::Ctrl('r'), Intent::ToggleReveal)];
 #[rustfmt::skip]
 const CLEAR: &[(Key, Intent)] = &[(Key::Ctrl('u'), Intent::Edit(InputRequest::DeleteLine))];
@@ -169,6 +173,7 @@ const PICK_CONNECTION: &[Binding] = &[
 const GUIDE: &[Binding] = &[
     row("Enter", &[(Key::Enter, Intent::Next)], "done, next", "this step is done: the next one", always),
     row("Esc", &[(Key::Esc, Intent::Back)], "back", "back one step; every value is kept", always),
+    row("↑/↓", SCROLL_ROWS, "", "scroll the text when it does not fit", one_link_at_most),
 ];
 
 fn name_taken_with_holder(s: &State) -> bool {
@@ -216,22 +221,32 @@ const REVIEW: &[Binding] = &[
     row("Enter", &[(Key::Enter, Intent::Next)], "create", "create the connection with exactly these values", always),
     row("Esc", &[(Key::Esc, Intent::Back)], "edit", "back to the form to change something", always),
     row("x", &[(Key::Char('x'), Intent::ToggleRecordExpiry)], "expiry in description", "add the token's expiry date to the description, or not", expiry_known),
+    row("↑/↓", SCROLL_ROWS, "", "scroll the text when it does not fit", always),
 ];
 
 #[rustfmt::skip]
 const ROTATION_REVIEW: &[Binding] = &[
     row("Enter", &[(Key::Enter, Intent::Next)], "replace the token", "replace the connection's token with the new one", always),
     row("Esc", &[(Key::Esc, Intent::Back)], "edit", "back to change the token", always),
+    row("↑/↓", SCROLL_ROWS, "", "scroll the text when it does not fit", always),
 ];
 
 #[rustfmt::skip]
-const SUBMITTING: &[Binding] = &[];
+const SUBMITTING: &[Binding] = &[
+    row("↑/↓", SCROLL_ROWS, "", "scroll the text when it does not fit", always),
+];
 
 #[rustfmt::skip]
-const DONE: &[Binding] = &[row("Enter", &[(Key::Enter, Intent::Next), (Key::Esc, Intent::Back)], "exit", "exit; the summary is printed again in your terminal", always)];
+const DONE: &[Binding] = &[
+    row("Enter", &[(Key::Enter, Intent::Next), (Key::Esc, Intent::Back)], "exit", "exit; the summary is printed again in your terminal", always),
+    row("↑/↓", SCROLL_ROWS, "", "scroll the text when it does not fit", one_link_at_most),
+];
 
 fn many_links(s: &State) -> bool {
     s.links().len() > 1
+}
+fn one_link_at_most(s: &State) -> bool {
+    !many_links(s)
 }
 
 /// On screens with links, shown inline.
@@ -257,13 +272,18 @@ const LINK_VIEW: &[Binding] = &[
 /// Everywhere without an overlay.
 #[rustfmt::skip]
 const GLOBAL: &[Binding] = &[
+    row("PgUp/PgDn", SCROLL_PAGES, "", "scroll the screen's text a page when it does not fit", always),
     row("F1", &[(Key::F(1), Intent::Help), (Key::Char('?'), Intent::Help)], "help", "this help (also ? outside text fields)", always),
     row("Ctrl-C", &[(Key::Ctrl('c'), Intent::Quit), (Key::Char('q'), Intent::Quit)], "quit", "quit (exit status 130; also q outside text fields)", always),
     row("Ctrl-Z", &[(Key::Ctrl('z'), Intent::Suspend)], "", "suspend to the shell; fg comes back with every value kept", always),
 ];
 
 #[rustfmt::skip]
-const HELP: &[Binding] = &[row("any key", &[(Key::Any, Intent::Back)], "close help", "", always)];
+const HELP: &[Binding] = &[
+    row("↑/↓", SCROLL_ROWS, "scroll", "", always),
+    row("PgUp/PgDn", SCROLL_PAGES, "", "", always),
+    row("any other key", &[(Key::Any, Intent::Back)], "closes help", "", always),
+];
 
 #[rustfmt::skip]
 const CONFIRM_QUIT: &[Binding] = &[

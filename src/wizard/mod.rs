@@ -11,6 +11,7 @@ mod links;
 mod msg;
 mod review;
 mod rotation;
+mod scroll;
 mod sign_in;
 mod state;
 mod token_check;
@@ -20,6 +21,7 @@ pub use keymap::intent_for;
 pub use msg::{Effect, Init, Intent, Msg, SignInWith, SignedIn};
 pub use review::SubmitError;
 pub use rotation::{Connections, Rotation};
+pub use scroll::Viewport;
 pub use sign_in::{BrowserLogin, CliProbe, HostPreset, Method, SignIn, SignInField, SignInStatus};
 pub use state::{DEFAULT_NAME, Demo, Flow, LinkView, Outcome, Overlay, STEP_COUNT, Screen, State};
 pub use token_check::OnaCheck;
@@ -35,11 +37,28 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.spinner = (state.spinner + 1) % SPINNER_FRAMES;
             vec![]
         }
+        Msg::Viewport(viewport) => {
+            scroll::on_viewport(state, viewport);
+            vec![]
+        }
         Msg::Key(intent) => {
-            let before = state.screen;
+            let view = |s: &State| {
+                (
+                    s.screen,
+                    s.link_view,
+                    s.overlay,
+                    s.form.focus,
+                    s.sign_in.focus,
+                )
+            };
+            let before = view(state);
             let effects = on_intent(state, intent);
-            if state.screen != before {
+            if state.screen != before.0 {
                 links::reset(state);
+            }
+            // Another screen, view or focused field starts unscrolled (the focus in sight).
+            if view(state) != before {
+                scroll::reset(state);
             }
             effects
         }
@@ -111,6 +130,10 @@ fn on_intent(state: &mut State, intent: Intent) -> Vec<Effect> {
         return vec![Effect::Suspend];
     }
     match state.overlay {
+        Overlay::Help if is_scroll(intent) => {
+            scroll::intent(state, intent);
+            return vec![];
+        }
         Overlay::Help => {
             state.overlay = Overlay::None;
             return vec![];
@@ -135,6 +158,10 @@ fn on_intent(state: &mut State, intent: Intent) -> Vec<Effect> {
         Intent::Quit => return ask_to_quit(state),
         _ => {}
     }
+    if is_scroll(intent) {
+        scroll::intent(state, intent);
+        return vec![];
+    }
     if let Some(effects) = links::intent(state, intent) {
         return effects;
     }
@@ -154,6 +181,13 @@ fn on_intent(state: &mut State, intent: Intent) -> Vec<Effect> {
             _ => vec![],
         },
     }
+}
+
+fn is_scroll(intent: Intent) -> bool {
+    matches!(
+        intent,
+        Intent::ScrollUp | Intent::ScrollDown | Intent::PageUp | Intent::PageDown
+    )
 }
 
 /// Quits, asking first when something typed would be lost.

@@ -40,6 +40,11 @@ pub enum Intent {
     ToggleRecordExpiry,
     /// After a taken name: replace the existing connection's token instead.
     RotateInstead,
+    /// Scroll the body of a screen that does not fit: a row, or a page.
+    ScrollUp,
+    ScrollDown,
+    PageUp,
+    PageDown,
 }
 
 impl fmt::Debug for Intent {
@@ -70,6 +75,10 @@ impl fmt::Debug for Intent {
             Intent::FullLink => f.write_str("FullLink"),
             Intent::ToggleRecordExpiry => f.write_str("ToggleRecordExpiry"),
             Intent::RotateInstead => f.write_str("RotateInstead"),
+            Intent::ScrollUp => f.write_str("ScrollUp"),
+            Intent::ScrollDown => f.write_str("ScrollDown"),
+            Intent::PageUp => f.write_str("PageUp"),
+            Intent::PageDown => f.write_str("PageDown"),
         }
     }
 }
@@ -82,6 +91,8 @@ pub enum Msg {
     Paste(String),
     /// Spinner frame; the driver sends it only while something is in flight.
     Tick,
+    /// What the frame just drawn showed of the body (for scrolling).
+    Viewport(super::scroll::Viewport),
     CliProbed(Result<(), String>),
     SignInFinished(Result<SignedIn, Vec<String>>),
     SubmitFinished {
@@ -128,6 +139,7 @@ impl fmt::Debug for Msg {
             Msg::Key(i) => write!(f, "Key({i:?})"),
             Msg::Paste(text) => write!(f, "Paste(<redacted>, {} chars)", text.chars().count()),
             Msg::Tick => f.write_str("Tick"),
+            Msg::Viewport(v) => write!(f, "Viewport({v:?})"),
             Msg::CliProbed(r) => write!(f, "CliProbed({r:?})"),
             Msg::SignInFinished(r) => write!(f, "SignInFinished({r:?})"),
             Msg::SubmitFinished { attempt, result } => {

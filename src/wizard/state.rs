@@ -115,6 +115,9 @@ pub struct State {
     /// Why `o` cannot open a browser here (SSH, no display); `None` when it can.
     pub(in crate::wizard) browser_unavailable: Option<String>,
     pub(in crate::wizard) spinner: usize,
+    /// How far the body is scrolled, and what the last frame said about its size.
+    pub(in crate::wizard) scroll: usize,
+    pub(in crate::wizard) viewport: Option<super::scroll::Viewport>,
     pub(in crate::wizard) exit: Option<Outcome>,
 }
 
@@ -294,6 +297,8 @@ impl State {
             notice: None,
             browser_unavailable: init.browser_unavailable,
             spinner: 0,
+            scroll: 0,
+            viewport: None,
             exit: None,
         };
         (state, effects)

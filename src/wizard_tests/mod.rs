@@ -7,6 +7,7 @@ mod form;
 mod keys;
 mod ona_check;
 mod rotation;
+mod scroll;
 mod sign_in;
 mod submit;
 

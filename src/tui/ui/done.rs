@@ -5,17 +5,18 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 
 use super::Theme;
+use super::body::{draw_body, wrap_all};
 use super::links::{link_lines, link_view};
 use super::widgets::*;
 use crate::session::summary::{equivalent_command, summary_lines};
-use crate::wizard::State;
+use crate::wizard::{State, Viewport};
 
-pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
+pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect) -> Viewport {
     let Some(created) = &state.created() else {
-        return;
+        return Viewport::FITS;
     };
-    if link_view(state, theme, frame, area) {
-        return;
+    if let Some(shown) = link_view(state, theme, frame, area) {
+        return shown;
     }
     let mut lines = vec![if created.recovered {
         Line::styled(
@@ -25,11 +26,11 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
     } else {
         Line::styled("✓ The Ona connection was created.", theme.ok())
     }];
-    let rows = summary_lines(created)
-        .into_iter()
-        .map(|(k, v)| kv(k, v, theme))
-        .collect();
-    lines.extend(hang(rows, area.width));
+    lines.extend(
+        summary_lines(created)
+            .into_iter()
+            .map(|(k, v)| kv(k, v, theme)),
+    );
     if let Some(w) = &created.config_warning {
         lines.push(Line::styled(
             format!("Note: choices not remembered: {w}"),
@@ -39,9 +40,6 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
     // The URL stays on one row (shortened: u shows it whole); the command wraps between words.
     lines.extend(link_lines(state, theme, area.width));
     lines.extend(script_tail(&equivalent_command(created), area.width, theme));
-    let more = Line::styled(
-        "↓ more below · Enter exits and prints all of it",
-        theme.warn(),
-    );
-    draw_rows(frame, area, lines, more);
+    let rows = wrap_all(lines, area.width);
+    draw_body(frame, area, rows, state.scroll(), None, theme).viewport
 }

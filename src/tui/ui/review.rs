@@ -6,11 +6,12 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use super::Theme;
+use super::body::{draw_body, wrap_all};
 use super::widgets::*;
 use crate::infisical::Domain;
-use crate::wizard::{OnaCheck, State, SubmitError};
+use crate::wizard::{OnaCheck, State, SubmitError, Viewport};
 
-pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
+pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect) -> Viewport {
     let form = state.form();
     let site = state.site();
     let endpoint = Domain::parse(&site).map_or_else(
@@ -32,10 +33,7 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
         }),
         Line::raw(""),
         kv("Infisical", site.clone(), theme),
-        Line::from(vec![
-            label("Endpoint", false, theme),
-            Span::raw(format!("POST {endpoint}")),
-        ]),
+        kv("Endpoint", format!("POST {endpoint}"), theme),
         kv(
             "Project",
             project.map_or("(none)".into(), |p| match p.name {
@@ -66,7 +64,8 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
             "Press Enter to create the connection, Esc to change something.",
         ));
     }
-    frame.render_widget(wrapped(hang(lines, area.width)), area);
+    let rows = wrap_all(lines, area.width);
+    draw_body(frame, area, rows, state.scroll(), None, theme).viewport
 }
 
 /// The last failed submit on a review screen, and what Enter does now.
