@@ -36,6 +36,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Key(intent) => {
             let before = state.screen;
+            if before == Screen::SignIn && state.overlay == Overlay::None && changes_text(intent) {
+                state.typed_on_sign_in = true;
+            }
             let effects = on_intent(state, intent);
             if state.screen != before {
                 links::reset(state);
@@ -45,6 +48,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Paste(text) if state.overlay == Overlay::None => match state.screen {
             Screen::Form => form::paste(state, &text),
             Screen::SignIn => {
+                state.typed_on_sign_in = true;
                 sign_in::paste(state, &text);
                 vec![]
             }
@@ -141,6 +145,15 @@ fn on_intent(state: &mut State, intent: Intent) -> Vec<Effect> {
             _ => vec![],
         },
     }
+}
+
+/// Whether a key edits the text of a field (moving the cursor does not).
+fn changes_text(intent: Intent) -> bool {
+    use InputRequest::*;
+    matches!(intent, Intent::Edit(r) if !matches!(
+        r,
+        SetCursor(_) | GoToPrevChar | GoToNextChar | GoToPrevWord | GoToNextWord | GoToStart | GoToEnd
+    ))
 }
 
 /// Quits, asking first when something typed would be lost.

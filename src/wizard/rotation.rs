@@ -36,6 +36,8 @@ pub struct Rotation {
     pub wanted: Option<String>,
     pub error: Option<String>,
     pub result: Option<Rotated>,
+    /// Chosen with Ctrl-O on the create form after the name was found taken (no pick step).
+    pub from_taken_name: bool,
 }
 
 impl Rotation {
@@ -87,6 +89,7 @@ pub(super) fn rotate_instead(state: &mut State) -> Vec<Effect> {
         wanted: None,
         error: None,
         result: None,
+        from_taken_name: true,
     }));
     state.form.server_errors.name = None;
     state.form.focus = Field::Token;

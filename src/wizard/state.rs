@@ -114,6 +114,8 @@ pub struct State {
     pub(in crate::wizard) browser_unavailable: Option<String>,
     pub(in crate::wizard) spinner: usize,
     pub(in crate::wizard) exit: Option<Outcome>,
+    /// Something was typed or pasted on the sign-in screen (quitting then asks first).
+    pub(in crate::wizard) typed_on_sign_in: bool,
 }
 
 pub const DEFAULT_NAME: &str = "ona";
@@ -256,6 +258,7 @@ impl State {
                 wanted: init.rotate_wanted,
                 error: None,
                 result: None,
+                from_taken_name: false,
             }))
         } else {
             Flow::Create {
@@ -288,13 +291,15 @@ impl State {
             browser_unavailable: init.browser_unavailable,
             spinner: 0,
             exit: None,
+            typed_on_sign_in: false,
         };
         (state, effects)
     }
 
-    /// "step i of n" for the current screen and flow.
+    /// "step i of n" for the current screen and flow. A rotation chosen on the form because
+    /// the name was taken has no step to pick the connection: it keeps the create's numbers.
     pub fn step(&self) -> (usize, usize) {
-        if !self.rotating() {
+        if self.rotation().is_none_or(|r| r.from_taken_name) {
             return (self.screen.step_number(), STEP_COUNT);
         }
         let i = match self.screen {
@@ -317,6 +322,7 @@ impl State {
         !self.form.token.is_empty()
             || !self.form.description.value().is_empty()
             || !self.sign_in.access_token.is_empty()
+            || self.typed_on_sign_in
             || (self.screen != Screen::SignIn && self.screen != Screen::Done)
     }
 }

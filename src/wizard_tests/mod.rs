@@ -8,6 +8,7 @@ mod ona_check;
 mod rotation;
 mod sign_in;
 mod submit;
+mod words;
 
 use crate::infisical::{self, ApiError, AppConnection, CreateError, Project};
 use crate::wizard::*;
