@@ -314,7 +314,7 @@ fn a_token_infisical_rejects_is_reported_with_skip_ona_check() {
         &line(BAD_PAT),
     );
     run.expect(1)
-        .stderr_has("Failed to validate credentials")
+        .stderr_has("Ona refused the token when Infisical checked it (unauthenticated): ")
         .stderr_has("reqId");
     assert_eq!(creates(&sb).len(), 1);
     // Skipped: the binary itself never asked Ona.

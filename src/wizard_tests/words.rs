@@ -29,15 +29,26 @@ fn esc_on_the_sign_in_screen_asks_when_something_was_typed() {
     focus_sign_in(&mut s, SignInField::ClientId);
     type_text(&mut s, "x");
     assert!(key(&mut s, Intent::Back).is_empty());
-    assert_eq!(s.overlay(), Overlay::ConfirmQuit, "Esc asks, as Ctrl-C does");
+    assert_eq!(
+        s.overlay(),
+        Overlay::ConfirmQuit,
+        "Esc asks, as Ctrl-C does"
+    );
     key(&mut s, Intent::No);
-    assert_eq!(s.sign_in().client_id.value(), "client-1x", "staying keeps it");
+    assert_eq!(
+        s.sign_in().client_id.value(),
+        "client-1x",
+        "staying keeps it"
+    );
 
     // Moving the cursor is not typing.
     let mut s = fresh();
     focus_sign_in(&mut s, SignInField::ClientId);
     key(&mut s, Intent::Edit(GoToStart));
-    assert!(matches!(key(&mut s, Intent::Back).as_slice(), [Effect::Exit]));
+    assert!(matches!(
+        key(&mut s, Intent::Back).as_slice(),
+        [Effect::Exit]
+    ));
 }
 
 #[test]
