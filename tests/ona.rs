@@ -48,9 +48,11 @@ async fn a_valid_token_resolves_to_its_identity_and_expiry() {
         .unwrap();
     assert_eq!(check.identity.organization_id, demo::ONA_ORG_ID);
     assert_eq!(check.identity.principal, "PRINCIPAL_USER");
+    assert_eq!(check.identity.who(), "Dana Developer (dana@example.com)");
     let Expiry::Known(record) = check.expiry else {
         panic!("{:?}", check.expiry)
     };
+    assert!(!record.read_only);
     assert_eq!(record.description, demo::ONA_PAT_DESCRIPTION);
     let days = ona_connect::ona::days_until(record.expires_at.unwrap(), OffsetDateTime::now_utc());
     assert!((59..=60).contains(&days), "{days}");
@@ -105,6 +107,30 @@ async fn an_unreachable_ona_is_reported_as_such() {
     .unwrap();
     let err = client.identity(&Secret::new("x")).await.unwrap_err();
     assert!(matches!(err, OnaError::Unreachable { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn without_the_users_name_the_principal_is_kept_and_read_only_is_read() {
+    let sb = sandbox();
+    sb.add_fault(Fault::new(FaultRoute::OnaUser, 1, FaultAction::Status500));
+    assert!(sb.make_ona_pat_read_only(demo::ONA_PAT));
+    let check = ona(&sb)
+        .check(
+            &Secret::new(demo::ONA_PAT),
+            SUGGESTED_DESCRIPTION,
+            OffsetDateTime::now_utc(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(check.identity.person, None);
+    assert_eq!(
+        check.identity.who(),
+        format!("PRINCIPAL_USER in Ona organization {}", demo::ONA_ORG_ID)
+    );
+    let Expiry::Known(record) = check.expiry else {
+        panic!("{:?}", check.expiry)
+    };
+    assert!(record.read_only, "the record's readOnly is read");
 }
 
 #[tokio::test]

@@ -2,7 +2,7 @@
 //! (`cargo insta review`); CI runs with `INSTA_UPDATE=no`, so a changed screen fails.
 
 use ona_connect::infisical::{self, ApiError, AppConnection, CreateError, Project};
-use ona_connect::ona::{Expiry, Identity, OnaError, PatRecord, TokenCheck};
+use ona_connect::ona::{Expiry, Identity, OnaError, PatRecord, Person, TokenCheck};
 use ona_connect::tui::ui::{self, Theme};
 use ona_connect::wizard::{self, Demo, Field, Init, Intent, Msg, SignedIn, State};
 use ratatui::Terminal;
@@ -132,6 +132,7 @@ fn pat(description: &str, days: i64) -> PatRecord {
         created_at: Some(NOW - time::Duration::days(1)),
         expires_at: Some(NOW + time::Duration::days(days)),
         last_used: None,
+        read_only: false,
     }
 }
 
@@ -141,6 +142,10 @@ fn valid_check(expiry: Expiry) -> TokenCheck {
             organization_id: "0a0a0a0a-0000-4000-8000-0000000000aa".into(),
             subject_id: "5e5e5e5e".into(),
             principal: "PRINCIPAL_USER".into(),
+            person: Some(Person {
+                name: "Dana Developer".into(),
+                email: "dana@example.com".into(),
+            }),
         },
         expiry,
     }

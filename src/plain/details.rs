@@ -70,10 +70,7 @@ impl Plain<'_> {
             let now = time::OffsetDateTime::now_utc();
             match ona_check::verdict(ona_check::check(base, &token, now).await, now) {
                 OnaCheck::Valid { identity, expiry } => {
-                    say(format!(
-                        "  Valid: {} in Ona organization {}.",
-                        identity.principal, identity.organization_id
-                    ));
+                    say(format!("  Valid: the token of {}.", identity.who()));
                     answers.expiry = match expiry {
                         ExpiryState::Known(e) => Some(e),
                         ExpiryState::Choosing(candidates) => {
@@ -99,6 +96,9 @@ impl Plain<'_> {
                             ""
                         };
                         say(format!("  The token {}{warn}.", e.text()));
+                        if e.read_only {
+                            say(format!("  Warning: {}.", ona_check::READ_ONLY_WARNING));
+                        }
                     }
                     answers.token = Some(token);
                     return Ok(());

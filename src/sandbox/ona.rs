@@ -1,4 +1,4 @@
-//! Emulated Ona (Connect RPC) endpoints, and the PAT check the Infisical handlers run against
+//! Emulated Ona (Connect RPC) endpoints (who a token is, its user, the user's tokens), and the PAT check the Infisical handlers run against
 //! the same in-memory state, as real Infisical calls Ona's `GetAuthenticatedIdentity`.
 
 use serde::Serialize;
@@ -83,6 +83,19 @@ pub(crate) fn get_authenticated_identity(state: &mut State, pat: &str) -> Result
     Ok(json!({"organizationId": org, "subject": {"id": user, "principal": "PRINCIPAL_USER"}}))
 }
 
+/// `gitpod.v1.UserService/GetAuthenticatedUser`: the demo user, shaped as Ona's `User`.
+pub(crate) fn get_authenticated_user(state: &mut State, pat: &str) -> Result<Value, OnaError> {
+    let (org, user) = authenticate(state, pat)?;
+    Ok(json!({"user": {
+        "id": user,
+        "organizationId": org,
+        "name": demo::ONA_USER_NAME,
+        "email": demo::ONA_USER_EMAIL,
+        "createdAt": rfc3339_seconds(state.started_at),
+        "status": "USER_STATUS_ACTIVE",
+    }}))
+}
+
 const PAGE_SIZE_DEFAULT: usize = 25;
 const PAGE_SIZE_MAX: usize = 100;
 
@@ -146,6 +159,7 @@ pub(crate) fn list_personal_access_tokens(
                 "createdAt": rfc3339_seconds(r.pat.created_at),
                 "expiresAt": rfc3339_seconds(r.pat.expires_at),
                 "lastUsed": r.last_used.map(rfc3339_seconds),
+                "readOnly": r.read_only,
                 "creator": {"id": r.user_id, "principal": "PRINCIPAL_USER"},
             })
         })

@@ -8,7 +8,7 @@ use ratatui::widgets::Paragraph;
 
 use super::Theme;
 use super::widgets::*;
-use crate::session::ona_check::ExpiryState;
+use crate::session::ona_check::{ExpiryState, READ_ONLY_WARNING};
 use crate::validate;
 use crate::wizard::{Field, OnaCheck, Projects, State};
 
@@ -160,11 +160,13 @@ pub(super) fn token_status(state: &State, theme: Theme) -> Line<'static> {
             theme.warn(),
         ),
         (_, OnaCheck::Valid { identity, expiry }) => {
-            let who = format!(
-                "  ✓ valid: {} in Ona organization {}",
-                identity.principal, identity.organization_id
-            );
+            let who = format!("  ✓ valid: {}", identity.who());
             match expiry {
+                // Wrong access is the one thing here that will fail later: it leads.
+                ExpiryState::Known(e) if e.read_only => Line::styled(
+                    format!("  ⚠ {READ_ONLY_WARNING} · {} · {}", identity.who(), e.text()),
+                    theme.warn(),
+                ),
                 ExpiryState::Known(e) => {
                     let style = if e.is_soon() {
                         theme.warn()
