@@ -220,13 +220,24 @@ fn create_with_a_taken_name_stops_at_the_lookup() {
 fn an_invalid_name_or_description_fails_locally_without_a_request() {
     let sb = sandbox();
     let cli = signed_in(&sb);
-    for name in ["Bad_Name", "trailing-", "a--b", ""] {
+    for (name, says) in [
+        (
+            "Bad_Name",
+            "--name has uppercase letters and \"_\" (only a-z, 0-9 and -); --name bad-name would do",
+        ),
+        (
+            "trailing-",
+            "--name has a hyphen at the end; --name trailing would do",
+        ),
+        ("a--b", "--name has a double hyphen; --name a-b would do"),
+        ("", "--name is required"),
+    ] {
         cli.run(
             &create_args(name, demo::BACKEND_PROJECT_ID, &[]),
             &line(demo::ONA_PAT),
         )
         .expect(2)
-        .stderr_has("--name:");
+        .stderr_has(says);
     }
     let long = "d".repeat(257);
     cli.run(

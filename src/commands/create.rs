@@ -14,7 +14,13 @@ pub async fn create(global: &Global, settings: Settings, args: CreateArgs) -> i3
 
 async fn run(global: &Global, settings: Settings, args: CreateArgs) -> Result<i32, Failure> {
     let name = validate::name(&args.name)
-        .map_err(|e| Failure::usage(format!("--name: {e}")))?
+        .map_err(|_| {
+            let problem = validate::name_problem(&args.name).unwrap_or_default();
+            let offer = validate::name_suggestion(&args.name)
+                .map(|slug| format!("; --name {slug} would do"))
+                .unwrap_or_default();
+            Failure::usage(format!("--name {problem}{offer}"))
+        })?
         .to_string();
     let description = validate::description(args.description.as_deref().unwrap_or(""))
         .map_err(|e| Failure::usage(format!("--description: {e}")))?

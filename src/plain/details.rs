@@ -10,11 +10,22 @@ use crate::validate;
 
 impl Plain<'_> {
     pub(super) fn ask_name(&self, current: &str) -> Result<String, PromptError> {
+        let mut offered = current.to_string();
         loop {
-            let answer = ask_default("Name (lowercase letters, digits, single hyphens)", current)?;
+            let answer = ask_default("Name (lowercase letters, digits, single hyphens)", &offered)?;
             match validate::name(&answer) {
                 Ok(n) => return Ok(n.to_string()),
-                Err(e) => say(format!("  {e}")),
+                Err(_) => {
+                    let problem = validate::name_problem(&answer).unwrap_or_default();
+                    // The name it would become is the next default: Enter takes it.
+                    match validate::name_suggestion(&answer) {
+                        Some(slug) => {
+                            say(format!("  The name {problem}; Enter takes \"{slug}\""));
+                            offered = slug;
+                        }
+                        None => say(format!("  The name {problem}")),
+                    }
+                }
             }
         }
     }

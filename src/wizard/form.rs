@@ -149,7 +149,14 @@ impl Form {
             return Some(e.clone());
         }
         match field {
-            Field::Name => validate::name(self.name.value()).err().map(str::to_string),
+            Field::Name => validate::name_problem(self.name.value()).map(|problem| {
+                match self.name_suggestion() {
+                    Some(slug) => {
+                        format!("The name {problem}: \"{slug}\" would do (Tab accepts)")
+                    }
+                    None => format!("The name {problem}"),
+                }
+            }),
             Field::Description => validate::description(self.description.value())
                 .err()
                 .map(str::to_string),
@@ -163,6 +170,11 @@ impl Form {
                 _ => None,
             },
         }
+    }
+
+    /// The valid name Tab puts in place of an invalid one.
+    pub fn name_suggestion(&self) -> Option<String> {
+        validate::name_suggestion(self.name.value())
     }
 
     /// The token's expiry as known from Ona.
@@ -296,6 +308,14 @@ fn form_intent(state: &mut State, intent: Intent) -> Vec<Effect> {
                     form.project_cursor.saturating_sub(1)
                 };
                 form.server_errors.project = None;
+            }
+            vec![]
+        }
+        // Tab on a name that breaks the rules takes the name it would become.
+        Intent::FocusNext if form.focus == Field::Name && form.name_suggestion().is_some() => {
+            if let Some(slug) = form.name_suggestion() {
+                form.name = Input::new(slug);
+                form.server_errors.name = None;
             }
             vec![]
         }

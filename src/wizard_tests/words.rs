@@ -63,3 +63,34 @@ fn a_rotation_chosen_for_a_taken_name_keeps_the_create_numbering() {
     key(&mut s, Intent::Next);
     assert_eq!((s.screen(), s.step()), (Screen::Submitting, (8, 9)));
 }
+
+#[test]
+fn tab_takes_the_name_offered_and_then_moves_on() {
+    let mut s = at_form();
+    focus(&mut s, Field::Name);
+    key(&mut s, Intent::Edit(DeleteLine));
+    type_text(&mut s, "My Conn");
+    assert!(
+        s.form()
+            .field_error(Field::Name)
+            .unwrap()
+            .contains("\"my-conn\" would do (Tab accepts)")
+    );
+    key(&mut s, Intent::FocusNext);
+    assert_eq!(s.form().name.value(), "my-conn");
+    assert_eq!(s.form().focus, Field::Name, "stays to show it is valid now");
+    assert_eq!(s.form().field_error(Field::Name), None);
+    key(&mut s, Intent::FocusNext);
+    assert_eq!(s.form().focus, Field::Description);
+}
+
+#[test]
+fn the_help_bar_offers_the_name_only_when_there_is_one() {
+    let mut s = at_form();
+    focus(&mut s, Field::Name);
+    let bar = |s: &State| keymap::bar(s).0;
+    assert!(bar(&s).contains(&("Tab", "next field")));
+    type_text(&mut s, "-");
+    assert!(bar(&s).contains(&("Tab", "use the name offered")));
+    assert!(!bar(&s).contains(&("Tab", "next field")));
+}

@@ -21,7 +21,11 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
 
     for field in [Field::Name, Field::Description, Field::Token] {
         let info = match field {
-            Field::Name => "lowercase letters, digits, single hyphens".to_string(),
+            Field::Name => format!(
+                "lowercase letters, digits, single hyphens · {}/{}",
+                form.name.value().trim().chars().count(),
+                validate::NAME_MAX
+            ),
             Field::Description => format!(
                 "optional · {}/{}",
                 form.description.value().trim().chars().count(),
@@ -164,7 +168,11 @@ pub(super) fn token_status(state: &State, theme: Theme) -> Line<'static> {
             match expiry {
                 // Wrong access is the one thing here that will fail later: it leads.
                 ExpiryState::Known(e) if e.read_only => Line::styled(
-                    format!("  ⚠ {READ_ONLY_WARNING} · {} · {}", identity.who(), e.text()),
+                    format!(
+                        "  ⚠ {READ_ONLY_WARNING} · {} · {}",
+                        identity.who(),
+                        e.text()
+                    ),
                     theme.warn(),
                 ),
                 ExpiryState::Known(e) => {
