@@ -202,7 +202,11 @@ fn create_with_a_taken_name_stops_at_the_lookup() {
         &create_args("taken", demo::BACKEND_PROJECT_ID, &[]),
         &line(demo::ONA_PAT),
     );
-    run.expect(1).stderr_has("already exists");
+    let holder = sb.connections()[0].id.to_string();
+    run.expect(1).stderr_has(&format!(
+        "already exists; to replace its token instead: ona-connect rotate --domain {} --id {holder} --pat-stdin",
+        sb.url()
+    ));
     assert_eq!(run.stdout, "");
     assert!(creates(&sb).is_empty(), "{:?}", sb.request_log());
     assert!(
@@ -210,6 +214,27 @@ fn create_with_a_taken_name_stops_at_the_lookup() {
             .iter()
             .any(|r| r.path.contains("connection-name/taken") && r.status == Some(200))
     );
+    assert_eq!(sb.connections().len(), 1);
+    // The lookup is not allowed, Infisical refuses the duplicate: the command names it by name.
+    sb.add_fault(Fault::new(
+        FaultRoute::GetByName,
+        1,
+        FaultAction::Status(
+            403,
+            r#"{"reqId":"req-1","statusCode":403,"error":"PermissionDenied","message":"You are not allowed to read on App Connections"}"#.into(),
+            Some("application/json".into()),
+        ),
+    ));
+    cli.run(
+        &create_args("taken", demo::BACKEND_PROJECT_ID, &[]),
+        &line(demo::ONA_PAT),
+    )
+    .expect(1)
+    .stderr_has(&format!(
+        "to replace its token instead: ona-connect rotate --domain {} --name taken --project {} --pat-stdin",
+        sb.url(),
+        demo::BACKEND_PROJECT_ID
+    ));
     assert_eq!(sb.connections().len(), 1);
     // The same name in another project is free.
     create_ok(&cli, "taken", demo::FRONTEND_PROJECT_ID);

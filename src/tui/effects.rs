@@ -25,10 +25,15 @@ pub(super) struct Driver {
     tx: mpsc::UnboundedSender<Report>,
     /// The pending "pause in typing" timer of the token field.
     debounce: Option<tokio::task::JoinHandle<()>>,
+    /// The same for the name (and project) before it is looked up.
+    name_debounce: Option<tokio::task::JoinHandle<()>>,
 }
 
 /// How long typing must pause before the token is checked with Ona.
 const ONA_CHECK_PAUSE: Duration = Duration::from_millis(700);
+
+/// How long the name and project must stay the same before the name is looked up.
+const NAME_CHECK_PAUSE: Duration = Duration::from_millis(500);
 
 fn send(tx: &mpsc::UnboundedSender<Report>, msg: Msg) {
     let _ = tx.send(Report { msg, client: None });
@@ -41,6 +46,7 @@ impl Driver {
             client: None,
             tx,
             debounce: None,
+            name_debounce: None,
         }
     }
 
@@ -148,6 +154,29 @@ impl Driver {
                     None => None,
                 };
                 Msg::ExistingFound(found)
+            }),
+            Effect::ScheduleNameCheck { generation } => {
+                if let Some(previous) = self.name_debounce.take() {
+                    previous.abort();
+                }
+                self.name_debounce = Some(tokio::spawn(async move {
+                    tokio::time::sleep(NAME_CHECK_PAUSE).await;
+                    send(&tx, Msg::NameCheckDue { generation });
+                }));
+            }
+            Effect::CheckName {
+                generation,
+                name,
+                project_id,
+            } => self.with_client(move |client| async move {
+                let result = match client {
+                    Some(c) => c
+                        .find_connection_by_name(&name, Some(&project_id))
+                        .await
+                        .map_err(|e| e.display_lines().join(" ")),
+                    None => Err("not signed in".into()),
+                };
+                Msg::NameChecked { generation, result }
             }),
             Effect::ScheduleOnaCheck { generation } => {
                 if let Some(previous) = self.debounce.take() {

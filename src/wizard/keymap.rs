@@ -172,7 +172,7 @@ const GUIDE: &[Binding] = &[
 ];
 
 fn name_taken_with_holder(s: &State) -> bool {
-    s.form.server_errors.name.is_some() && s.existing().is_some()
+    super::name_check::holder(s).is_some()
 }
 fn name_suggested(s: &State) -> bool {
     s.form.focus == Field::Name && s.form.name_suggestion().is_some()

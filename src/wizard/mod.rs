@@ -8,6 +8,7 @@ mod guide;
 pub mod keymap;
 mod links;
 mod msg;
+mod name_check;
 mod review;
 mod rotation;
 mod sign_in;
@@ -17,6 +18,7 @@ mod token_check;
 pub use form::{ChosenProject, Field, FieldErrors, Form, Projects};
 pub use keymap::intent_for;
 pub use msg::{Effect, Init, Intent, Msg, SignInWith, SignedIn};
+pub use name_check::NameCheck;
 pub use review::SubmitError;
 pub use rotation::{Connections, Rotation};
 pub use sign_in::{CliProbe, HostPreset, Method, SignIn, SignInField, SignInStatus};
@@ -75,6 +77,11 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::OnaCheckDue { generation } => token_check::on_due(state, generation),
+        Msg::NameCheckDue { generation } => name_check::on_due(state, generation),
+        Msg::NameChecked { generation, result } => {
+            name_check::on_checked(state, generation, result);
+            vec![]
+        }
         Msg::OnaChecked {
             generation,
             result,

@@ -97,6 +97,15 @@ pub enum Msg {
     },
     /// The connection that holds a name Infisical reported as taken.
     ExistingFound(Option<crate::infisical::AppConnection>),
+    /// The name or project has settled: time to look the name up.
+    NameCheckDue {
+        generation: u64,
+    },
+    /// Infisical's answer: the connection that holds the name in the project, if any.
+    NameChecked {
+        generation: u64,
+        result: Result<Option<crate::infisical::AppConnection>, String>,
+    },
     /// The pause after typing in the token field is over.
     OnaCheckDue {
         generation: u64,
@@ -123,6 +132,12 @@ impl fmt::Debug for Msg {
             Msg::ConfigSaveFailed(e) => write!(f, "ConfigSaveFailed({e:?})"),
             Msg::Notice(n) => write!(f, "Notice({n:?})"),
             Msg::OnaCheckDue { generation } => write!(f, "OnaCheckDue({generation})"),
+            Msg::NameCheckDue { generation } => write!(f, "NameCheckDue({generation})"),
+            Msg::NameChecked { generation, result } => write!(
+                f,
+                "NameChecked({generation}, {:?})",
+                result.as_ref().map(|c| c.as_ref().map(|c| &c.id))
+            ),
             Msg::ConnectionsLoaded(r) => {
                 write!(f, "ConnectionsLoaded({:?})", r.as_ref().map(Vec::len))
             }
@@ -164,6 +179,16 @@ pub enum Effect {
     },
     /// Find the connection that holds a taken name, to offer rotating its token instead.
     LookupExisting {
+        name: String,
+        project_id: String,
+    },
+    /// Wake up with `NameCheckDue` after a pause (a newer schedule replaces it).
+    ScheduleNameCheck {
+        generation: u64,
+    },
+    /// Look the name up in the project (is it taken?).
+    CheckName {
+        generation: u64,
         name: String,
         project_id: String,
     },

@@ -52,7 +52,8 @@ impl Screen {
 pub enum Flow {
     Create {
         created: Option<Created>,
-        /// The connection that holds the name Infisical reported as taken.
+        /// The connection that holds the name, found taken by the lookup as the name
+        /// settled or by Infisical's refusal.
         existing: Option<AppConnection>,
         /// The last create ended without an answer; the next one looks the name up first.
         after_unknown_outcome: bool,
@@ -315,6 +316,7 @@ impl State {
         self.screen == Screen::Submitting
             || self.sign_in.status == SignInStatus::Working
             || self.form.ona == OnaCheck::Checking
+            || self.form.name_check == super::name_check::NameCheck::Checking
     }
 
     /// Whether quitting would throw away something the user typed.

@@ -2,6 +2,7 @@
 //! `update`.
 
 use super::*;
+use crate::wizard::keymap;
 
 #[test]
 fn a_second_paste_replaces_the_token_instead_of_appending() {
@@ -93,4 +94,134 @@ fn the_help_bar_offers_the_name_only_when_there_is_one() {
     type_text(&mut s, "-");
     assert!(bar(&s).contains(&("Tab", "use the name offered")));
     assert!(!bar(&s).contains(&("Tab", "next field")));
+}
+
+/// The name's lookup as the name settles: the generation the last schedule carried.
+fn scheduled_name_check(effects: &[Effect]) -> u64 {
+    match effects {
+        [.., Effect::ScheduleNameCheck { generation }] => *generation,
+        other => panic!("no lookup scheduled: {other:?}"),
+    }
+}
+
+#[test]
+fn a_taken_name_is_found_on_the_form_before_anything_is_sent() {
+    let mut s = fresh();
+    signed_in(&mut s);
+    key(&mut s, Intent::Next);
+    for _ in 0..3 {
+        key(&mut s, Intent::Next);
+    }
+    // Arriving on the form looks the default name up (it often exists already).
+    let arrival = scheduled_name_check(&key(&mut s, Intent::Next));
+    assert_eq!(s.screen(), Screen::Form);
+    focus(&mut s, Field::Name);
+    type_text(&mut s, "x");
+    let typed = scheduled_name_check(&key(&mut s, Intent::Edit(DeletePrevChar)));
+    assert!(
+        update(
+            &mut s,
+            Msg::NameCheckDue {
+                generation: arrival
+            }
+        )
+        .is_empty(),
+        "a pause that was interrupted is ignored"
+    );
+    let effects = update(&mut s, Msg::NameCheckDue { generation: typed });
+    assert!(
+        matches!(effects.as_slice(), [Effect::CheckName { generation, name, project_id }]
+            if *generation == typed && name == "ona" && project_id == "p1"),
+        "{effects:?}"
+    );
+    assert_eq!(s.form().name_check, NameCheck::Checking);
+    assert!(s.busy(), "the spinner turns while it looks");
+    let mut holder = connection("ona");
+    holder.id = "holder-id".into();
+    update(
+        &mut s,
+        Msg::NameChecked {
+            generation: typed,
+            result: Ok(Some(holder)),
+        },
+    );
+    assert_eq!(
+        s.form().field_error(Field::Name).as_deref(),
+        Some("\"ona\" is taken in this project — Ctrl-O replaces its token instead")
+    );
+    assert!(
+        keymap::bar(&s)
+            .0
+            .contains(&("Ctrl-O", "replace its token instead"))
+    );
+    // Enter stops on the name: nothing goes to Review, nothing is sent.
+    focus(&mut s, Field::Token);
+    update(&mut s, Msg::Paste(TOKEN.into()));
+    let effects = key(&mut s, Intent::Next);
+    assert!(!effects.iter().any(|e| matches!(e, Effect::Submit { .. })));
+    assert_eq!((s.screen(), s.form().focus), (Screen::Form, Field::Name));
+    key(&mut s, Intent::RotateInstead);
+    assert!(s.rotating());
+    assert_eq!(
+        s.rotation().unwrap().target.as_ref().unwrap().id,
+        "holder-id"
+    );
+    assert_eq!((s.screen(), s.step()), (Screen::Review, (7, 9)));
+}
+
+#[test]
+fn another_project_or_a_failed_lookup_does_not_block() {
+    let mut s = at_form();
+    focus(&mut s, Field::Name);
+    type_text(&mut s, "-team");
+    let g = scheduled_name_check(&key(&mut s, Intent::Edit(InsertChar('x'))));
+    update(&mut s, Msg::NameCheckDue { generation: g });
+    update(
+        &mut s,
+        Msg::NameChecked {
+            generation: g,
+            result: Ok(Some(connection("ona-teamx"))),
+        },
+    );
+    assert!(s.form().field_error(Field::Name).is_some());
+    // Another project: the old answer no longer holds, and the name is looked up there.
+    focus(&mut s, Field::Project);
+    let g = scheduled_name_check(&key(&mut s, Intent::Up));
+    assert_eq!(s.form().field_error(Field::Name), None);
+    assert!(key(&mut s, Intent::RotateInstead).is_empty());
+    assert!(!s.rotating());
+    update(&mut s, Msg::NameCheckDue { generation: g });
+    // A late answer about the old project is ignored.
+    update(
+        &mut s,
+        Msg::NameChecked {
+            generation: g - 1,
+            result: Ok(Some(connection("ona-teamx"))),
+        },
+    );
+    assert_eq!(s.form().name_check, NameCheck::Checking);
+    update(
+        &mut s,
+        Msg::NameChecked {
+            generation: g,
+            result: Err("HTTP 403 PermissionDenied".into()),
+        },
+    );
+    assert_eq!(s.form().field_error(Field::Name), None, "only a note");
+    key(&mut s, Intent::Next);
+    assert_eq!(s.screen(), Screen::Review);
+}
+
+#[test]
+fn an_invalid_name_or_a_typed_project_id_is_not_looked_up() {
+    let mut s = at_form();
+    focus(&mut s, Field::Name);
+    let g = scheduled_name_check(&key(&mut s, Intent::Edit(InsertChar('-'))));
+    assert!(update(&mut s, Msg::NameCheckDue { generation: g }).is_empty());
+    let g = scheduled_name_check(&key(&mut s, Intent::Edit(DeletePrevChar)));
+    focus(&mut s, Field::Project);
+    type_text(&mut s, "not-in-the-list");
+    let generation = s.form().name_generation;
+    assert!(update(&mut s, Msg::NameCheckDue { generation }).is_empty());
+    assert!(g < s.form().name_generation);
 }

@@ -10,7 +10,7 @@ use super::Theme;
 use super::widgets::*;
 use crate::session::ona_check::{ExpiryState, READ_ONLY_WARNING};
 use crate::validate;
-use crate::wizard::{Field, OnaCheck, Projects, State};
+use crate::wizard::{Field, NameCheck, OnaCheck, Projects, State};
 
 pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
     let form = state.form();
@@ -48,7 +48,7 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
         draw_input(frame, row, view, focused(field), placeholder, theme);
         let message = match (state.form().field_error(field), field) {
             (Some(e), _) => Line::styled(format!("  ✗ {e}"), theme.error()),
-            (None, Field::Name) => Line::styled("  ✓ valid name", theme.ok()),
+            (None, Field::Name) => name_status(state, theme),
             (None, Field::Token) => token_status(state, theme),
             (None, _) => Line::raw(""),
         };
@@ -135,6 +135,29 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
     }
     for (line, row) in lines.into_iter().zip(remaining) {
         frame.render_widget(Paragraph::new(line), row);
+    }
+}
+
+/// The line under a valid name: whether it is free in the chosen project.
+fn name_status(state: &State, theme: Theme) -> Line<'static> {
+    match &state.form().name_check {
+        NameCheck::Checking => Line::styled(
+            format!(
+                "  {} valid name; checking whether it is free in this project…",
+                super::spinner(state)
+            ),
+            theme.dim(),
+        ),
+        NameCheck::Free => Line::styled("  ✓ valid name, free in this project", theme.ok()),
+        NameCheck::Failed(why) => Line::styled(
+            format!(
+                "  ✓ valid name · ⚠ could not check whether it is free: {}",
+                crate::sanitize::server_text(why)
+            ),
+            theme.warn(),
+        ),
+        // Taken is an error, shown as one.
+        NameCheck::Idle | NameCheck::Taken => Line::styled("  ✓ valid name", theme.ok()),
     }
 }
 
