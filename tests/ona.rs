@@ -329,6 +329,65 @@ async fn status_lists_soonest_first_and_fails_when_one_is_due() {
     );
 }
 
+/// `status --ics FILE`: one event per connection with a recorded expiry, read back by an
+/// iCalendar parser.
+#[tokio::test]
+async fn status_writes_a_calendar_reminder_per_recorded_expiry() {
+    use icalendar::{Component, DatePerhapsTime};
+    let sb = sandbox();
+    let home = Home::new();
+    for (name, days) in [("late", 40), ("early", 20)] {
+        create(
+            &sb,
+            name,
+            &format!("token expires {}", date_in(days)),
+            demo::BACKEND_PROJECT_ID,
+        )
+        .await;
+    }
+    create(&sb, "undated", "no date", demo::FRONTEND_PROJECT_ID).await;
+    let file = home.path().join("reminders.ics");
+    let run = status(&sb, &home, &["--ics", &file.display().to_string()]);
+    run.expect(0);
+    assert!(
+        run.stderr.contains("wrote 2 calendar reminder(s)"),
+        "{run:#?}"
+    );
+    let text = std::fs::read_to_string(&file).unwrap();
+    let calendar: icalendar::Calendar = text.parse().unwrap();
+    let events: Vec<_> = calendar.events().collect();
+    assert_eq!(events.len(), 2, "{text}");
+    let early_id = sb
+        .connections()
+        .iter()
+        .find(|c| c.name == "early")
+        .unwrap()
+        .id
+        .to_string();
+    let first = events[0];
+    assert_eq!(
+        first.get_summary().unwrap(),
+        format!("Rotate the Ona token of early (expires {})", date_in(20))
+    );
+    let Some(DatePerhapsTime::Date(start)) = first.get_start() else {
+        panic!("{:?}", first.get_start())
+    };
+    assert_eq!(start.to_string(), date_in(13), "a week before");
+    let description = first.get_description().unwrap();
+    assert!(
+        description.contains(&format!(
+            "ona-connect rotate --domain {} --id {early_id} --pat-stdin",
+            sb.url()
+        )),
+        "{description}"
+    );
+    assert!(
+        description.contains(demo::BACKEND_PROJECT_NAME),
+        "{description}"
+    );
+    assert!(text.contains("BEGIN:VALARM"));
+}
+
 #[tokio::test]
 async fn status_without_credentials_fails_at_once() {
     let sb = sandbox();

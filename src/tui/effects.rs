@@ -204,6 +204,24 @@ impl Driver {
                     );
                 });
             }
+            Effect::WriteReminder {
+                file_name,
+                reminders,
+            } => {
+                let path = std::env::current_dir()
+                    .map(|dir| dir.join(&file_name))
+                    .unwrap_or_else(|_| file_name.into());
+                let ics =
+                    crate::session::reminder::ics(&reminders, time::OffsetDateTime::now_utc());
+                let notice = match std::fs::write(&path, ics) {
+                    Ok(()) => format!(
+                        "wrote {}: open it to add the reminder to your calendar",
+                        path.display()
+                    ),
+                    Err(e) => format!("could not write {}: {e}", path.display()),
+                };
+                send(&tx, Msg::Notice(notice));
+            }
             Effect::OpenUrl(url) => {
                 tokio::task::spawn_blocking(move || {
                     let notice = match crate::links::open_command(&url).status() {

@@ -149,6 +149,7 @@ fn on_intent(state: &mut State, intent: Intent) -> Vec<Effect> {
         Screen::Submitting => vec![],
         Screen::Done => match intent {
             Intent::Next | Intent::Back => finish(state),
+            Intent::WriteReminder => reminder(state),
             _ => vec![],
         },
     }
@@ -176,6 +177,21 @@ fn quit(state: &mut State) -> Vec<Effect> {
     state.overlay = Overlay::None;
     state.exit = Some(Outcome::Cancelled);
     vec![Effect::Exit]
+}
+
+/// `r` on the result: a calendar file that reminds of the token's expiry.
+fn reminder(state: &mut State) -> Vec<Effect> {
+    let Some(reminder) = state.reminder() else {
+        state.notice = Some(
+            "the token's expiry date is not known (Ona did not say), so there is no date to remind you of".into(),
+        );
+        return vec![];
+    };
+    state.notice = Some("writing the calendar reminder…".into());
+    vec![Effect::WriteReminder {
+        file_name: reminder.file_name(),
+        reminders: vec![reminder],
+    }]
 }
 
 fn finish(state: &mut State) -> Vec<Effect> {

@@ -38,6 +38,8 @@ pub enum Intent {
     ToggleRecordExpiry,
     /// After a taken name: replace the existing connection's token instead.
     RotateInstead,
+    /// On the result: write a calendar reminder for the token's expiry.
+    WriteReminder,
 }
 
 impl fmt::Debug for Intent {
@@ -67,6 +69,7 @@ impl fmt::Debug for Intent {
             Intent::FullLink => f.write_str("FullLink"),
             Intent::ToggleRecordExpiry => f.write_str("ToggleRecordExpiry"),
             Intent::RotateInstead => f.write_str("RotateInstead"),
+            Intent::WriteReminder => f.write_str("WriteReminder"),
         }
     }
 }
@@ -200,6 +203,12 @@ pub enum Effect {
     CheckOnaToken {
         generation: u64,
         token: Secret,
+    },
+    /// Write the calendar file `file_name` (in the working directory) for these reminders,
+    /// time-stamped by the driver's clock; the outcome comes back as a notice.
+    WriteReminder {
+        file_name: String,
+        reminders: Vec<crate::session::reminder::Reminder>,
     },
     /// Open a URL in the local browser.
     OpenUrl(String),

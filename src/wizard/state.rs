@@ -13,6 +13,7 @@ use super::sign_in::{CliProbe, HostPreset, Method, SignIn, SignInField, SignInSt
 use super::token_check::OnaCheck;
 use crate::infisical::AppConnection;
 use crate::secret::SecretInput;
+use crate::session::reminder::Reminder;
 use crate::session::summary::{Created, Rotated};
 
 /// Screens, in the order the user meets them.
@@ -187,6 +188,23 @@ impl State {
     pub fn take_exit(&mut self) -> Option<Outcome> {
         self.exit.take()
     }
+    /// The calendar reminder for the new token's expiry, once there is a result and the date
+    /// is known.
+    pub fn reminder(&self) -> Option<Reminder> {
+        let expires = self
+            .form
+            .token_expiry()
+            .and_then(|e| e.date.as_deref())
+            .and_then(crate::session::reminder::parse_date)?;
+        match &self.flow {
+            Flow::Create {
+                created: Some(c), ..
+            } => Some(Reminder::for_created(c, expires)),
+            Flow::Rotate(r) => r.result.as_ref().map(|r| Reminder::for_rotated(r, expires)),
+            Flow::Create { .. } => None,
+        }
+    }
+
     /// The site the session belongs to, else the one chosen on the sign-in screen.
     pub fn site(&self) -> String {
         self.sign_in

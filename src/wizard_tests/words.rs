@@ -225,3 +225,108 @@ fn an_invalid_name_or_a_typed_project_id_is_not_looked_up() {
     assert!(update(&mut s, Msg::NameCheckDue { generation }).is_empty());
     assert!(g < s.form().name_generation);
 }
+
+const NOW: time::OffsetDateTime = time::macros::datetime!(2026-11-28 12:00 UTC);
+
+/// Ona's answer to the check in flight: a user's token expiring in `days`.
+fn ona_says(s: &mut State, days: i64, read_only: bool) {
+    use crate::ona::{Expiry, Identity, PatRecord, Person, TokenCheck};
+    let generation = s.form().token_generation;
+    let record = PatRecord {
+        id: "pat-1".into(),
+        description: "infisical integration".into(),
+        created_at: Some(NOW),
+        expires_at: Some(NOW + time::Duration::days(days)),
+        last_used: None,
+        read_only,
+    };
+    update(
+        s,
+        Msg::OnaChecked {
+            generation,
+            result: Ok(TokenCheck {
+                identity: Identity {
+                    organization_id: "org".into(),
+                    subject_id: "user".into(),
+                    principal: crate::ona::PRINCIPAL_USER.into(),
+                    person: Some(Person {
+                        name: "Dana Developer".into(),
+                        email: "dana@example.com".into(),
+                    }),
+                },
+                expiry: Expiry::Known(record),
+            }),
+            now: NOW,
+        },
+    );
+}
+
+fn created_with(s: &mut State) {
+    key(s, Intent::Next);
+    assert_eq!(s.screen(), Screen::Review);
+    key(s, Intent::Next);
+    let attempt = s.attempt();
+    update(
+        s,
+        Msg::SubmitFinished {
+            attempt,
+            result: Ok(infisical::Created {
+                connection: connection("ona"),
+                recovered: false,
+            }),
+        },
+    );
+    assert_eq!(s.screen(), Screen::Done);
+}
+
+#[test]
+fn r_on_the_result_writes_a_reminder_a_week_before_the_expiry() {
+    let mut s = at_form();
+    ona_says(&mut s, 60, false);
+    created_with(&mut s);
+    assert!(keymap::bar(&s).0.contains(&("r", "calendar reminder")));
+    let effects = key(&mut s, Intent::WriteReminder);
+    let [
+        Effect::WriteReminder {
+            file_name,
+            reminders,
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(file_name, "ona-token-ona-reminder.ics");
+    let [r] = reminders.as_slice() else {
+        panic!("{reminders:?}")
+    };
+    assert_eq!(r.expires, time::macros::date!(2027 - 01 - 27));
+    assert_eq!(r.connection_id, "c0c0c0c0-0000-4000-8000-000000000001");
+    assert_eq!(r.project, "project Frontend (p2)");
+    assert_eq!(
+        r.rotate_command,
+        "ona-connect rotate --domain https://app.infisical.com --id c0c0c0c0-0000-4000-8000-000000000001 --pat-stdin"
+    );
+    assert_eq!(s.screen(), Screen::Done, "the result stays");
+    update(&mut s, Msg::Notice("wrote /tmp/x.ics".into()));
+    assert_eq!(s.notice(), Some("wrote /tmp/x.ics"));
+}
+
+#[test]
+fn without_a_known_expiry_r_says_why_there_is_no_reminder() {
+    let mut s = at_form();
+    created_with(&mut s);
+    assert!(!keymap::bar(&s).0.iter().any(|(k, _)| *k == "r"));
+    assert!(key(&mut s, Intent::WriteReminder).is_empty());
+    assert!(s.notice().unwrap().contains("expiry date is not known"));
+}
+
+#[test]
+fn a_read_only_token_is_named_with_its_person_and_warned_about() {
+    let mut s = at_form();
+    ona_says(&mut s, 60, true);
+    let OnaCheck::Valid { identity, .. } = &s.form().ona else {
+        panic!("{:?}", s.form().ona)
+    };
+    assert_eq!(identity.who(), "Dana Developer (dana@example.com)");
+    assert!(s.form().token_expiry().unwrap().read_only);
+}

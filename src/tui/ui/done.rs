@@ -7,6 +7,7 @@ use ratatui::text::Line;
 use super::Theme;
 use super::links::{link_lines, link_view};
 use super::widgets::*;
+use crate::session::reminder::DAYS_BEFORE;
 use crate::session::summary::{equivalent_command, summary_lines};
 use crate::wizard::State;
 
@@ -36,6 +37,7 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
             theme.warn(),
         ));
     }
+    lines.extend(reminder_offer(state, theme));
     // The URL stays on one row (shortened: u shows it whole); the command wraps between words.
     lines.extend(link_lines(state, theme, area.width));
     lines.extend(script_tail(&equivalent_command(created), area.width, theme));
@@ -44,4 +46,16 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
         theme.warn(),
     );
     draw_rows(frame, area, lines, more);
+}
+
+/// What `r` does, when the token's expiry is known.
+pub(super) fn reminder_offer(state: &State, theme: Theme) -> Option<Line<'static>> {
+    let reminder = state.reminder()?;
+    Some(Line::styled(
+        format!(
+            "The token expires on {}: r writes a calendar reminder (.ics) {DAYS_BEFORE} days before.",
+            reminder.expires
+        ),
+        theme.label(),
+    ))
 }

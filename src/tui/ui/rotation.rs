@@ -197,6 +197,10 @@ pub(super) fn done(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
         Line::raw(DELETE_OLD_TOKEN),
     ];
     let mut lines = hang(lines, area.width);
+    lines.extend(super::done::reminder_offer(state, theme));
+    if let Some(n) = state.notice() {
+        lines.push(Line::styled(n.to_string(), theme.warn()));
+    }
     lines.extend(script_tail(&rotate_command(r), area.width, theme));
     frame.render_widget(wrapped(lines), area);
 }
