@@ -55,7 +55,7 @@ pub fn name_problem(raw: &str) -> Option<String> {
     }
     let name = raw.trim();
     if name.is_empty() {
-        return Some("is required: lowercase letters, digits and single hyphens".into());
+        return Some("a name is required: lowercase letters, digits and single hyphens".into());
     }
     let count = |f: fn(char) -> bool| name.chars().filter(|c| f(*c)).count();
     let plural = |n: usize, one: &str, many: &str| {
@@ -209,7 +209,7 @@ mod tests {
         assert_eq!(name_suggestion(&"a".repeat(70)), Some("a".repeat(64)));
         assert_eq!(name_suggestion("My Conn").as_deref(), Some("my-conn"));
         assert_eq!(name_suggestion("___"), None, "nothing to offer");
-        assert!(says("").starts_with("is required"));
+        assert!(says("").starts_with("a name is required"));
         assert_eq!(name_problem("ona-dev"), None);
         assert_eq!(name_suggestion("ona-dev"), None);
     }

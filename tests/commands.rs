@@ -248,14 +248,14 @@ fn an_invalid_name_or_description_fails_locally_without_a_request() {
     for (name, says) in [
         (
             "Bad_Name",
-            "--name has uppercase letters and \"_\" (only a-z, 0-9 and -); --name bad-name would do",
+            "--name: has uppercase letters and \"_\" (only a-z, 0-9 and -); --name bad-name would do",
         ),
         (
             "trailing-",
-            "--name has a hyphen at the end; --name trailing would do",
+            "--name: has a hyphen at the end; --name trailing would do",
         ),
-        ("a--b", "--name has a double hyphen; --name a-b would do"),
-        ("", "--name is required"),
+        ("a--b", "--name: has a double hyphen; --name a-b would do"),
+        ("", "--name: a name is required"),
     ] {
         cli.run(
             &create_args(name, demo::BACKEND_PROJECT_ID, &[]),

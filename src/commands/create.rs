@@ -19,7 +19,7 @@ async fn run(global: &Global, settings: Settings, args: CreateArgs) -> Result<i3
             let offer = validate::name_suggestion(&args.name)
                 .map(|slug| format!("; --name {slug} would do"))
                 .unwrap_or_default();
-            Failure::usage(format!("--name {problem}{offer}"))
+            Failure::usage(format!("--name: {problem}{offer}"))
         })?
         .to_string();
     let description = validate::description(args.description.as_deref().unwrap_or(""))

@@ -20,10 +20,10 @@ impl Plain<'_> {
                     // The name it would become is the next default: Enter takes it.
                     match validate::name_suggestion(&answer) {
                         Some(slug) => {
-                            say(format!("  The name {problem}; Enter takes \"{slug}\""));
+                            say(format!("  The name: {problem}; Enter takes \"{slug}\""));
                             offered = slug;
                         }
-                        None => say(format!("  The name {problem}")),
+                        None => say(format!("  The name: {problem}")),
                     }
                 }
             }

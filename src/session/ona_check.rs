@@ -121,7 +121,7 @@ pub struct TokenExpiry {
 
 /// The warning for a read-only token.
 pub const READ_ONLY_WARNING: &str =
-    "this token is read-only: the guide asks for Read & Write, and Infisical needs it";
+    "read-only token: Infisical needs Read & Write, as the guide asks";
 
 impl TokenExpiry {
     pub fn from_record(p: &PatRecord, now: OffsetDateTime) -> TokenExpiry {

@@ -158,10 +158,9 @@ impl Form {
         match field {
             Field::Name => validate::name_problem(self.name.value())
                 .map(|problem| match self.name_suggestion() {
-                    Some(slug) => {
-                        format!("The name {problem}: \"{slug}\" would do (Tab accepts)")
-                    }
-                    None => format!("The name {problem}"),
+                    // Short enough for one row at the smallest size.
+                    Some(slug) => format!("{problem} → \"{slug}\" (Tab)"),
+                    None => problem,
                 })
                 .or_else(|| {
                     (self.name_check == NameCheck::Taken).then(|| {

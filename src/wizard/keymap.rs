@@ -238,7 +238,7 @@ fn reminder_possible(s: &State) -> bool {
 #[rustfmt::skip]
 const DONE: &[Binding] = &[
     row("Enter", &[(Key::Enter, Intent::Next), (Key::Esc, Intent::Back)], "exit", "exit; the summary is printed again in your terminal", always),
-    row("r", &[(Key::Char('r'), Intent::WriteReminder)], "calendar reminder", "write a calendar file (.ics): a reminder a week before the token expires, with the command that rotates it", reminder_possible),
+    row("r", &[(Key::Char('r'), Intent::WriteReminder)], "reminder", "write a calendar file (.ics): a reminder a week before the token expires, with the command that rotates it", reminder_possible),
 ];
 
 fn many_links(s: &State) -> bool {

@@ -9,12 +9,12 @@ fn name_is_validated_as_you_type() {
         s.form()
             .field_error(Field::Name)
             .unwrap()
-            .starts_with("The name is required")
+            .starts_with("a name is required")
     );
     type_text(&mut s, "Ona Dev");
     assert_eq!(
         s.form().field_error(Field::Name).as_deref(),
-        Some("The name has uppercase letters and a space: \"ona-dev\" would do (Tab accepts)")
+        Some("has uppercase letters and a space → \"ona-dev\" (Tab)")
     );
     key(&mut s, Intent::Edit(DeleteLine));
     type_text(&mut s, "ona-dev");

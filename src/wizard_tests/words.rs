@@ -75,7 +75,7 @@ fn tab_takes_the_name_offered_and_then_moves_on() {
         s.form()
             .field_error(Field::Name)
             .unwrap()
-            .contains("\"my-conn\" would do (Tab accepts)")
+            .contains("→ \"my-conn\" (Tab)")
     );
     key(&mut s, Intent::FocusNext);
     assert_eq!(s.form().name.value(), "my-conn");
@@ -284,7 +284,7 @@ fn r_on_the_result_writes_a_reminder_a_week_before_the_expiry() {
     let mut s = at_form();
     ona_says(&mut s, 60, false);
     created_with(&mut s);
-    assert!(keymap::bar(&s).0.contains(&("r", "calendar reminder")));
+    assert!(keymap::bar(&s).0.contains(&("r", "reminder")));
     let effects = key(&mut s, Intent::WriteReminder);
     let [
         Effect::WriteReminder {

@@ -7,7 +7,6 @@ use ratatui::text::Line;
 use super::Theme;
 use super::links::{link_lines, link_view};
 use super::widgets::*;
-use crate::session::reminder::DAYS_BEFORE;
 use crate::session::summary::{equivalent_command, summary_lines};
 use crate::wizard::State;
 
@@ -37,7 +36,7 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
             theme.warn(),
         ));
     }
-    lines.extend(reminder_offer(state, theme));
+    lines.extend(reminder_offer(state, theme, area.width));
     // The URL stays on one row (shortened: u shows it whole); the command wraps between words.
     lines.extend(link_lines(state, theme, area.width));
     lines.extend(script_tail(&equivalent_command(created), area.width, theme));
@@ -48,14 +47,17 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
     draw_rows(frame, area, lines, more);
 }
 
-/// What `r` does, when the token's expiry is known.
-pub(super) fn reminder_offer(state: &State, theme: Theme) -> Option<Line<'static>> {
-    let reminder = state.reminder()?;
-    Some(Line::styled(
-        format!(
-            "The token expires on {}: r writes a calendar reminder (.ics) {DAYS_BEFORE} days before.",
-            reminder.expires
-        ),
-        theme.label(),
-    ))
+/// What `r` does, when the token's expiry is known (wrapped: the rows are drawn unwrapped).
+pub(super) fn reminder_offer(state: &State, theme: Theme, width: u16) -> Vec<Line<'static>> {
+    let Some(reminder) = state.reminder() else {
+        return vec![];
+    };
+    let text = format!(
+        "Token expires {} · r saves a calendar reminder a week before (.ics)",
+        reminder.expires
+    );
+    wrap_text(&text, width as usize)
+        .into_iter()
+        .map(|row| Line::styled(row, theme.label()))
+        .collect()
 }

@@ -197,7 +197,7 @@ pub(super) fn done(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
         Line::raw(DELETE_OLD_TOKEN),
     ];
     let mut lines = hang(lines, area.width);
-    lines.extend(super::done::reminder_offer(state, theme));
+    lines.extend(super::done::reminder_offer(state, theme, area.width));
     if let Some(n) = state.notice() {
         lines.push(Line::styled(n.to_string(), theme.warn()));
     }
