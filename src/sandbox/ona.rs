@@ -152,16 +152,20 @@ pub(crate) fn list_personal_access_tokens(
         .skip(offset)
         .take(page_size)
         .map(|r| {
-            json!({
+            let mut record = json!({
                 "id": r.id.to_string(),
                 "userId": r.user_id,
                 "description": r.pat.description,
                 "createdAt": rfc3339_seconds(r.pat.created_at),
                 "expiresAt": rfc3339_seconds(r.pat.expires_at),
                 "lastUsed": r.last_used.map(rfc3339_seconds),
-                "readOnly": r.read_only,
                 "creator": {"id": r.user_id, "principal": "PRINCIPAL_USER"},
-            })
+            });
+            // Proto3 JSON leaves out a false boolean.
+            if r.read_only {
+                record["readOnly"] = json!(true);
+            }
+            record
         })
         .collect();
     let next = offset + page.len();
