@@ -330,3 +330,40 @@ fn a_read_only_token_is_named_with_its_person_and_warned_about() {
     assert_eq!(identity.who(), "Dana Developer (dana@example.com)");
     assert!(s.form().token_expiry().unwrap().read_only);
 }
+
+#[test]
+fn a_rotation_result_offers_the_reminder_too() {
+    let mut s = at_form();
+    ona_says(&mut s, 30, false);
+    key(&mut s, Intent::Next);
+    key(&mut s, Intent::Next);
+    let attempt = s.attempt();
+    update(
+        &mut s,
+        Msg::SubmitFinished {
+            attempt,
+            result: Err(CreateError::NameTaken(connection("ona"))),
+        },
+    );
+    key(&mut s, Intent::RotateInstead);
+    key(&mut s, Intent::Next);
+    let attempt = s.attempt();
+    update(
+        &mut s,
+        Msg::RotateFinished {
+            attempt,
+            result: Ok(connection("ona")),
+        },
+    );
+    assert_eq!((s.screen(), s.step()), (Screen::Done, (9, 9)));
+    let effects = key(&mut s, Intent::WriteReminder);
+    let [Effect::WriteReminder { reminders, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(reminders[0].expires, time::macros::date!(2026 - 12 - 28));
+    assert!(
+        reminders[0]
+            .rotate_command
+            .contains("--id c0c0c0c0-0000-4000-8000-000000000001")
+    );
+}
