@@ -2,7 +2,7 @@
 //! (`cargo insta review`); CI runs with `INSTA_UPDATE=no`, so a changed screen fails.
 
 use ona_connect::infisical::{self, ApiError, AppConnection, CreateError, Project};
-use ona_connect::ona::{Expiry, Identity, OnaError, PatRecord, TokenCheck};
+use ona_connect::ona::{Expiry, Identity, OnaError, PatRecord, Person, TokenCheck};
 use ona_connect::tui::ui::theme::Palette;
 use ona_connect::tui::ui::{self, Theme};
 use ona_connect::wizard::{self, Demo, Field, Init, Intent, Msg, SignedIn, State};
@@ -285,6 +285,7 @@ fn pat(description: &str, days: i64) -> PatRecord {
         created_at: Some(NOW - time::Duration::days(1)),
         expires_at: Some(NOW + time::Duration::days(days)),
         last_used: None,
+        read_only: false,
     }
 }
 
@@ -294,6 +295,10 @@ fn valid_check(expiry: Expiry) -> TokenCheck {
             organization_id: "0a0a0a0a-0000-4000-8000-0000000000aa".into(),
             subject_id: "5e5e5e5e".into(),
             principal: "PRINCIPAL_USER".into(),
+            person: Some(Person {
+                name: "Dana Developer".into(),
+                email: "dana@example.com".into(),
+            }),
         },
         expiry,
     }
@@ -848,4 +853,59 @@ fn rotation_screens() {
         },
     );
     snapshot!("rotate_done", s);
+}
+
+/// Issue 16's words: the name's lookup, a read-only token, the person behind it.
+#[test]
+fn words_people_use() {
+    fn name_answer(s: &mut State, holder: Option<AppConnection>) {
+        let generation = s.form().name_generation;
+        wizard::update(s, Msg::NameCheckDue { generation });
+        wizard::update(
+            s,
+            Msg::NameChecked {
+                generation,
+                result: Ok(holder),
+            },
+        );
+    }
+    let holder: AppConnection = serde_json::from_value(serde_json::json!({
+        "id": "c0c0c0c0-0000-4000-8000-000000000009", "name": "ona", "app": "ona",
+        "method": "personal-access-token", "orgId": "o1", "projectId": "p1"
+    }))
+    .unwrap();
+
+    let mut s = on_form();
+    name_answer(&mut s, Some(holder));
+    snapshot!("form_name_taken_found_early", s);
+
+    let mut s = on_form();
+    name_answer(&mut s, None);
+    snapshot!("form_name_free", s);
+
+    let mut s = on_form();
+    focus(&mut s, Field::Name);
+    key(&mut s, Intent::Edit(InputRequest::DeleteLine));
+    type_text(&mut s, "My Conn");
+    snapshot!("form_name_slug_offered_60x20", s, 60, 20);
+
+    let mut s = on_form();
+    wizard::update(&mut s, Msg::Paste(TOKEN.into()));
+    let mut record = pat("infisical integration", 60);
+    record.read_only = true;
+    ona_answers(&mut s, Ok(valid_check(Expiry::Known(record))));
+    snapshot!("token_read_only", s);
+    key(&mut s, Intent::FocusNext);
+    key(&mut s, Intent::Down);
+    key(&mut s, Intent::Next);
+    snapshot!("review_read_only", s);
+
+    // Not a user's token: the principal and organization stay.
+    let mut s = on_form();
+    wizard::update(&mut s, Msg::Paste(TOKEN.into()));
+    let mut check = valid_check(Expiry::Known(pat("infisical integration", 60)));
+    check.identity.person = None;
+    check.identity.principal = "PRINCIPAL_SERVICE_ACCOUNT".into();
+    ona_answers(&mut s, Ok(check));
+    snapshot!("token_not_a_user", s);
 }

@@ -3,8 +3,8 @@
 use super::{Failure, credentials, ona_precheck, print_json, sign_in_with, token_from_stdin};
 use crate::cli::{CreateArgs, EXIT_OK, Global};
 use crate::config::Settings;
-use crate::infisical::CreateRequest;
-use crate::session::summary::one_line;
+use crate::infisical::{CreateError, CreateRequest, Error};
+use crate::session::summary::{one_line, rotate_by_id, rotate_by_name};
 use crate::validate;
 
 pub async fn create(global: &Global, settings: Settings, args: CreateArgs) -> i32 {
@@ -14,7 +14,13 @@ pub async fn create(global: &Global, settings: Settings, args: CreateArgs) -> i3
 
 async fn run(global: &Global, settings: Settings, args: CreateArgs) -> Result<i32, Failure> {
     let name = validate::name(&args.name)
-        .map_err(|e| Failure::usage(format!("--name: {e}")))?
+        .map_err(|_| {
+            let problem = validate::name_problem(&args.name).unwrap_or_default();
+            let offer = validate::name_suggestion(&args.name)
+                .map(|slug| format!("; --name {slug} would do"))
+                .unwrap_or_default();
+            Failure::usage(format!("--name: {problem}{offer}"))
+        })?
         .to_string();
     let description = validate::description(args.description.as_deref().unwrap_or(""))
         .map_err(|e| Failure::usage(format!("--description: {e}")))?
@@ -43,10 +49,26 @@ async fn run(global: &Global, settings: Settings, args: CreateArgs) -> Result<i3
         return Ok(EXIT_OK);
     }
     ona_precheck(global, &request.token).await?;
+    let site = settings.domain.site();
     let created = client
         .create_connection(&request, false)
         .await
-        .map_err(|e| Failure::from(&e))?;
+        .map_err(|e| {
+            let mut failure = Failure::from(&e);
+            // A taken name: say how to replace that connection's token instead.
+            let rotate = match &e {
+                CreateError::NameTaken(holder) => Some(rotate_by_id(site, &holder.id)),
+                CreateError::Rejected(Error::Api(api)) if api.is_duplicate_name() => {
+                    Some(rotate_by_name(site, &request.name, &request.project_id))
+                }
+                _ => None,
+            };
+            if let Some(command) = rotate {
+                failure.line = format!("{}; to replace its token instead: {command}", failure.line);
+                failure.json["rotate"] = serde_json::Value::String(command);
+            }
+            failure
+        })?;
     if args.json {
         print_json(&created.connection);
     } else if created.recovered {

@@ -177,7 +177,10 @@ const GUIDE: &[Binding] = &[
 ];
 
 fn name_taken_with_holder(s: &State) -> bool {
-    s.form.server_errors.name.is_some() && s.existing().is_some()
+    super::name_check::holder(s).is_some()
+}
+fn name_suggested(s: &State) -> bool {
+    s.form.focus == Field::Name && s.form.name_suggestion().is_some()
 }
 fn on_token(s: &State) -> bool {
     s.form.focus == Field::Token
@@ -191,7 +194,8 @@ const FORM: &[Binding] = &[
     row("Ctrl-O", &[(Key::Ctrl('o'), Intent::RotateInstead)], "replace its token instead", "the name is taken: replace that connection's token instead", name_taken_with_holder),
     row("Enter", &[(Key::Enter, Intent::Next)], "review", "review what will be sent", always),
     row("Esc", &[(Key::Esc, Intent::Back)], "back", "back to the guide; every value is kept", always),
-    row("Tab", TAB, "next field", "next field (Shift-Tab: the previous one)", always),
+    row("Tab", TAB, "use the name offered", "put the name offered in place of the one typed", name_suggested),
+    row("Tab", TAB, "next field", "next field (Shift-Tab: the previous one)", |s| !name_suggested(s)),
     row("Ctrl-R", REVEAL, "reveal", "reveal / hide the token", on_token),
     row("Ctrl-R", REVEAL, "", "", always),
     row("↑/↓", ARROWS_UP_DOWN, "choose", "choose a project; type to filter the list", on_project),
@@ -236,10 +240,15 @@ const SUBMITTING: &[Binding] = &[
     row("↑/↓", SCROLL_ROWS, "", "scroll the text when it does not fit", always),
 ];
 
+fn reminder_possible(s: &State) -> bool {
+    s.reminder().is_some()
+}
+
 #[rustfmt::skip]
 const DONE: &[Binding] = &[
     row("Enter", &[(Key::Enter, Intent::Next), (Key::Esc, Intent::Back)], "exit", "exit; the summary is printed again in your terminal", always),
     row("↑/↓", SCROLL_ROWS, "", "scroll the text when it does not fit", one_link_at_most),
+    row("r", &[(Key::Char('r'), Intent::WriteReminder)], "reminder", "write a calendar file (.ics): a reminder a week before the token expires, with the command that rotates it", reminder_possible),
 ];
 
 fn many_links(s: &State) -> bool {

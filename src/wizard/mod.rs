@@ -9,6 +9,7 @@ mod guide;
 pub mod keymap;
 mod links;
 mod msg;
+mod name_check;
 mod review;
 mod rotation;
 mod scroll;
@@ -19,6 +20,7 @@ mod token_check;
 pub use form::{ChosenProject, Field, FieldErrors, Form, Projects};
 pub use keymap::intent_for;
 pub use msg::{Effect, Init, Intent, Msg, SignInWith, SignedIn};
+pub use name_check::NameCheck;
 pub use review::SubmitError;
 pub use rotation::{Connections, Rotation};
 pub use scroll::Viewport;
@@ -52,6 +54,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                 )
             };
             let before = view(state);
+            if before.0 == Screen::SignIn && state.overlay == Overlay::None && changes_text(intent)
+            {
+                state.typed_on_sign_in = true;
+            }
             let effects = on_intent(state, intent);
             if state.screen != before.0 {
                 links::reset(state);
@@ -66,6 +72,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             Screen::Form => form::paste(state, &text),
             Screen::Guide(_) => guide::paste(state, &text),
             Screen::SignIn => {
+                state.typed_on_sign_in = true;
                 sign_in::paste(state, &text);
                 vec![]
             }
@@ -99,6 +106,11 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             browser_sign_in::on_handed_over(state, generation, result)
         }
         Msg::OnaCheckDue { generation } => token_check::on_due(state, generation),
+        Msg::NameCheckDue { generation } => name_check::on_due(state, generation),
+        Msg::NameChecked { generation, result } => {
+            name_check::on_checked(state, generation, result);
+            vec![]
+        }
         Msg::OnaChecked {
             generation,
             result,
@@ -178,6 +190,7 @@ fn on_intent(state: &mut State, intent: Intent) -> Vec<Effect> {
         Screen::Submitting => vec![],
         Screen::Done => match intent {
             Intent::Next | Intent::Back => finish(state),
+            Intent::WriteReminder => reminder(state),
             _ => vec![],
         },
     }
@@ -188,6 +201,15 @@ fn is_scroll(intent: Intent) -> bool {
         intent,
         Intent::ScrollUp | Intent::ScrollDown | Intent::PageUp | Intent::PageDown
     )
+}
+
+/// Whether a key edits the text of a field (moving the cursor does not).
+fn changes_text(intent: Intent) -> bool {
+    use InputRequest::*;
+    matches!(intent, Intent::Edit(r) if !matches!(
+        r,
+        SetCursor(_) | GoToPrevChar | GoToNextChar | GoToPrevWord | GoToNextWord | GoToStart | GoToEnd
+    ))
 }
 
 /// Quits, asking first when something typed would be lost.
@@ -203,6 +225,21 @@ fn quit(state: &mut State) -> Vec<Effect> {
     state.overlay = Overlay::None;
     state.exit = Some(Outcome::Cancelled);
     vec![Effect::Exit]
+}
+
+/// `r` on the result: a calendar file that reminds of the token's expiry.
+fn reminder(state: &mut State) -> Vec<Effect> {
+    let Some(reminder) = state.reminder() else {
+        state.notice = Some(
+            "the token's expiry date is not known (Ona did not say), so there is no date to remind you of".into(),
+        );
+        return vec![];
+    };
+    state.notice = Some("writing the calendar reminder…".into());
+    vec![Effect::WriteReminder {
+        file_name: reminder.file_name(),
+        reminders: vec![reminder],
+    }]
 }
 
 fn finish(state: &mut State) -> Vec<Effect> {

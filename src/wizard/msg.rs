@@ -45,6 +45,8 @@ pub enum Intent {
     ScrollDown,
     PageUp,
     PageDown,
+    /// On the result: write a calendar reminder for the token's expiry.
+    WriteReminder,
 }
 
 impl fmt::Debug for Intent {
@@ -79,6 +81,7 @@ impl fmt::Debug for Intent {
             Intent::ScrollDown => f.write_str("ScrollDown"),
             Intent::PageUp => f.write_str("PageUp"),
             Intent::PageDown => f.write_str("PageDown"),
+            Intent::WriteReminder => f.write_str("WriteReminder"),
         }
     }
 }
@@ -121,6 +124,15 @@ pub enum Msg {
         generation: u64,
         result: Result<Secret, crate::session::browser_login::HandoffError>,
     },
+    /// The name or project has settled: time to look the name up.
+    NameCheckDue {
+        generation: u64,
+    },
+    /// Infisical's answer: the connection that holds the name in the project, if any.
+    NameChecked {
+        generation: u64,
+        result: Result<Option<crate::infisical::AppConnection>, String>,
+    },
     /// The pause after typing in the token field is over.
     OnaCheckDue {
         generation: u64,
@@ -155,6 +167,12 @@ impl fmt::Debug for Msg {
                 f,
                 "BrowserHandedOver({generation}, {:?})",
                 result.as_ref().map(|_| "<redacted>")
+            ),
+            Msg::NameCheckDue { generation } => write!(f, "NameCheckDue({generation})"),
+            Msg::NameChecked { generation, result } => write!(
+                f,
+                "NameChecked({generation}, {:?})",
+                result.as_ref().map(|c| c.as_ref().map(|c| &c.id))
             ),
             Msg::ConnectionsLoaded(r) => {
                 write!(f, "ConnectionsLoaded({:?})", r.as_ref().map(Vec::len))
@@ -207,6 +225,16 @@ pub enum Effect {
         name: String,
         project_id: String,
     },
+    /// Wake up with `NameCheckDue` after a pause (a newer schedule replaces it).
+    ScheduleNameCheck {
+        generation: u64,
+    },
+    /// Look the name up in the project (is it taken?).
+    CheckName {
+        generation: u64,
+        name: String,
+        project_id: String,
+    },
     /// Wake up with `OnaCheckDue` after a pause in typing (a newer schedule replaces it).
     ScheduleOnaCheck {
         generation: u64,
@@ -215,6 +243,12 @@ pub enum Effect {
     CheckOnaToken {
         generation: u64,
         token: Secret,
+    },
+    /// Write the calendar file `file_name` (in the working directory) for these reminders,
+    /// time-stamped by the driver's clock; the outcome comes back as a notice.
+    WriteReminder {
+        file_name: String,
+        reminders: Vec<crate::session::reminder::Reminder>,
     },
     /// Open a URL in the local browser.
     OpenUrl(String),

@@ -10,6 +10,7 @@ mod rotation;
 mod scroll;
 mod sign_in;
 mod submit;
+mod words;
 
 use crate::infisical::{self, ApiError, AppConnection, CreateError, Project};
 use crate::wizard::*;

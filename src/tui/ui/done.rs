@@ -37,9 +37,25 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
             theme.warn(),
         ));
     }
+    lines.extend(reminder_offer(state, theme, area.width));
     // The URL stays on one row (shortened: u shows it whole); the command wraps between words.
     lines.extend(link_lines(state, theme, area.width));
     lines.extend(script_tail(&equivalent_command(created), area.width, theme));
     let rows = wrap_all(lines, area.width);
     draw_body(frame, area, rows, state.scroll(), None, theme).viewport
+}
+
+/// What `r` does, when the token's expiry is known (wrapped: the rows are drawn unwrapped).
+pub(super) fn reminder_offer(state: &State, theme: Theme, width: u16) -> Vec<Line<'static>> {
+    let Some(reminder) = state.reminder() else {
+        return vec![];
+    };
+    let text = format!(
+        "Token expires {} · r saves a calendar reminder a week before (.ics)",
+        reminder.expires
+    );
+    wrap_text(&text, width as usize)
+        .into_iter()
+        .map(|row| Line::styled(row, theme.label()))
+        .collect()
 }

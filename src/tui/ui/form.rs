@@ -8,9 +8,9 @@ use ratatui::text::{Line, Span};
 use super::Theme;
 use super::body::{body_row, cut_marked, draw_body, list_window, wrap_all, wrap_line};
 use super::widgets::*;
-use crate::session::ona_check::ExpiryState;
+use crate::session::ona_check::{ExpiryState, READ_ONLY_WARNING};
 use crate::validate;
-use crate::wizard::{Field, OnaCheck, Projects, State, Viewport};
+use crate::wizard::{Field, NameCheck, OnaCheck, Projects, State, Viewport};
 
 pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect) -> Viewport {
     let form = state.form();
@@ -27,7 +27,11 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
 
     for field in [Field::Name, Field::Description, Field::Token] {
         let info = match field {
-            Field::Name => "lowercase letters, digits, single hyphens".to_string(),
+            Field::Name => format!(
+                "lowercase letters, digits, single hyphens · {}/{}",
+                form.name.value().trim().chars().count(),
+                validate::NAME_MAX
+            ),
             Field::Description => {
                 let value = form.description.value();
                 let units = validate::description_units(value);
@@ -49,7 +53,7 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
                 format!("  ✗ {}", form.notice(f).unwrap_or_default()),
                 theme.error(),
             ),
-            (None, Field::Name) => Line::styled("  ✓ valid name", theme.ok()),
+            (None, Field::Name) => name_status(state, theme),
             (None, Field::Token) => token_status(state, theme),
             (None, _) => Line::raw(""),
         };
@@ -162,6 +166,29 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
     shown.viewport
 }
 
+/// The line under a valid name: whether it is free in the chosen project.
+fn name_status(state: &State, theme: Theme) -> Line<'static> {
+    match &state.form().name_check {
+        NameCheck::Checking => Line::styled(
+            format!(
+                "  {} valid name; checking whether it is free in this project…",
+                super::spinner(state)
+            ),
+            theme.dim(),
+        ),
+        NameCheck::Free => Line::styled("  ✓ valid name, free in this project", theme.ok()),
+        NameCheck::Failed(why) => Line::styled(
+            format!(
+                "  ✓ valid name · ⚠ could not check whether it is free: {}",
+                crate::sanitize::server_text(why)
+            ),
+            theme.warn(),
+        ),
+        // Taken is an error, shown as one.
+        NameCheck::Idle | NameCheck::Taken => Line::styled("  ✓ valid name", theme.ok()),
+    }
+}
+
 /// The line under the token field: a refused paste, else what Ona said, else the notice.
 pub(super) fn token_status(state: &State, theme: Theme) -> Line<'static> {
     let form = state.form();
@@ -188,11 +215,17 @@ pub(super) fn token_status(state: &State, theme: Theme) -> Line<'static> {
             theme.warn(),
         ),
         (_, OnaCheck::Valid { identity, expiry }) => {
-            let who = format!(
-                "  ✓ valid: {} in Ona organization {}",
-                identity.principal, identity.organization_id
-            );
+            let who = format!("  ✓ valid: {}", identity.who());
             match expiry {
+                // Wrong access is the one thing here that will fail later: it leads.
+                ExpiryState::Known(e) if e.read_only => Line::styled(
+                    format!(
+                        "  ⚠ {READ_ONLY_WARNING} · {} · {}",
+                        identity.who(),
+                        e.text()
+                    ),
+                    theme.warn(),
+                ),
                 ExpiryState::Known(e) => {
                     let style = if e.is_soon() {
                         theme.warn()

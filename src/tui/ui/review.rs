@@ -9,6 +9,7 @@ use super::Theme;
 use super::body::{draw_body, wrap_all};
 use super::widgets::*;
 use crate::infisical::Domain;
+use crate::session::ona_check::READ_ONLY_WARNING;
 use crate::wizard::{OnaCheck, State, SubmitError, Viewport};
 
 pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect) -> Viewport {
@@ -89,13 +90,9 @@ pub(super) fn ona_review_lines(state: &State, theme: Theme) -> Vec<Line<'static>
             theme.dim(),
         ),
         OnaCheck::Idle | OnaCheck::Checking => Line::styled("checking…", theme.warn()),
-        OnaCheck::Valid { identity, .. } => Line::styled(
-            format!(
-                "✓ valid ({}, organization {})",
-                identity.principal, identity.organization_id
-            ),
-            theme.ok(),
-        ),
+        OnaCheck::Valid { identity, .. } => {
+            Line::styled(format!("✓ valid: {}", identity.who()), theme.ok())
+        }
         OnaCheck::Rejected { code, .. } => Line::styled(
             format!("✗ rejected by Ona ({code}); submitting anyway"),
             theme.error(),
@@ -128,6 +125,12 @@ pub(super) fn ona_review_lines(state: &State, theme: Theme) -> Vec<Line<'static>
             label("", false, theme),
             Span::styled(recorded.to_string(), theme.dim()),
         ]));
+        if e.read_only {
+            lines.push(Line::from(vec![
+                label("", false, theme),
+                Span::styled(format!("⚠ {READ_ONLY_WARNING}"), theme.warn()),
+            ]));
+        }
     }
     lines
 }

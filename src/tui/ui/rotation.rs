@@ -208,6 +208,10 @@ pub(super) fn done(state: &State, theme: Theme, frame: &mut Frame, area: Rect) -
         Line::raw(DELETE_OLD_TOKEN),
     ];
     let mut lines = lines;
+    lines.extend(super::done::reminder_offer(state, theme, area.width));
+    if let Some(n) = state.notice() {
+        lines.push(Line::styled(n.to_string(), theme.warn()));
+    }
     lines.extend(script_tail(&rotate_command(r), area.width, theme));
     let rows = wrap_all(lines, area.width);
     draw_body(frame, area, rows, state.scroll(), None, theme).viewport
