@@ -226,6 +226,9 @@ pub struct StatusArgs {
     /// Print one JSON array
     #[arg(long)]
     pub json: bool,
+    /// Also write a calendar file (.ics): a reminder a week before each recorded expiry
+    #[arg(long, value_name = "FILE")]
+    pub ics: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

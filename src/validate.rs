@@ -52,6 +52,75 @@ pub fn name(raw: &str) -> Result<&str, &'static str> {
     }
 }
 
+/// What exactly is wrong with a name, in words, or `None` when Infisical accepts it. Infisical
+/// gives one message for every kind of mistake; this names each one and offers the name it
+/// would become ([`name_suggestion`]).
+pub fn name_problem(raw: &str) -> Option<String> {
+    if name(raw).is_ok() {
+        return None;
+    }
+    let name = raw.trim();
+    if name.is_empty() {
+        return Some("a name is required: lowercase letters, digits and single hyphens".into());
+    }
+    let count = |f: fn(char) -> bool| name.chars().filter(|c| f(*c)).count();
+    let plural = |n: usize, one: &str, many: &str| {
+        if n == 1 {
+            one.to_string()
+        } else {
+            many.to_string()
+        }
+    };
+    let mut wrong = Vec::new();
+    let len = name.chars().count();
+    if len > NAME_MAX {
+        wrong.push(format!("{len} characters (at most {NAME_MAX})"));
+    }
+    let upper = count(|c| c.is_ascii_uppercase());
+    if upper > 0 {
+        wrong.push(plural(upper, "an uppercase letter", "uppercase letters"));
+    }
+    let spaces = count(char::is_whitespace);
+    if spaces > 0 {
+        wrong.push(plural(spaces, "a space", "spaces"));
+    }
+    if name.starts_with('-') {
+        wrong.push("a hyphen at the start".into());
+    }
+    if name.ends_with('-') && len > 1 {
+        wrong.push("a hyphen at the end".into());
+    }
+    if name.contains("--") {
+        wrong.push("a double hyphen".into());
+    }
+    let mut others: Vec<char> = name
+        .chars()
+        .filter(|c| !(c.is_ascii_alphanumeric() || *c == '-' || c.is_whitespace()))
+        .collect();
+    others.dedup();
+    if !others.is_empty() {
+        let shown: Vec<String> = others.iter().take(5).map(|c| format!("\"{c}\"")).collect();
+        wrong.push(format!("{} (only a-z, 0-9 and -)", shown.join(" ")));
+    }
+    Some(format!("has {}", and_list(&wrong)))
+}
+
+/// The valid name an invalid one would become ("My Conn" → "my-conn"), if any.
+pub fn name_suggestion(raw: &str) -> Option<String> {
+    if name(raw).is_ok() {
+        return None;
+    }
+    Some(slugify(raw)).filter(|s| !s.is_empty())
+}
+
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
 /// `^[a-z0-9]+(-[a-z0-9]+)*$` without a regex engine.
 pub fn is_slug(s: &str) -> bool {
     !s.is_empty()
@@ -159,6 +228,27 @@ mod tests {
     }
 
     #[test]
+    fn name_problems_say_exactly_what_is_wrong() {
+        let says = |raw: &str| name_problem(raw).unwrap_or_default();
+        assert_eq!(says("My Conn"), "has uppercase letters and a space");
+        assert_eq!(
+            says("ona--dev-"),
+            "has a hyphen at the end and a double hyphen"
+        );
+        assert_eq!(says("-ona"), "has a hyphen at the start");
+        assert_eq!(says("ona-"), "has a hyphen at the end");
+        assert_eq!(says("Ona dev"), "has an uppercase letter and a space");
+        assert_eq!(says("a_b/c"), "has \"_\" \"/\" (only a-z, 0-9 and -)");
+        assert_eq!(says(&"a".repeat(70)), "has 70 characters (at most 64)");
+        assert_eq!(name_suggestion(&"a".repeat(70)), Some("a".repeat(64)));
+        assert_eq!(name_suggestion("My Conn").as_deref(), Some("my-conn"));
+        assert_eq!(name_suggestion("___"), None, "nothing to offer");
+        assert!(says("").starts_with("a name is required"));
+        assert_eq!(name_problem("ona-dev"), None);
+        assert_eq!(name_suggestion("ona-dev"), None);
+    }
+
+    #[test]
     fn slugify_makes_valid_names() {
         assert_eq!(slugify("Ona – Dev Team!"), "ona-dev-team");
         assert_eq!(slugify("__x__"), "x");
@@ -223,5 +313,23 @@ mod tests {
         assert_eq!(token("ab\u{1b}[31mcd"), Err(TOKEN_NOT_ONE_LINE));
         assert_eq!(token(&"x".repeat(4097)), Err(TOKEN_TOO_LONG));
         assert_eq!(token("tok\u{FFFD}en"), Err(TOKEN_NOT_TEXT));
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The words and Infisical's rule never disagree on whether a name is valid, and what
+        /// is offered is itself valid.
+        #[test]
+        fn the_words_agree_with_the_rule(raw in "[ a-zA-Z0-9_-]{0,70}") {
+            prop_assert_eq!(name_problem(&raw).is_none(), name(&raw).is_ok());
+            if let Some(slug) = name_suggestion(&raw) {
+                prop_assert!(name(&slug).is_ok(), "{}", slug);
+            }
+        }
     }
 }

@@ -203,7 +203,11 @@ fn create_with_a_taken_name_stops_at_the_lookup() {
         &create_args("taken", demo::BACKEND_PROJECT_ID, &[]),
         &line(demo::ONA_PAT),
     );
-    run.expect(1).stderr_has("already exists");
+    let holder = sb.connections()[0].id.to_string();
+    run.expect(1).stderr_has(&format!(
+        "already exists; to replace its token instead: ona-connect rotate --domain {} --id {holder} --pat-stdin",
+        sb.url()
+    ));
     assert_eq!(run.stdout, "");
     assert!(creates(&sb).is_empty(), "{:?}", sb.request_log());
     assert!(
@@ -211,6 +215,27 @@ fn create_with_a_taken_name_stops_at_the_lookup() {
             .iter()
             .any(|r| r.path.contains("connection-name/taken") && r.status == Some(200))
     );
+    assert_eq!(sb.connections().len(), 1);
+    // The lookup is not allowed, Infisical refuses the duplicate: the command names it by name.
+    sb.add_fault(Fault::new(
+        FaultRoute::GetByName,
+        1,
+        FaultAction::Status(
+            403,
+            r#"{"reqId":"req-1","statusCode":403,"error":"PermissionDenied","message":"You are not allowed to read on App Connections"}"#.into(),
+            Some("application/json".into()),
+        ),
+    ));
+    cli.run(
+        &create_args("taken", demo::BACKEND_PROJECT_ID, &[]),
+        &line(demo::ONA_PAT),
+    )
+    .expect(1)
+    .stderr_has(&format!(
+        "to replace its token instead: ona-connect rotate --domain {} --name taken --project {} --pat-stdin",
+        sb.url(),
+        demo::BACKEND_PROJECT_ID
+    ));
     assert_eq!(sb.connections().len(), 1);
     // The same name in another project is free.
     create_ok(&cli, "taken", demo::FRONTEND_PROJECT_ID);
@@ -221,13 +246,24 @@ fn create_with_a_taken_name_stops_at_the_lookup() {
 fn an_invalid_name_or_description_fails_locally_without_a_request() {
     let sb = sandbox();
     let cli = signed_in(&sb);
-    for name in ["Bad_Name", "trailing-", "a--b", ""] {
+    for (name, says) in [
+        (
+            "Bad_Name",
+            "--name: has uppercase letters and \"_\" (only a-z, 0-9 and -); --name bad-name would do",
+        ),
+        (
+            "trailing-",
+            "--name: has a hyphen at the end; --name trailing would do",
+        ),
+        ("a--b", "--name: has a double hyphen; --name a-b would do"),
+        ("", "--name: a name is required"),
+    ] {
         cli.run(
             &create_args(name, demo::BACKEND_PROJECT_ID, &[]),
             &line(demo::ONA_PAT),
         )
         .expect(2)
-        .stderr_has("--name:");
+        .stderr_has(says);
     }
     let long = "d".repeat(257);
     cli.run(
@@ -363,7 +399,7 @@ fn a_token_infisical_rejects_is_reported_with_skip_ona_check() {
         &line(BAD_PAT),
     );
     run.expect(1)
-        .stderr_has("Failed to validate credentials")
+        .stderr_has("Ona refused the token when Infisical checked it (unauthenticated): ")
         .stderr_has("reqId");
     assert_eq!(creates(&sb).len(), 1);
     // Skipped: the binary itself never asked Ona.

@@ -225,37 +225,33 @@ fn duplicate_name_lands_on_name_with_values_kept() {
     w.send("\x1b[Z\x1b[Z"); // Shift-Tab twice: Name
     w.send(CTRL_U);
     w.send("ona-team");
-    w.wait_until("the typed name", |s| focused_row(s).contains("ona-team"));
+    // Found taken as the name settles, on the form, before anything is sent.
+    let form =
+        w.wait_for(r#""ona-team" is taken in this project — Ctrl-O replaces its token instead"#);
+    assert!(form.contains("Ctrl-O replace its token instead"), "{form}");
     w.send(TAB);
     w.send("Team access");
     w.wait_until("the typed description", |s| {
         focused_row(s).contains("Team access")
     });
+    // Enter stops on the name, with every value kept.
     w.send(ENTER);
-    let review = w.wait_for("Nothing has been sent yet");
-    assert!(review.contains(demo::FRONTEND_PROJECT_ID), "{review}");
-    w.wait_for(REVIEW_SETTLED);
-    w.send(ENTER);
-
-    let form = w.wait_for("already exists");
+    let form = w.wait_until("the focus back on the name", |s| {
+        focused_row(s).contains("ona-team")
+    });
     assert!(form.contains("Connection details"), "{form}");
-    assert!(
-        form.contains(r#"An App Connection with the name "ona-team" already exists"#),
-        "{form}"
-    );
-    let focused = focused_row(&form);
-    assert!(focused.contains("ona-team"), "focus not on Name:\n{form}");
     assert!(form.contains("Team access"), "description lost:\n{form}");
     assert!(
         form.contains(&format!("{n} characters")) && form.contains(&"•".repeat(n)),
         "token lost:\n{form}"
     );
     assert_eq!(sandbox.connections().len(), 1);
+    assert!(create_posts(&sandbox).is_empty(), "nothing was sent");
 
     w.send("-2");
     w.wait_until("the fixed name", |s| focused_row(s).contains("ona-team-2"));
     w.send(ENTER);
-    w.wait_for("Not created so far. Sending again sends exactly this");
+    w.wait_for("Nothing has been sent yet");
     w.wait_for(REVIEW_SETTLED);
     w.send(ENTER);
     w.wait_for("Connection created");
@@ -271,7 +267,7 @@ fn duplicate_name_lands_on_name_with_values_kept() {
             .iter()
             .all(|c| c.project_id.as_deref() == Some(demo::FRONTEND_PROJECT_ID))
     );
-    // The taken name was found by a lookup, so the token went out only once, for the new name.
+    // The taken name was found by the lookup, so the token went out only once, for the new name.
     let posts = create_posts(&sandbox);
     assert_eq!(posts.len(), 1, "the taken name was never POSTed");
     assert_eq!(posts[0]["name"], "ona-team-2");
@@ -315,6 +311,17 @@ fn demo_runs_from_start_to_result_in_four_keys_and_a_paste() {
     let done = w.wait_for("Connection created");
     assert!(done.contains("✓ The Ona connection was created."), "{done}");
     assert!(keys <= 4, "{keys} key presses");
+    // The demo's Ona knows the token's expiry: r writes the calendar reminder into the
+    // working directory.
+    w.wait_for("r saves a calendar reminder");
+    w.send("r");
+    w.wait_for("open it to add the reminder to your calendar");
+    let ics = std::fs::read_to_string(home.path().join("ona-token-ona-reminder.ics"))
+        .expect("the reminder file");
+    assert!(ics.starts_with("BEGIN:VCALENDAR\r\n"), "{ics}");
+    assert!(ics.contains("SUMMARY:Rotate the Ona token of ona"), "{ics}");
+    assert!(ics.contains("BEGIN:VALARM"), "{ics}");
+    assert!(!ics.contains(demo::ONA_PAT), "the token in the reminder");
     w.send(ENTER);
     assert_eq!(w.exit_code(), 0);
     assert!(w.screen().contains("Ona connection created"));

@@ -220,7 +220,8 @@ async fn a_slow_ona_shows_checking_and_the_form_stays_usable() {
         sb.request_log()
     );
     assert!(typed.contains("checking the token with Ona"), "{typed}");
-    h.wait_for("✓ valid: PRINCIPAL_USER").await;
+    h.wait_for("✓ valid: Dana Developer (dana@example.com)")
+        .await;
 }
 
 #[tokio::test]

@@ -48,9 +48,11 @@ async fn a_valid_token_resolves_to_its_identity_and_expiry() {
         .unwrap();
     assert_eq!(check.identity.organization_id, demo::ONA_ORG_ID);
     assert_eq!(check.identity.principal, "PRINCIPAL_USER");
+    assert_eq!(check.identity.who(), "Dana Developer (dana@example.com)");
     let Expiry::Known(record) = check.expiry else {
         panic!("{:?}", check.expiry)
     };
+    assert!(!record.read_only);
     assert_eq!(record.description, demo::ONA_PAT_DESCRIPTION);
     let days = ona_connect::ona::days_until(record.expires_at.unwrap(), OffsetDateTime::now_utc());
     assert!((59..=60).contains(&days), "{days}");
@@ -165,6 +167,30 @@ async fn an_unreachable_ona_is_reported_as_such() {
     .unwrap();
     let err = client.identity(&Secret::new("x")).await.unwrap_err();
     assert!(matches!(err, OnaError::Unreachable { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn without_the_users_name_the_principal_is_kept_and_read_only_is_read() {
+    let sb = sandbox();
+    sb.add_fault(Fault::new(FaultRoute::OnaUser, 1, FaultAction::Status500));
+    assert!(sb.make_ona_pat_read_only(demo::ONA_PAT));
+    let check = ona(&sb)
+        .check(
+            &Secret::new(demo::ONA_PAT),
+            SUGGESTED_DESCRIPTION,
+            OffsetDateTime::now_utc(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(check.identity.person, None);
+    assert_eq!(
+        check.identity.who(),
+        format!("PRINCIPAL_USER in Ona organization {}", demo::ONA_ORG_ID)
+    );
+    let Expiry::Known(record) = check.expiry else {
+        panic!("{:?}", check.expiry)
+    };
+    assert!(record.read_only, "the record's readOnly is read");
 }
 
 #[tokio::test]
@@ -361,6 +387,65 @@ async fn status_lists_soonest_first_and_fails_when_one_is_due() {
         !quiet.stdout.contains(demo::ONA_PAT) && !quiet.stderr.contains(demo::ONA_PAT),
         "{quiet:#?}"
     );
+}
+
+/// `status --ics FILE`: one event per connection with a recorded expiry, read back by an
+/// iCalendar parser.
+#[tokio::test]
+async fn status_writes_a_calendar_reminder_per_recorded_expiry() {
+    use icalendar::{Component, DatePerhapsTime};
+    let sb = sandbox();
+    let home = Home::new();
+    for (name, days) in [("late", 40), ("early", 20)] {
+        create(
+            &sb,
+            name,
+            &format!("token expires {}", date_in(days)),
+            demo::BACKEND_PROJECT_ID,
+        )
+        .await;
+    }
+    create(&sb, "undated", "no date", demo::FRONTEND_PROJECT_ID).await;
+    let file = home.path().join("reminders.ics");
+    let run = status(&sb, &home, &["--ics", &file.display().to_string()]);
+    run.expect(0);
+    assert!(
+        run.stderr.contains("wrote 2 calendar reminder(s)"),
+        "{run:#?}"
+    );
+    let text = std::fs::read_to_string(&file).unwrap();
+    let calendar: icalendar::Calendar = text.parse().unwrap();
+    let events: Vec<_> = calendar.events().collect();
+    assert_eq!(events.len(), 2, "{text}");
+    let early_id = sb
+        .connections()
+        .iter()
+        .find(|c| c.name == "early")
+        .unwrap()
+        .id
+        .to_string();
+    let first = events[0];
+    assert_eq!(
+        first.get_summary().unwrap(),
+        format!("Rotate the Ona token of early (expires {})", date_in(20))
+    );
+    let Some(DatePerhapsTime::Date(start)) = first.get_start() else {
+        panic!("{:?}", first.get_start())
+    };
+    assert_eq!(start.to_string(), date_in(13), "a week before");
+    let description = first.get_description().unwrap();
+    assert!(
+        description.contains(&format!(
+            "ona-connect rotate --domain {} --id {early_id} --pat-stdin",
+            sb.url()
+        )),
+        "{description}"
+    );
+    assert!(
+        description.contains(demo::BACKEND_PROJECT_NAME),
+        "{description}"
+    );
+    assert!(text.contains("BEGIN:VALARM"));
 }
 
 #[tokio::test]

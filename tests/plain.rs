@@ -71,7 +71,12 @@ fn piped_answers_create_a_connection() {
         assert!(run.stdout.contains(&step.title) && run.stdout.contains(&step.body[0]));
     }
     assert!(run.stdout.contains("1) Demo Backend") && run.stdout.contains("2) Demo Frontend"));
-    assert!(run.stdout.contains("Valid: PRINCIPAL_USER"));
+    assert!(
+        run.stdout
+            .contains("Valid: the token of Dana Developer (dana@example.com)."),
+        "{}",
+        run.stdout
+    );
     let created = sb.connections();
     assert_eq!(created.len(), 1);
     let c = &created[0];
@@ -91,7 +96,7 @@ fn piped_answers_create_a_connection() {
 }
 
 #[test]
-fn invalid_answers_are_asked_again_with_infisicals_rules() {
+fn invalid_answers_are_asked_again_saying_what_is_wrong() {
     let sb = Sandbox::start(SandboxOptions::default()).unwrap();
     let home = Home::new();
     let answers = format!(
@@ -100,7 +105,16 @@ fn invalid_answers_are_asked_again_with_infisicals_rules() {
     );
     let run = plain(&sb, &home, &[], &answers);
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
-    assert!(run.stdout.contains(ona_connect::validate::NAME_BAD_CHARS));
+    assert!(
+        run.stdout
+            .contains("The name: has uppercase letters and a space; Enter takes \"bad-name\""),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("[bad-name]"),
+        "the offered name is the default"
+    );
     assert!(
         run.stdout
             .contains(ona_connect::validate::DESCRIPTION_TOO_LONG)

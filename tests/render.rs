@@ -2,7 +2,8 @@
 //! (`cargo insta review`); CI runs with `INSTA_UPDATE=no`, so a changed screen fails.
 
 use ona_connect::infisical::{self, ApiError, AppConnection, CreateError, Project};
-use ona_connect::ona::{Expiry, Identity, OnaError, PatRecord, TokenCheck};
+use ona_connect::ona::{Expiry, Identity, OnaError, PatRecord, Person, TokenCheck};
+use ona_connect::tui::ui::theme::Palette;
 use ona_connect::tui::ui::{self, Theme};
 use ona_connect::wizard::{self, Demo, Field, Init, Intent, Msg, SignedIn, State};
 use ratatui::Terminal;
@@ -10,7 +11,7 @@ use ratatui::backend::TestBackend;
 use tui_input::InputRequest;
 
 const TOKEN: &str = "onaPAT_CANARY_Q7v9xT2mLk";
-const THEME: Theme = Theme { color: true };
+const THEME: Theme = Theme::DARK;
 
 fn draw(state: &State, width: u16, height: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
@@ -28,13 +29,164 @@ fn draw(state: &State, width: u16, height: u16) -> Terminal<TestBackend> {
     terminal
 }
 
+/// `snapshot!(name, state)`: every page at 60x20, 80x24 and 200x50 (see [`every_size`]);
+/// with a size, that size only.
 macro_rules! snapshot {
     ($name:expr, $state:expr) => {
-        insta::assert_snapshot!($name, draw(&$state, 80, 24).backend())
+        every_size(&$name, &mut $state)
     };
     ($name:expr, $state:expr, $w:expr, $h:expr) => {
         insta::assert_snapshot!($name, draw(&$state, $w, $h).backend())
     };
+}
+
+/// The sizes every screen is checked at: the documented minimum, the usual default and a
+/// large one. 80x24 keeps the plain name.
+const SIZES: [(u16, u16, &str); 3] = [(80, 24, ""), (60, 20, "_60x20"), (200, 50, "_200x50")];
+
+/// Snapshots every page of the screen at each size (page 2 on is `_p2`, …), then checks
+/// that the minimum size shows everything the large one does: a word may only be missing
+/// where a cut is marked with "…".
+fn every_size(name: &str, state: &mut State) {
+    let mut bodies = Vec::new();
+    for (w, h, suffix) in SIZES {
+        let pages = pages(state, w, h);
+        for (i, page) in pages.iter().enumerate() {
+            let page_suffix = if i == 0 {
+                String::new()
+            } else {
+                format!("_p{}", i + 1)
+            };
+            insta::assert_snapshot!(format!("{name}{suffix}{page_suffix}"), page.backend());
+        }
+        bodies.push(pages.iter().map(body_text).collect::<Vec<_>>());
+    }
+    // Overlays cover the screen differently at each size; a QR code has its own message.
+    if state.overlay() == wizard::Overlay::None && state.link_view() == wizard::LinkView::Inline {
+        assert_nothing_cut_unmarked(name, &bodies[2], &bodies[1]);
+    }
+}
+
+/// The check above can fail: a word cut at the small size without a mark.
+#[test]
+#[should_panic(expected = "cut without a mark")]
+fn an_unmarked_cut_fails_the_check() {
+    let wide = vec![vec!["Created 2026-05-04T10:15:00.123Z".to_string()]];
+    let narrow = vec![vec!["Created 2026-05-04T10:1".to_string()]];
+    assert_nothing_cut_unmarked("example", &wide, &narrow);
+}
+
+#[test]
+fn a_marked_cut_or_a_wrapped_value_passes_the_check() {
+    let wide = vec![vec![
+        "Project Backend (backend, 00000000-0000-4000-8000-000000000000)".into(),
+    ]];
+    let narrow = [
+        vec!["Project Backend (backend, 00000000-0000-40…".into()],
+        vec![
+            "Project Backend".to_string(),
+            "  (backend, 00000000-0000-4000-8000-0000".into(),
+            "  00000000)".into(),
+        ],
+    ];
+    assert_nothing_cut_unmarked("marked", &wide, &narrow[..1]);
+    assert_nothing_cut_unmarked("wrapped", &wide, &narrow[1..]);
+}
+
+/// Draws and reports the body's viewport to the state, as the driver does after each frame.
+fn draw_and_report(state: &mut State, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    let mut viewport = None;
+    terminal
+        .draw(|f| viewport = Some(ui::render_reporting(state, THEME, f)))
+        .unwrap();
+    wizard::update(state, Msg::Viewport(viewport.unwrap()));
+    assert!(
+        !terminal.backend().to_string().contains(TOKEN) || state.form().reveal,
+        "the token must never be drawn unmasked"
+    );
+    terminal
+}
+
+/// Every page of the screen, from the top, PgDn after PgDn until the end is in sight; the
+/// state is scrolled back to the top afterwards.
+fn pages(state: &mut State, width: u16, height: u16) -> Vec<Terminal<TestBackend>> {
+    let mut out = vec![draw_and_report(state, width, height)];
+    while state.scroll() < state.viewport().map_or(0, |v| v.hidden) {
+        let before = state.scroll();
+        key(state, Intent::PageDown);
+        assert!(state.scroll() > before, "PgDn does not move");
+        out.push(draw_and_report(state, width, height));
+    }
+    while state.scroll() > 0 {
+        key(state, Intent::PageUp);
+    }
+    out
+}
+
+/// The text inside the body's frame (between the header and the help bar, inside the border
+/// and the margin), row by row.
+fn body_text(terminal: &Terminal<TestBackend>) -> Vec<String> {
+    let buffer = terminal.backend().buffer();
+    let (w, h) = (buffer.area.width, buffer.area.height);
+    (2..h.saturating_sub(2))
+        .map(|y| {
+            (2..w.saturating_sub(2))
+                .map(|x| buffer[(x, y)].symbol())
+                .collect()
+        })
+        .collect()
+}
+
+/// Each word of the large screen's body is in the small one's pages (rows joined, spaces and
+/// the command's continuation backslashes dropped), or cut there with a visible "…".
+fn assert_nothing_cut_unmarked(name: &str, wide: &[Vec<String>], narrow: &[Vec<String>]) {
+    let squeeze = |pages: &[Vec<String>]| -> String {
+        pages
+            .iter()
+            .flatten()
+            .filter(|row| !row.contains("more below") && !row.contains("more above"))
+            .map(|row| {
+                row.trim_end()
+                    .strip_suffix(" \\")
+                    .unwrap_or(row.trim_end())
+                    .to_string()
+            })
+            .collect::<String>()
+            .split_whitespace()
+            .collect()
+    };
+    let small = squeeze(narrow);
+    // A list that says how many of its entries are out of sight hides them with a mark.
+    let list_marked = narrow
+        .iter()
+        .flatten()
+        .any(|r| r.contains("in the list (↑/↓)"));
+    let entry = |row: &&String| row.starts_with("  › ") || row.starts_with("    ");
+    for word in wide
+        .iter()
+        .flatten()
+        .filter(|row| !(list_marked && entry(row)))
+        .flat_map(|r| r.split_whitespace())
+    {
+        if small.contains(word) {
+            continue;
+        }
+        // Cut where it is marked: some start of the word right before "…", or some end of it
+        // right after one (a link shortened in the middle).
+        let chars: Vec<char> = word.chars().collect();
+        let shortest = 3.min(chars.len().saturating_sub(1)).max(1);
+        let marked = (shortest..chars.len()).any(|k| {
+            let head: String = chars[..k].iter().collect();
+            let tail: String = chars[chars.len() - k..].iter().collect();
+            small.contains(&format!("{head}…")) || small.contains(&format!("…{tail}"))
+        });
+        assert!(
+            marked,
+            "{name}: \"{word}\" is shown at 200x50 but cut without a mark at 60x20:\n{}",
+            narrow.concat().join("\n")
+        );
+    }
 }
 
 fn key(s: &mut State, i: Intent) {
@@ -148,6 +300,7 @@ fn pat(description: &str, days: i64) -> PatRecord {
         created_at: Some(NOW - time::Duration::days(1)),
         expires_at: Some(NOW + time::Duration::days(days)),
         last_used: None,
+        read_only: false,
     }
 }
 
@@ -157,6 +310,10 @@ fn valid_check(expiry: Expiry) -> TokenCheck {
             organization_id: "0a0a0a0a-0000-4000-8000-0000000000aa".into(),
             subject_id: "5e5e5e5e".into(),
             principal: "PRINCIPAL_USER".into(),
+            person: Some(Person {
+                name: "Dana Developer".into(),
+                email: "dana@example.com".into(),
+            }),
         },
         expiry,
     }
@@ -227,7 +384,7 @@ fn fixture_error(status: u16, file: &str) -> CreateError {
 
 #[test]
 fn sign_in_screens() {
-    let (s, _) = State::new(init());
+    let (mut s, _) = State::new(init());
     snapshot!("sign_in_universal_auth", s);
 
     let (mut s, _) = State::new(init());
@@ -289,12 +446,11 @@ fn browser_sign_in_screens() {
             },
         );
     };
-    let s = newcomer(false);
+    let mut s = newcomer(false);
     snapshot!("sign_in_browser", s);
     let mut s = newcomer(false);
     listen(&mut s);
     snapshot!("sign_in_browser_waiting", s);
-    snapshot!("sign_in_browser_waiting_60x20", s, 60, 20);
     key(&mut s, Intent::ToggleQr);
     snapshot!("sign_in_browser_qr", s, 100, 40);
 
@@ -303,6 +459,8 @@ fn browser_sign_in_screens() {
     snapshot!("sign_in_browser_over_ssh", s);
     wizard::update(&mut s, Msg::Paste("not the page's token".into()));
     key(&mut s, Intent::Next);
+    // Back to the first row, so the pages start at the top of the screen.
+    key(&mut s, Intent::FocusNext);
     snapshot!("sign_in_browser_bad_paste", s);
 
     let mut s = newcomer(false);
@@ -361,9 +519,9 @@ fn guide_screens() {
 
 #[test]
 fn form_screens() {
-    let s = on_form();
+    let mut s = on_form();
     snapshot!("form_arrival", s);
-    let s = filled();
+    let mut s = filled();
     snapshot!("form_filled", s);
     let mut s = filled();
     focus(&mut s, Field::Token);
@@ -497,8 +655,6 @@ fn overlays_and_sizes() {
     let mut s = submitting();
     key(&mut s, Intent::Quit);
     snapshot!("confirm_quit_create_in_flight", s);
-    snapshot!("form_narrow_60x20", filled(), 60, 20);
-    snapshot!("result_narrow_60x20", created(false), 60, 20);
     snapshot!("too_small_40x12", filled(), 40, 12);
 }
 
@@ -511,13 +667,11 @@ fn focus_and_errors_carry_colour_unless_no_color() {
             .buffer()
             .content()
             .iter()
-            .any(|c| c.fg == ratatui::style::Color::Red)
+            .any(|c| c.fg == ratatui::style::Color::Indexed(Palette::DARK.error))
     };
     assert!(has_red(&colored));
     let mut plain = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    plain
-        .draw(|f| ui::render(&s, Theme { color: false }, f))
-        .unwrap();
+    plain.draw(|f| ui::render(&s, Theme::PLAIN, f)).unwrap();
     assert!(!has_red(&plain));
     assert!(
         plain
@@ -562,10 +716,11 @@ fn link_views() {
     key(&mut s, Intent::Down);
     key(&mut s, Intent::ToggleQr);
     snapshot!("guide_0_qr_docs", s, 100, 40);
-    snapshot!("guide_0_qr_too_small", s);
+    // The whole terminal holds it at 80x24; 60x20 says the size it needs.
+    snapshot!("guide_0_qr", s);
     key(&mut s, Intent::ToggleQr);
     key(&mut s, Intent::FullLink);
-    snapshot!("guide_0_full_link", s, 60, 20);
+    snapshot!("guide_0_full_link", s);
     let mut r = created(false);
     key(&mut r, Intent::CopyLink);
     snapshot!("result_after_copy", r);
@@ -574,7 +729,7 @@ fn link_views() {
 /// Reads the QR code back from the drawn cells and compares it with the encoder's matrix.
 #[test]
 fn the_drawn_qr_code_decodes_to_the_url() {
-    use ona_connect::tui::ui::qr::{Matrix, decode_rows};
+    use ona_connect::tui::ui::qr::{Matrix, QUIET, decode_rows};
     let mut s = on_form();
     for _ in 0..4 {
         key(&mut s, Intent::Back);
@@ -582,9 +737,9 @@ fn the_drawn_qr_code_decodes_to_the_url() {
     key(&mut s, Intent::ToggleQr);
     let url = s.selected_link().unwrap().1;
     let expected = Matrix::encode(&url).unwrap();
-    for color in [true, false] {
+    for theme in [Theme::DARK, Theme::PLAIN] {
         let mut t = Terminal::new(TestBackend::new(100, 40)).unwrap();
-        t.draw(|f| ui::render(&s, Theme { color }, f)).unwrap();
+        t.draw(|f| ui::render(&s, theme, f)).unwrap();
         let buffer = t.backend().buffer();
         let (w, h) = expected.cells();
         // The code is centred in the body: find its first row by its top-left finder pattern.
@@ -595,7 +750,8 @@ fn the_drawn_qr_code_decodes_to_the_url() {
                     .collect::<String>()
             })
             .collect();
-        let x0 = (100 - 4 - w) / 2 + 2;
+        // Centred in the whole terminal: the code takes every row it can.
+        let x0 = (100 - w) / 2;
         let first = rows
             .iter()
             .position(|r| {
@@ -605,9 +761,10 @@ fn the_drawn_qr_code_decodes_to_the_url() {
                     .any(|c| "█▀▄".contains(c))
             })
             .unwrap();
-        // With colour the quiet zone is white cells; the module rows start one row up from
-        // the first inked row when the top quiet zone is blank.
-        let top = first.saturating_sub(if color { 1 } else { 0 });
+        // With colour the quiet zone is white cells; the module rows start above the first
+        // inked row by the top quiet zone's height (two modules to a row).
+        let color = theme.color();
+        let top = first.saturating_sub(if color { QUIET / 2 } else { 0 });
         let drawn: Vec<String> = rows[top..top + h as usize]
             .iter()
             .map(|r| r.chars().skip(x0 as usize).take(w as usize).collect())
@@ -665,6 +822,22 @@ fn ona_check_states() {
         ]))),
     );
     snapshot!("token_pick_overlay", s);
+
+    // More tokens than the popup has rows for: the list says how many are out of sight.
+    let mut s = on_form();
+    wizard::update(&mut s, Msg::Paste(TOKEN.into()));
+    let many = (1..=14).map(|i| pat(&format!("token {i}"), i)).collect();
+    ona_answers(&mut s, Ok(valid_check(Expiry::Choose(many))));
+    for _ in 0..13 {
+        key(&mut s, Intent::Down);
+    }
+    let text = draw(&s, 60, 20).backend().to_string();
+    assert!(text.contains("more above in the list"), "{text}");
+    assert!(
+        text.contains("token 14 "),
+        "the chosen one is in sight: {text}"
+    );
+    snapshot!("token_pick_overlay_many", s, 60, 20);
 }
 
 fn rotating() -> State {
@@ -710,4 +883,59 @@ fn rotation_screens() {
         },
     );
     snapshot!("rotate_done", s);
+}
+
+/// Issue 16's words: the name's lookup, a read-only token, the person behind it.
+#[test]
+fn words_people_use() {
+    fn name_answer(s: &mut State, holder: Option<AppConnection>) {
+        let generation = s.form().name_generation;
+        wizard::update(s, Msg::NameCheckDue { generation });
+        wizard::update(
+            s,
+            Msg::NameChecked {
+                generation,
+                result: Ok(holder),
+            },
+        );
+    }
+    let holder: AppConnection = serde_json::from_value(serde_json::json!({
+        "id": "c0c0c0c0-0000-4000-8000-000000000009", "name": "ona", "app": "ona",
+        "method": "personal-access-token", "orgId": "o1", "projectId": "p1"
+    }))
+    .unwrap();
+
+    let mut s = on_form();
+    name_answer(&mut s, Some(holder));
+    snapshot!("form_name_taken_found_early", s);
+
+    let mut s = on_form();
+    name_answer(&mut s, None);
+    snapshot!("form_name_free", s);
+
+    let mut s = on_form();
+    focus(&mut s, Field::Name);
+    key(&mut s, Intent::Edit(InputRequest::DeleteLine));
+    type_text(&mut s, "My Conn");
+    snapshot!("form_name_slug_offered_60x20", s, 60, 20);
+
+    let mut s = on_form();
+    wizard::update(&mut s, Msg::Paste(TOKEN.into()));
+    let mut record = pat("infisical integration", 60);
+    record.read_only = true;
+    ona_answers(&mut s, Ok(valid_check(Expiry::Known(record))));
+    snapshot!("token_read_only", s);
+    key(&mut s, Intent::FocusNext);
+    key(&mut s, Intent::Down);
+    key(&mut s, Intent::Next);
+    snapshot!("review_read_only", s);
+
+    // Not a user's token: the principal and organization stay.
+    let mut s = on_form();
+    wizard::update(&mut s, Msg::Paste(TOKEN.into()));
+    let mut check = valid_check(Expiry::Known(pat("infisical integration", 60)));
+    check.identity.person = None;
+    check.identity.principal = "PRINCIPAL_SERVICE_ACCOUNT".into();
+    ona_answers(&mut s, Ok(check));
+    snapshot!("token_not_a_user", s);
 }

@@ -965,6 +965,28 @@ async fn emulated_ona() {
         assert_eq!(keys(&v), keys(&fixture("ona-error-unauthenticated.json")));
     }
 
+    // The token's user, shaped as Ona's `User` (gitpod-sdk `user.proto`).
+    let user = format!(
+        "{}/gitpod.v1.UserService/GetAuthenticatedUser",
+        sb.ona_api_url()
+    );
+    let (status, v) = send(
+        client()
+            .post(&user)
+            .bearer_auth(demo::ONA_PAT)
+            .json(&json!({})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let reference = fixture("ona-get-authenticated-user-response.json");
+    assert_eq!(keys(&v["user"]), keys(&reference["user"]));
+    assert_eq!(
+        (v["user"]["name"].as_str(), v["user"]["email"].as_str()),
+        (Some(demo::ONA_USER_NAME), Some(demo::ONA_USER_EMAIL))
+    );
+    let (status, v) = send(client().post(&user).bearer_auth("nope").json(&json!({}))).await;
+    assert_eq!((status, v["code"].as_str()), (401, Some("unauthenticated")));
+
     let request =
         json!({"filter": {"userIds": [demo::ONA_USER_ID]}, "pagination": {"pageSize": 25}});
     let (status, v) = send(

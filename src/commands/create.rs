@@ -5,10 +5,10 @@ use std::path::PathBuf;
 
 use crate::cli::{CreateArgs, EXIT_OK, Global};
 use crate::config::Settings;
-use crate::infisical::{CreateRequest, Credentials};
+use crate::infisical::{CreateError, CreateRequest, Credentials, Error};
 use crate::session::ona_check::description_to_send;
 use crate::session::remember::{self, Record};
-use crate::session::summary::one_line;
+use crate::session::summary::{one_line, rotate_by_id, rotate_by_name};
 use crate::validate;
 
 pub async fn create(
@@ -28,7 +28,13 @@ async fn run(
     args: CreateArgs,
 ) -> Result<i32, Failure> {
     let name = validate::name(&args.name)
-        .map_err(|e| Failure::usage(format!("--name: {e}")))?
+        .map_err(|_| {
+            let problem = validate::name_problem(&args.name).unwrap_or_default();
+            let offer = validate::name_suggestion(&args.name)
+                .map(|slug| format!("; --name {slug} would do"))
+                .unwrap_or_default();
+            Failure::usage(format!("--name: {problem}{offer}"))
+        })?
         .to_string();
     let typed_description = args.description.as_deref().unwrap_or("");
     validate::description(typed_description)
@@ -67,10 +73,26 @@ async fn run(
         println!("{}", crate::sanitize::json(&out, true));
         return Ok(EXIT_OK);
     }
+    let site = settings.domain.site();
     let created = client
         .create_connection(&request, false)
         .await
-        .map_err(|e| Failure::from(&e))?;
+        .map_err(|e| {
+            let mut failure = Failure::from(&e);
+            // A taken name: say how to replace that connection's token instead.
+            let rotate = match &e {
+                CreateError::NameTaken(holder) => Some(rotate_by_id(site, &holder.id)),
+                CreateError::Rejected(Error::Api(api)) if api.is_duplicate_name() => {
+                    Some(rotate_by_name(site, &request.name, &request.project_id))
+                }
+                _ => None,
+            };
+            if let Some(command) = rotate {
+                failure.line = format!("{}; to replace its token instead: {command}", failure.line);
+                failure.json["rotate"] = serde_json::Value::String(command);
+            }
+            failure
+        })?;
     let token_expires = expiry.as_ref().and_then(|e| e.date.clone());
     if let Some(path) = &config_path {
         let record = Record {

@@ -6,6 +6,7 @@ use super::{Failure, signed_in_client};
 use crate::cli::{EXIT_FAILURE, EXIT_OK, Global, StatusArgs};
 use crate::config::{self, Settings};
 use crate::sanitize;
+use crate::session::reminder::{self, Reminder};
 
 /// One row of `status`.
 #[derive(Debug, serde::Serialize)]
@@ -58,6 +59,8 @@ pub async fn status(
     };
     let today = time::OffsetDateTime::now_utc().date();
     let date_format = time::macros::format_description!("[year]-[month]-[day]");
+    let site = settings.domain.site().to_string();
+    let mut reminders = Vec::new();
     let mut rows: Vec<StatusRow> = connections
         .into_iter()
         .map(|c| {
@@ -74,6 +77,10 @@ pub async fn status(
                 (None, Some(d)) => (Some(d), Some("description")),
                 (None, None) => (None, None),
             };
+            if let Some(d) = date {
+                let project = c.project.as_ref().map(|p| p.name.as_str());
+                reminders.push(Reminder::new(&site, &c, project, d));
+            }
             StatusRow {
                 token_expires: date.and_then(|d| d.format(date_format).ok()),
                 days_left: date.map(|d| (d - today).whole_days()),
@@ -126,6 +133,19 @@ pub async fn status(
                 args.warn_days
             );
         }
+    }
+    if let Some(path) = &args.ics {
+        reminders.sort_by_key(|r| r.expires);
+        let ics = reminder::ics(&reminders, time::OffsetDateTime::now_utc());
+        if let Err(e) = std::fs::write(path, ics) {
+            return Failure::failed(format!("cannot write {}: {e}", path.display())).report(json);
+        }
+        eprintln!(
+            "ona-connect: wrote {} calendar reminder(s) to {} ({} days before each expiry)",
+            reminders.len(),
+            path.display(),
+            reminder::DAYS_BEFORE
+        );
     }
     if due > 0 { EXIT_FAILURE } else { EXIT_OK }
 }

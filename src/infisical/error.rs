@@ -104,9 +104,17 @@ impl ApiError {
         self.status == 400 && self.text().starts_with("Could not find project")
     }
 
-    /// Readable lines: the message (or `path: message` per issue), sanitized.
+    /// Readable lines: the message (or `path: message` per issue), sanitized; Ona's refusal in
+    /// words rather than the JSON Infisical embeds it as.
     pub fn message_lines(&self) -> Vec<String> {
         match &self.message {
+            ApiMessage::Text(t) if self.is_ona_rejection() => {
+                // Cleaned before parsing too: a raw control character would make it invalid JSON.
+                let cleaned = sanitize::for_terminal(t, usize::MAX);
+                vec![sanitize::server_text(
+                    &ona_refusal_words(&cleaned).unwrap_or(cleaned),
+                )]
+            }
             ApiMessage::Text(t) => vec![sanitize::server_text(t)],
             ApiMessage::Issues(issues) => issues
                 .iter()
@@ -144,6 +152,25 @@ impl ApiError {
             .as_deref()
             .map(|r| sanitize::for_terminal(r, 40))
     }
+}
+
+/// `Failed to validate credentials: {"code":"unauthenticated","message":"…"}`, Ona's answer
+/// as Infisical passes it on (docs/infisical-api.md §5), as a sentence with Ona's code in words.
+fn ona_refusal_words(text: &str) -> Option<String> {
+    let json = text.strip_prefix("Failed to validate credentials:")?.trim();
+    let ona: serde_json::Value = serde_json::from_str(json).ok()?;
+    let code = ona.get("code")?.as_str()?.replace('_', " ");
+    let said = ona
+        .get("message")
+        .and_then(|m| m.as_str())
+        .map(str::trim)
+        .filter(|m| !m.is_empty());
+    Some(match said {
+        Some(message) => {
+            format!("Ona refused the token when Infisical checked it ({code}): {message}")
+        }
+        None => format!("Ona refused the token when Infisical checked it ({code})"),
+    })
 }
 
 fn issue_from_json(v: &serde_json::Value) -> Issue {
@@ -304,6 +331,23 @@ mod tests {
         assert_eq!(dup.req_id.as_deref(), Some("req-FAKE0000000001"));
         let ona = ApiError::from_body(400, &fixture("error-400-ona-credentials.json"), None);
         assert!(ona.is_ona_rejection());
+        assert_eq!(
+            ona.message_lines(),
+            [
+                "Ona refused the token when Infisical checked it (unauthenticated): FAKE: invalid personal access token"
+            ]
+        );
+        assert!(ona.to_string().ends_with("(reqId req-FAKE0000000001)"));
+        // Not Ona's JSON after all: Infisical's text as it came.
+        let odd = ApiError::from_body(
+            400,
+            br#"{"message": "Failed to validate credentials: connect ECONNREFUSED"}"#,
+            None,
+        );
+        assert_eq!(
+            odd.message_lines(),
+            ["Failed to validate credentials: connect ECONNREFUSED"]
+        );
         let proj = ApiError::from_body(400, &fixture("error-400-project-not-found.json"), None);
         assert!(proj.is_project_not_found());
         for f in [

@@ -63,6 +63,38 @@ pub struct Identity {
     pub organization_id: String,
     pub subject_id: String,
     pub principal: String,
+    /// The person, for a user's token (`GetAuthenticatedUser`); `None` for other principals
+    /// or when Ona did not say.
+    pub person: Option<Person>,
+}
+
+/// A user as Ona names them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    pub name: String,
+    pub email: String,
+}
+
+/// The principal Ona gives a user's token (other tokens belong to service accounts, runners…).
+pub const PRINCIPAL_USER: &str = "PRINCIPAL_USER";
+
+impl Identity {
+    /// Words a person uses: "Dana Developer (dana@example.com)"; the raw principal and
+    /// organization when the token is not a user's.
+    pub fn who(&self) -> String {
+        match &self.person {
+            Some(Person { name, email }) if !name.is_empty() && !email.is_empty() => {
+                format!("{name} ({email})")
+            }
+            Some(Person { name, email }) if !name.is_empty() || !email.is_empty() => {
+                format!("{name}{email}")
+            }
+            _ => format!(
+                "{} in Ona organization {}",
+                self.principal, self.organization_id
+            ),
+        }
+    }
 }
 
 /// One entry of `ListPersonalAccessTokens`.
@@ -73,6 +105,8 @@ pub struct PatRecord {
     pub created_at: Option<OffsetDateTime>,
     pub expires_at: Option<OffsetDateTime>,
     pub last_used: Option<OffsetDateTime>,
+    /// Created with Read access only; Infisical needs Read & Write.
+    pub read_only: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -123,6 +157,20 @@ struct Subject {
 }
 
 #[derive(Deserialize)]
+struct UserBody {
+    #[serde(default)]
+    user: Option<UserFields>,
+}
+
+#[derive(Deserialize)]
+struct UserFields {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email: String,
+}
+
+#[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct PatsBody {
     #[serde(default)]
@@ -148,6 +196,8 @@ struct PatBody {
     created_at: Option<String>,
     expires_at: Option<String>,
     last_used: Option<String>,
+    #[serde(default)]
+    read_only: bool,
 }
 
 fn timestamp(s: &Option<String>) -> Option<OffsetDateTime> {
@@ -237,6 +287,30 @@ impl OnaClient {
             organization_id: sanitize::for_terminal(&body.organization_id, 64),
             subject_id: body.subject.id,
             principal: sanitize::for_terminal(&body.subject.principal, 40),
+            person: None,
+        })
+    }
+
+    /// `UserService/GetAuthenticatedUser`: the name and e-mail address of the token's user.
+    pub async fn user(&self, token: &Secret) -> Result<Person, OnaError> {
+        let bytes = self
+            .rpc(
+                "UserService/GetAuthenticatedUser",
+                token,
+                serde_json::json!({}),
+            )
+            .await?;
+        let body: UserBody = serde_json::from_slice(&bytes).map_err(|e| OnaError::Unexpected {
+            status: 200,
+            detail: e.to_string(),
+        })?;
+        let user = body.user.ok_or_else(|| OnaError::Unexpected {
+            status: 200,
+            detail: "no user in the answer".into(),
+        })?;
+        Ok(Person {
+            name: sanitize::for_terminal(user.name.trim(), 80),
+            email: sanitize::for_terminal(user.email.trim(), 120),
         })
     }
 
@@ -265,6 +339,7 @@ impl OnaClient {
                 created_at: timestamp(&p.created_at),
                 expires_at: timestamp(&p.expires_at),
                 last_used: timestamp(&p.last_used),
+                read_only: p.read_only,
                 id: p.id,
                 description: sanitize::for_terminal(&p.description, 120),
             }));
@@ -283,7 +358,11 @@ impl OnaClient {
         description_hint: &str,
         now: OffsetDateTime,
     ) -> Result<TokenCheck, OnaError> {
-        let identity = self.identity(token).await?;
+        let mut identity = self.identity(token).await?;
+        // The name is a courtesy: without it the principal is shown, nothing is refused.
+        if identity.principal == PRINCIPAL_USER {
+            identity.person = self.user(token).await.ok();
+        }
         let expiry = match self.list_pats(token, &identity.subject_id).await {
             Ok(pats) => match match_pat(&pats, description_hint, now) {
                 PatMatch::Found(p) => Expiry::Known(p),
@@ -452,6 +531,7 @@ mod tests {
             created_at: Some(created),
             expires_at: Some(created + time::Duration::days(60)),
             last_used: used,
+            read_only: false,
         }
     }
 
@@ -580,6 +660,30 @@ mod tests {
             "https://proxy.example/ona/api/gitpod.v1.S/M"
         );
         assert!(OnaApi::parse("http://ona.example").is_err());
+    }
+
+    #[test]
+    fn a_user_is_named_and_anything_else_keeps_its_principal() {
+        let mut identity = Identity {
+            organization_id: "org-1".into(),
+            subject_id: "u1".into(),
+            principal: "PRINCIPAL_SERVICE_ACCOUNT".into(),
+            person: None,
+        };
+        assert_eq!(
+            identity.who(),
+            "PRINCIPAL_SERVICE_ACCOUNT in Ona organization org-1"
+        );
+        identity.person = Some(Person {
+            name: "Dana Developer".into(),
+            email: "dana@example.com".into(),
+        });
+        assert_eq!(identity.who(), "Dana Developer (dana@example.com)");
+        identity.person = Some(Person {
+            name: String::new(),
+            email: "dana@example.com".into(),
+        });
+        assert_eq!(identity.who(), "dana@example.com");
     }
 
     #[test]

@@ -10,11 +10,22 @@ use crate::validate;
 
 impl Plain<'_> {
     pub(super) fn ask_name(&self, current: &str) -> Result<String, PromptError> {
+        let mut offered = current.to_string();
         loop {
-            let answer = ask_default("Name (lowercase letters, digits, single hyphens)", current)?;
+            let answer = ask_default("Name (lowercase letters, digits, single hyphens)", &offered)?;
             match validate::name(&answer) {
                 Ok(n) => return Ok(n.to_string()),
-                Err(e) => say(format!("  {e}")),
+                Err(_) => {
+                    let problem = validate::name_problem(&answer).unwrap_or_default();
+                    // The name it would become is the next default: Enter takes it.
+                    match validate::name_suggestion(&answer) {
+                        Some(slug) => {
+                            say(format!("  The name: {problem}; Enter takes \"{slug}\""));
+                            offered = slug;
+                        }
+                        None => say(format!("  The name: {problem}")),
+                    }
+                }
             }
         }
     }
@@ -70,10 +81,7 @@ impl Plain<'_> {
             let now = time::OffsetDateTime::now_utc();
             match ona_check::verdict(ona_check::check(base, &token, now).await, now) {
                 OnaCheck::Valid { identity, expiry } => {
-                    say(format!(
-                        "  Valid: {} in Ona organization {}.",
-                        identity.principal, identity.organization_id
-                    ));
+                    say(format!("  Valid: the token of {}.", identity.who()));
                     answers.expiry = match expiry {
                         ExpiryState::Known(e) => Some(e),
                         ExpiryState::Choosing(candidates) => {
@@ -99,6 +107,9 @@ impl Plain<'_> {
                             ""
                         };
                         say(format!("  The token {}{warn}.", e.text()));
+                        if e.read_only {
+                            say(format!("  Warning: {}.", ona_check::READ_ONLY_WARNING));
+                        }
                     }
                     answers.token = Some(token);
                     return Ok(());

@@ -32,6 +32,9 @@ pub const USER_TOKEN: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdXRoVG9rZ
 /// Emulated Ona organization and user that own the demo PAT.
 pub const ONA_ORG_ID: &str = "d0d0d0d0-0000-4000-8000-0000000000aa";
 pub const ONA_USER_ID: &str = "d0d0d0d0-0000-4000-8000-0000000000bb";
+/// How Ona names the demo user (`GetAuthenticatedUser`).
+pub const ONA_USER_NAME: &str = "Dana Developer";
+pub const ONA_USER_EMAIL: &str = "dana@example.com";
 /// A valid (emulated) Ona Personal Access Token.
 pub const ONA_PAT: &str = "ona_demo_pat_sandbox_not_a_real_token";
 /// Record id of [`ONA_PAT`] in `ListPersonalAccessTokens`.

@@ -26,6 +26,8 @@ pub enum FaultRoute {
     ListConnections,
     /// `POST /api/gitpod.v1.IdentityService/GetAuthenticatedIdentity`
     OnaIdentity,
+    /// `POST /api/gitpod.v1.UserService/GetAuthenticatedUser`
+    OnaUser,
     /// `POST /api/gitpod.v1.UserService/ListPersonalAccessTokens`
     OnaListPats,
     /// Every known route.
@@ -45,6 +47,7 @@ impl FaultRoute {
             FaultRoute::GetById => matches!(route, Route::GetById(_)),
             FaultRoute::ListConnections => matches!(route, Route::List),
             FaultRoute::OnaIdentity => matches!(route, Route::OnaIdentity),
+            FaultRoute::OnaUser => matches!(route, Route::OnaUser),
             FaultRoute::OnaListPats => matches!(route, Route::OnaListPats),
         }
     }

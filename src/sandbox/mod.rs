@@ -296,11 +296,21 @@ impl Sandbox {
             pat,
             revoked: false,
             last_used: None,
+            read_only: false,
         };
         routes::lock(&self.shared.state)
             .ona_pats
             .insert(token.to_owned(), record);
         id
+    }
+
+    /// Marks a PAT as created with Read access only (`readOnly` in its record).
+    pub fn make_ona_pat_read_only(&self, token: &str) -> bool {
+        routes::lock(&self.shared.state)
+            .ona_pats
+            .get_mut(token)
+            .map(|r| r.read_only = true)
+            .is_some()
     }
 
     /// Ona then answers `unauthenticated` for this PAT. Returns whether it existed.

@@ -1,4 +1,4 @@
-//! Emulated Ona (Connect RPC) endpoints, and the PAT check the Infisical handlers run against
+//! Emulated Ona (Connect RPC) endpoints (who a token is, its user, the user's tokens), and the PAT check the Infisical handlers run against
 //! the same in-memory state, as real Infisical calls Ona's `GetAuthenticatedIdentity`.
 
 use serde::Serialize;
@@ -83,6 +83,19 @@ pub(crate) fn get_authenticated_identity(state: &mut State, pat: &str) -> Result
     Ok(json!({"organizationId": org, "subject": {"id": user, "principal": "PRINCIPAL_USER"}}))
 }
 
+/// `gitpod.v1.UserService/GetAuthenticatedUser`: the demo user, shaped as Ona's `User`.
+pub(crate) fn get_authenticated_user(state: &mut State, pat: &str) -> Result<Value, OnaError> {
+    let (org, user) = authenticate(state, pat)?;
+    Ok(json!({"user": {
+        "id": user,
+        "organizationId": org,
+        "name": demo::ONA_USER_NAME,
+        "email": demo::ONA_USER_EMAIL,
+        "createdAt": rfc3339_seconds(state.started_at),
+        "status": "USER_STATUS_ACTIVE",
+    }}))
+}
+
 const PAGE_SIZE_DEFAULT: usize = 25;
 const PAGE_SIZE_MAX: usize = 100;
 
@@ -139,7 +152,7 @@ pub(crate) fn list_personal_access_tokens(
         .skip(offset)
         .take(page_size)
         .map(|r| {
-            json!({
+            let mut record = json!({
                 "id": r.id.to_string(),
                 "userId": r.user_id,
                 "description": r.pat.description,
@@ -147,7 +160,12 @@ pub(crate) fn list_personal_access_tokens(
                 "expiresAt": rfc3339_seconds(r.pat.expires_at),
                 "lastUsed": r.last_used.map(rfc3339_seconds),
                 "creator": {"id": r.user_id, "principal": "PRINCIPAL_USER"},
-            })
+            });
+            // Proto3 JSON leaves out a false boolean.
+            if r.read_only {
+                record["readOnly"] = json!(true);
+            }
+            record
         })
         .collect();
     let next = offset + page.len();

@@ -36,6 +36,7 @@ pub(crate) enum Route {
     Update(String),
     Delete(String),
     OnaIdentity,
+    OnaUser,
     OnaListPats,
     /// The session checks of a browser sign-in (`users`).
     CheckAuth,
@@ -76,6 +77,7 @@ impl Route {
             ("POST", ["gitpod.v1.IdentityService", "GetAuthenticatedIdentity"]) => {
                 Route::OnaIdentity
             }
+            ("POST", ["gitpod.v1.UserService", "GetAuthenticatedUser"]) => Route::OnaUser,
             ("POST", ["gitpod.v1.UserService", "ListPersonalAccessTokens"]) => Route::OnaListPats,
             ("POST", ["v1", "auth", "checkAuth"]) => Route::CheckAuth,
             ("GET", ["v1", "user"]) => Route::CurrentUser,
@@ -88,7 +90,7 @@ impl Route {
     pub(crate) fn auth(&self) -> Auth {
         match self {
             Route::Login | Route::Renew => Auth::Public,
-            Route::OnaIdentity | Route::OnaListPats => Auth::Ona,
+            Route::OnaIdentity | Route::OnaUser | Route::OnaListPats => Auth::Ona,
             _ => Auth::Infisical,
         }
     }
@@ -225,6 +227,10 @@ pub(crate) fn dispatch(state: &Mutex<State>, route: Route, req: &Request<'_>) ->
         Route::Update(id) => update(&mut state, &id, req),
         Route::Delete(id) => delete(&mut state, &id),
         Route::OnaIdentity => Ok(ona_reply(ona::get_authenticated_identity(
+            &mut state,
+            &ona::bearer(req.headers),
+        ))),
+        Route::OnaUser => Ok(ona_reply(ona::get_authenticated_user(
             &mut state,
             &ona::bearer(req.headers),
         ))),

@@ -67,6 +67,8 @@ pub(crate) struct PatRecord {
     pub pat: OnaPat,
     pub revoked: bool,
     pub last_used: Option<OffsetDateTime>,
+    /// Created with Read access only.
+    pub read_only: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,6 +149,7 @@ impl State {
                 },
                 revoked: false,
                 last_used: None,
+                read_only: false,
             },
         );
         state

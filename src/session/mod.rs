@@ -9,13 +9,15 @@
 //! - [`remember`]: what the config file keeps after a create or a rotation;
 //! - [`summary`]: the outcome of a create or rotation, its summary lines, the connection's
 //!   page and the equivalent non-interactive command;
-//! - [`ona_check`]: the token check with Ona and the match that finds its expiry.
+//! - [`ona_check`]: the token check with Ona and the match that finds its expiry;
+//! - [`reminder`]: the calendar file that reminds the user to rotate a token before it expires.
 
 pub mod browser_login;
 pub mod credentials;
 pub mod ona_check;
 pub mod placement;
 pub mod remember;
+pub mod reminder;
 pub mod sign_in;
 pub mod summary;
 

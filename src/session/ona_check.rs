@@ -114,7 +114,13 @@ pub struct TokenExpiry {
     pub date: Option<String>,
     /// Days left when it was checked.
     pub days_left: Option<i64>,
+    /// The record says Read only: the guide asks for Read & Write, and Infisical needs it.
+    pub read_only: bool,
 }
+
+/// The warning for a read-only token.
+pub const READ_ONLY_WARNING: &str =
+    "read-only token: Infisical needs Read & Write, as the guide asks";
 
 impl TokenExpiry {
     pub fn from_record(p: &PatRecord, now: OffsetDateTime) -> TokenExpiry {
@@ -122,6 +128,7 @@ impl TokenExpiry {
             description: p.description.clone(),
             date: p.expires_at.map(crate::ona::date_text),
             days_left: p.expires_at.map(|e| crate::ona::days_until(e, now)),
+            read_only: p.read_only,
         }
     }
 

@@ -159,7 +159,7 @@ pub fn rotation_error(error: &Error) -> Place {
             Place::SignIn(lines)
         }
         Error::Api(api) if api.is_ona_rejection() => {
-            Place::Fields(vec![(Field::Token, api.message_lines().join(" "))])
+            Place::Fields(messages_by_field(api, Field::Token))
         }
         Error::Api(api) if api.status == 404 => Place::PickConnection(format!(
             "that connection no longer exists: {}",

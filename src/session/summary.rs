@@ -183,11 +183,29 @@ pub fn equivalent_command(created: &Created) -> String {
 
 /// The non-interactive rotation of the same connection; the token is read from stdin.
 pub fn rotate_command(r: &Rotated) -> String {
+    rotate_by_id(&r.site, &r.after.id)
+}
+
+/// `ona-connect rotate` for the connection with this id; the token is read from stdin.
+pub fn rotate_by_id(site: &str, id: &str) -> String {
     for_terminal(
         &format!(
             "ona-connect rotate --domain {} --id {} --pat-stdin",
-            shell_quote(&r.site),
-            shell_quote(&r.after.id)
+            shell_quote(site),
+            shell_quote(id)
+        ),
+        1000,
+    )
+}
+
+/// `ona-connect rotate` for the connection with this name in the project.
+pub fn rotate_by_name(site: &str, name: &str, project_id: &str) -> String {
+    for_terminal(
+        &format!(
+            "ona-connect rotate --domain {} --name {} --project {} --pat-stdin",
+            shell_quote(site),
+            shell_quote(name),
+            shell_quote(project_id)
         ),
         1000,
     )

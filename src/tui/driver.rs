@@ -17,7 +17,7 @@ use super::hyperlinks::hyperlink_pass;
 use super::signals::{Signaled, Signals};
 use super::ui::{self};
 use crate::session::summary::InFlight;
-use crate::wizard::{self, Effect, Msg, Outcome, State};
+use crate::wizard::{self, Effect, Msg, Outcome, State, Viewport};
 
 /// Why the loop ended other than through the wizard, with the create or rotation that was
 /// in flight then (its outcome is unknown, and the program must say so).
@@ -66,7 +66,7 @@ where
                 Some(Ok(Event::Paste(text))) => Some(Msg::Paste(text)),
                 Some(Ok(Event::Resize(..))) => {
                     let _ = terminal.autoresize();
-                    draw(terminal, &state, &driver.context);
+                    redraw(terminal, &mut state, &driver.context);
                     None
                 }
                 Some(Ok(_)) => None,
@@ -104,7 +104,16 @@ where
             let outcome = state.take_exit().unwrap_or(Outcome::Cancelled);
             return Ok(driver.look_up_abandoned(outcome).await);
         }
-        draw(terminal, &state, &driver.context);
+        redraw(terminal, &mut state, &driver.context);
+    }
+}
+
+/// Draws, then tells the state what the frame showed of the body, so scrolling stays within it.
+fn redraw<B: Backend>(terminal: &mut Terminal<B>, state: &mut State, context: &Context) {
+    if let Some(viewport) = draw(terminal, state, context)
+        && state.viewport() != Some(viewport)
+    {
+        wizard::update(state, Msg::Viewport(viewport));
     }
 }
 
@@ -117,9 +126,17 @@ fn resume<B: Backend>(terminal: &mut Terminal<B>, state: &State, context: &Conte
 }
 
 /// Renders `state` and, where the terminal shows them, puts OSC 8 links over its link rows.
-pub fn draw<B: Backend>(terminal: &mut Terminal<B>, state: &State, context: &Context) {
-    let Ok(frame) = terminal.draw(|frame| ui::render(state, context.theme, frame)) else {
-        return;
+/// Returns what the frame showed of the scrollable body.
+pub fn draw<B: Backend>(
+    terminal: &mut Terminal<B>,
+    state: &State,
+    context: &Context,
+) -> Option<Viewport> {
+    let mut viewport = None;
+    let Ok(frame) = terminal.draw(|frame| {
+        viewport = Some(ui::render_reporting(state, context.theme, frame));
+    }) else {
+        return None;
     };
     if let Some(env) = context.terminal_env.as_ref().filter(|e| e.hyperlinks) {
         let sequences = hyperlink_pass(frame.buffer, state, env);
@@ -130,6 +147,7 @@ pub fn draw<B: Backend>(terminal: &mut Terminal<B>, state: &State, context: &Con
                 .and_then(|()| out.flush());
         }
     }
+    viewport
 }
 
 /// When a key makes the UI thread panic (debug builds, for tests).

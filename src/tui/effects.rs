@@ -27,6 +27,8 @@ pub(super) struct Driver {
     debounce: Option<tokio::task::JoinHandle<()>>,
     /// The browser sign-in's listener, while it waits.
     browser_listener: Option<tokio::task::JoinHandle<()>>,
+    /// The same for the name (and project) before it is looked up.
+    name_debounce: Option<tokio::task::JoinHandle<()>>,
 }
 
 /// How long quitting during a create may wait for a lookup of what became of it.
@@ -34,6 +36,9 @@ const QUICK_LOOKUP: Duration = Duration::from_secs(3);
 
 /// How long typing must pause before the token is checked with Ona.
 const ONA_CHECK_PAUSE: Duration = Duration::from_millis(700);
+
+/// How long the name and project must stay the same before the name is looked up.
+const NAME_CHECK_PAUSE: Duration = Duration::from_millis(500);
 
 fn send(tx: &mpsc::UnboundedSender<Report>, msg: Msg) {
     let _ = tx.send(Report { msg, client: None });
@@ -47,6 +52,7 @@ impl Driver {
             tx,
             debounce: None,
             browser_listener: None,
+            name_debounce: None,
         }
     }
 
@@ -200,6 +206,29 @@ impl Driver {
                 };
                 Msg::ExistingFound(found)
             }),
+            Effect::ScheduleNameCheck { generation } => {
+                if let Some(previous) = self.name_debounce.take() {
+                    previous.abort();
+                }
+                self.name_debounce = Some(tokio::spawn(async move {
+                    tokio::time::sleep(NAME_CHECK_PAUSE).await;
+                    send(&tx, Msg::NameCheckDue { generation });
+                }));
+            }
+            Effect::CheckName {
+                generation,
+                name,
+                project_id,
+            } => self.with_client(move |client| async move {
+                let result = match client {
+                    Some(c) => c
+                        .find_connection_by_name(&name, Some(&project_id))
+                        .await
+                        .map_err(|e| e.display_lines().join(" ")),
+                    None => Err("not signed in".into()),
+                };
+                Msg::NameChecked { generation, result }
+            }),
             Effect::ScheduleOnaCheck { generation } => {
                 if let Some(previous) = self.debounce.take() {
                     previous.abort();
@@ -225,6 +254,24 @@ impl Driver {
                         },
                     );
                 });
+            }
+            Effect::WriteReminder {
+                file_name,
+                reminders,
+            } => {
+                let path = std::env::current_dir()
+                    .map(|dir| dir.join(&file_name))
+                    .unwrap_or_else(|_| file_name.into());
+                let ics =
+                    crate::session::reminder::ics(&reminders, time::OffsetDateTime::now_utc());
+                let notice = match std::fs::write(&path, ics) {
+                    Ok(()) => format!(
+                        "wrote {}: open it to add the reminder to your calendar",
+                        path.display()
+                    ),
+                    Err(e) => format!("could not write {}: {e}", path.display()),
+                };
+                send(&tx, Msg::Notice(notice));
             }
             Effect::OpenUrl(url) => {
                 tokio::task::spawn_blocking(move || {

@@ -543,7 +543,7 @@ mod tests {
     /// meant to draw; and a keystroke in the token field costs at most 32 bytes.
     #[test]
     fn frames_replay_exactly_and_keystrokes_are_cheap() {
-        let theme = Theme { color: true };
+        let theme = Theme::DARK;
         let mut terminal = Terminal::new(LeanBackend::with_size(Vec::new(), 100, 30)).unwrap();
         let mut screen = vt100::Parser::new(30, 100, 0);
         let mut state = on_token_field();

@@ -50,8 +50,10 @@ pub(super) fn paste_one_line(input: &mut Input, notice: &mut Option<String>, tex
     true
 }
 
-/// A secret field takes the whole paste, trimmed, or nothing: a token with a line break or a
-/// control character inside is refused with a message that does not echo it.
+/// A secret field takes the whole paste, trimmed, in place of what it held (pasting again after
+/// a rejection is the natural move, and a token is never pasted in parts), or nothing: a token
+/// with a line break or a control character inside is refused with a message that does not
+/// echo it.
 pub(super) fn paste_secret(
     field: &mut SecretInput,
     notice: &mut Option<String>,
@@ -67,7 +69,7 @@ pub(super) fn paste_secret(
         ))
     } else if trimmed.contains(char::REPLACEMENT_CHARACTER) {
         Some(format!("refused the paste: {}", validate::TOKEN_NOT_TEXT))
-    } else if trimmed.chars().count() + field.char_count() > validate::TOKEN_MAX {
+    } else if trimmed.chars().count() > validate::TOKEN_MAX {
         Some(format!("refused the paste: {}", validate::TOKEN_TOO_LONG))
     } else {
         None
@@ -76,7 +78,16 @@ pub(super) fn paste_secret(
         *notice = Some(r);
         return false;
     }
+    let replaced = if field.is_empty() {
+        ""
+    } else {
+        ", in place of what the field held"
+    };
+    field.clear();
     field.insert_str(trimmed);
-    *notice = Some(format!("pasted {} characters", trimmed.chars().count()));
+    *notice = Some(format!(
+        "pasted {} characters{replaced}",
+        trimmed.chars().count()
+    ));
     true
 }

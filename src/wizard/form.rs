@@ -4,6 +4,7 @@ use tui_input::{Input, InputRequest};
 
 use super::fields::{cycle, paste_one_line, paste_secret};
 use super::msg::{Effect, Intent};
+use super::name_check::{self, NameCheck};
 use super::state::{Screen, State};
 use super::token_check::{self, OnaCheck};
 use crate::guide;
@@ -81,6 +82,10 @@ pub struct Form {
     pub submit_rejected_armed: bool,
     /// Cursor in the list of candidate tokens when the expiry is ambiguous.
     pub pat_cursor: usize,
+    /// Whether the name is free in the chosen project.
+    pub name_check: NameCheck,
+    /// Bumped on every change of the name or the project, so an older lookup is ignored.
+    pub name_generation: u64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -110,6 +115,8 @@ impl Form {
             record_expiry: true,
             submit_rejected_armed: false,
             pat_cursor: 0,
+            name_check: NameCheck::Idle,
+            name_generation: 0,
         }
     }
 
@@ -152,7 +159,20 @@ impl Form {
             return Some(e.clone());
         }
         match field {
-            Field::Name => validate::name(self.name.value()).err().map(str::to_string),
+            Field::Name => validate::name_problem(self.name.value())
+                .map(|problem| match self.name_suggestion() {
+                    // Short enough for one row at the smallest size.
+                    Some(slug) => format!("{problem} → \"{slug}\" (Tab)"),
+                    None => problem,
+                })
+                .or_else(|| {
+                    (self.name_check == NameCheck::Taken).then(|| {
+                        format!(
+                            "\"{}\" is taken in this project — Ctrl-O replaces its token instead",
+                            self.name.value().trim()
+                        )
+                    })
+                }),
             Field::Description => validate::description(self.description.value())
                 .err()
                 .map(str::to_string),
@@ -166,6 +186,11 @@ impl Form {
                 _ => None,
             },
         }
+    }
+
+    /// The valid name Tab puts in place of an invalid one.
+    pub fn name_suggestion(&self) -> Option<String> {
+        validate::name_suggestion(self.name.value())
     }
 
     /// The token's expiry as known from Ona.
@@ -326,8 +351,17 @@ fn form_intent(state: &mut State, intent: Intent) -> Vec<Effect> {
                     form.project_cursor.saturating_sub(1)
                 };
                 form.server_errors.project = None;
+                return name_check::changed(state);
             }
             vec![]
+        }
+        // Tab on a name that breaks the rules takes the name it would become.
+        Intent::FocusNext if form.focus == Field::Name && form.name_suggestion().is_some() => {
+            if let Some(slug) = form.name_suggestion() {
+                form.name = Input::new(slug);
+                form.server_errors.name = None;
+            }
+            name_check::changed(state)
         }
         Intent::FocusPrev | Intent::Up => {
             form.focus = cycle(&Field::ALL, form.focus, false);
@@ -345,12 +379,11 @@ fn form_intent(state: &mut State, intent: Intent) -> Vec<Effect> {
             form.edit(InputRequest::GoToNextChar);
             vec![]
         }
-        Intent::Edit(request) => {
-            if form.edit(request) && form.focus == Field::Token {
-                return token_check::token_changed(form, false);
-            }
-            vec![]
-        }
+        Intent::Edit(request) => match form.edit(request).then_some(form.focus) {
+            Some(Field::Token) => token_check::token_changed(form, false),
+            Some(Field::Name | Field::Project) => name_check::changed(state),
+            _ => vec![],
+        },
         Intent::ToggleReveal => {
             form.reveal = !form.reveal;
             vec![]
@@ -387,7 +420,10 @@ pub(super) fn paste(state: &mut State, text: &str) -> Vec<Effect> {
         }
     }
     *form.server_errors.slot(form.focus) = None;
-    vec![]
+    match form.focus {
+        Field::Name | Field::Project => name_check::changed(state),
+        _ => vec![],
+    }
 }
 
 /// Enter on the form: to Review when every value is valid, else to the first field to fix.

@@ -3,6 +3,7 @@
 
 use super::form::Field;
 use super::msg::{Effect, Intent};
+use super::name_check::{self, NameCheck};
 use super::state::{Screen, State};
 use crate::guide;
 
@@ -12,6 +13,10 @@ pub(super) fn intent(state: &mut State, index: usize, intent: Intent) -> Vec<Eff
         Intent::Next => {
             state.screen = Screen::Form;
             state.form.arrive();
+            // The default name is often taken already: look it up on arrival.
+            if state.form.name_check == NameCheck::Idle {
+                return name_check::changed(state);
+            }
         }
         Intent::Back => {
             state.screen = match (index, state.rotating()) {

@@ -121,6 +121,10 @@ const ARROWS_UP_DOWN: &[(Key, Intent)] = &[(Key::Up, Intent::Up), (Key::Down, In
 const ARROWS_LEFT_RIGHT: &[(Key, Intent)] =
     &[(Key::Left, Intent::Left), (Key::Right, Intent::Right)];
 #[rustfmt::skip]
+const SCROLL_ROWS: &[(Key, Intent)] = &[(Key::Up, Intent::ScrollUp), (Key::Down, Intent::ScrollDown)];
+#[rustfmt::skip]
+const SCROLL_PAGES: &[(Key, Intent)] = &[(Key::PageUp, Intent::PageUp), (Key::PageDown, Intent::PageDown)];
+#[rustfmt::skip]
 const REVEAL: &[(Key, Intent)] = &[(Key::Ctrl('r'), Intent::ToggleReveal)];
 #[rustfmt::skip]
 const CLEAR: &[(Key, Intent)] = &[(Key::Ctrl('u'), Intent::Edit(InputRequest::DeleteLine))];
@@ -177,10 +181,14 @@ const PICK_CONNECTION: &[Binding] = &[
 const GUIDE: &[Binding] = &[
     row("Enter", &[(Key::Enter, Intent::Next)], "done, next", "this step is done: the next one", always),
     row("Esc", &[(Key::Esc, Intent::Back)], "back", "back one step; every value is kept", always),
+    row("↑/↓", SCROLL_ROWS, "", "scroll the text when it does not fit", one_link_at_most),
 ];
 
 fn name_taken_with_holder(s: &State) -> bool {
-    s.form.server_errors.name.is_some() && s.existing().is_some()
+    super::name_check::holder(s).is_some()
+}
+fn name_suggested(s: &State) -> bool {
+    s.form.focus == Field::Name && s.form.name_suggestion().is_some()
 }
 fn on_token(s: &State) -> bool {
     s.form.focus == Field::Token
@@ -194,7 +202,8 @@ const FORM: &[Binding] = &[
     row("Ctrl-O", &[(Key::Ctrl('o'), Intent::RotateInstead)], "replace its token instead", "the name is taken: replace that connection's token instead", name_taken_with_holder),
     row("Enter", &[(Key::Enter, Intent::Next)], "review", "review what will be sent", always),
     row("Esc", &[(Key::Esc, Intent::Back)], "back", "back to the guide; every value is kept", always),
-    row("Tab", TAB, "next field", "next field (Shift-Tab: the previous one)", always),
+    row("Tab", TAB, "use the name offered", "put the name offered in place of the one typed", name_suggested),
+    row("Tab", TAB, "next field", "next field (Shift-Tab: the previous one)", |s| !name_suggested(s)),
     row("Ctrl-R", REVEAL, "reveal", "reveal / hide the token", on_token),
     row("Ctrl-R", REVEAL, "", "", always),
     row("↑/↓", ARROWS_UP_DOWN, "choose", "choose a project; type to filter the list", on_project),
@@ -224,22 +233,37 @@ const REVIEW: &[Binding] = &[
     row("Enter", &[(Key::Enter, Intent::Next)], "create", "create the connection with exactly these values", always),
     row("Esc", &[(Key::Esc, Intent::Back)], "edit", "back to the form to change something", always),
     row("x", &[(Key::Char('x'), Intent::ToggleRecordExpiry)], "expiry in description", "add the token's expiry date to the description, or not", expiry_known),
+    row("↑/↓", SCROLL_ROWS, "", "scroll the text when it does not fit", always),
 ];
 
 #[rustfmt::skip]
 const ROTATION_REVIEW: &[Binding] = &[
     row("Enter", &[(Key::Enter, Intent::Next)], "replace the token", "replace the connection's token with the new one", always),
     row("Esc", &[(Key::Esc, Intent::Back)], "edit", "back to change the token", always),
+    row("↑/↓", SCROLL_ROWS, "", "scroll the text when it does not fit", always),
 ];
 
 #[rustfmt::skip]
-const SUBMITTING: &[Binding] = &[];
+const SUBMITTING: &[Binding] = &[
+    row("↑/↓", SCROLL_ROWS, "", "scroll the text when it does not fit", always),
+];
+
+fn reminder_possible(s: &State) -> bool {
+    s.reminder().is_some()
+}
 
 #[rustfmt::skip]
-const DONE: &[Binding] = &[row("Enter", &[(Key::Enter, Intent::Next), (Key::Esc, Intent::Back)], "exit", "exit; the summary is printed again in your terminal", always)];
+const DONE: &[Binding] = &[
+    row("Enter", &[(Key::Enter, Intent::Next), (Key::Esc, Intent::Back)], "exit", "exit; the summary is printed again in your terminal", always),
+    row("↑/↓", SCROLL_ROWS, "", "scroll the text when it does not fit", one_link_at_most),
+    row("r", &[(Key::Char('r'), Intent::WriteReminder)], "reminder", "write a calendar file (.ics): a reminder a week before the token expires, with the command that rotates it", reminder_possible),
+];
 
 fn many_links(s: &State) -> bool {
     s.links().len() > 1
+}
+fn one_link_at_most(s: &State) -> bool {
+    !many_links(s)
 }
 
 /// On screens with links, shown inline.
@@ -265,13 +289,18 @@ const LINK_VIEW: &[Binding] = &[
 /// Everywhere without an overlay.
 #[rustfmt::skip]
 const GLOBAL: &[Binding] = &[
+    row("PgUp/PgDn", SCROLL_PAGES, "", "scroll the screen's text a page when it does not fit", always),
     row("F1", &[(Key::F(1), Intent::Help), (Key::Char('?'), Intent::Help)], "help", "this help (also ? outside text fields)", always),
     row("Ctrl-C", &[(Key::Ctrl('c'), Intent::Quit), (Key::Char('q'), Intent::Quit)], "quit", "quit (exit status 130; also q outside text fields)", always),
     row("Ctrl-Z", &[(Key::Ctrl('z'), Intent::Suspend)], "", "suspend to the shell; fg comes back with every value kept", always),
 ];
 
 #[rustfmt::skip]
-const HELP: &[Binding] = &[row("any key", &[(Key::Any, Intent::Back)], "close help", "", always)];
+const HELP: &[Binding] = &[
+    row("↑/↓", SCROLL_ROWS, "scroll", "", always),
+    row("PgUp/PgDn", SCROLL_PAGES, "", "", always),
+    row("any other key", &[(Key::Any, Intent::Back)], "closes help", "", always),
+];
 
 #[rustfmt::skip]
 const CONFIRM_QUIT: &[Binding] = &[

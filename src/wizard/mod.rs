@@ -9,8 +9,10 @@ mod guide;
 pub mod keymap;
 mod links;
 mod msg;
+mod name_check;
 mod review;
 mod rotation;
+mod scroll;
 mod sign_in;
 mod state;
 mod token_check;
@@ -19,8 +21,10 @@ pub use crate::session::summary::SentBefore;
 pub use form::{ChosenProject, Field, FieldErrors, Form, Projects};
 pub use keymap::intent_for;
 pub use msg::{Effect, Init, Intent, Msg, SignInWith, SignedIn};
+pub use name_check::NameCheck;
 pub use review::SubmitError;
 pub use rotation::{Connections, Rotation};
+pub use scroll::Viewport;
 pub use sign_in::{BrowserLogin, CliProbe, HostPreset, Method, SignIn, SignInField, SignInStatus};
 pub use state::{DEFAULT_NAME, Demo, Flow, LinkView, Outcome, Overlay, STEP_COUNT, Screen, State};
 pub use token_check::OnaCheck;
@@ -51,11 +55,32 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             vec![]
         }
+        Msg::Viewport(viewport) => {
+            scroll::on_viewport(state, viewport);
+            vec![]
+        }
         Msg::Key(intent) => {
-            let before = state.screen;
+            let view = |s: &State| {
+                (
+                    s.screen,
+                    s.link_view,
+                    s.overlay,
+                    s.form.focus,
+                    s.sign_in.focus,
+                )
+            };
+            let before = view(state);
+            if before.0 == Screen::SignIn && state.overlay == Overlay::None && changes_text(intent)
+            {
+                state.typed_on_sign_in = true;
+            }
             let effects = on_intent(state, intent);
-            if state.screen != before {
+            if state.screen != before.0 {
                 links::reset(state);
+            }
+            // Another screen, view or focused field starts unscrolled (the focus in sight).
+            if view(state) != before {
+                scroll::reset(state);
             }
             effects
         }
@@ -63,6 +88,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             Screen::Form => form::paste(state, &text),
             Screen::Guide(_) => guide::paste(state, &text),
             Screen::SignIn => {
+                state.typed_on_sign_in = true;
                 sign_in::paste(state, &text);
                 vec![]
             }
@@ -104,6 +130,11 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             browser_sign_in::on_handed_over(state, generation, result)
         }
         Msg::OnaCheckDue { generation } => token_check::on_due(state, generation),
+        Msg::NameCheckDue { generation } => name_check::on_due(state, generation),
+        Msg::NameChecked { generation, result } => {
+            name_check::on_checked(state, generation, result);
+            vec![]
+        }
         Msg::OnaChecked {
             generation,
             result,
@@ -135,6 +166,10 @@ fn on_intent(state: &mut State, intent: Intent) -> Vec<Effect> {
         return vec![Effect::Suspend];
     }
     match state.overlay {
+        Overlay::Help if is_scroll(intent) => {
+            scroll::intent(state, intent);
+            return vec![];
+        }
         Overlay::Help => {
             state.overlay = Overlay::None;
             return vec![];
@@ -159,6 +194,10 @@ fn on_intent(state: &mut State, intent: Intent) -> Vec<Effect> {
         Intent::Quit => return ask_to_quit(state),
         _ => {}
     }
+    if is_scroll(intent) {
+        scroll::intent(state, intent);
+        return vec![];
+    }
     if let Some(effects) = links::intent(state, intent) {
         return effects;
     }
@@ -175,9 +214,26 @@ fn on_intent(state: &mut State, intent: Intent) -> Vec<Effect> {
         Screen::Submitting => vec![],
         Screen::Done => match intent {
             Intent::Next | Intent::Back => finish(state),
+            Intent::WriteReminder => reminder(state),
             _ => vec![],
         },
     }
+}
+
+fn is_scroll(intent: Intent) -> bool {
+    matches!(
+        intent,
+        Intent::ScrollUp | Intent::ScrollDown | Intent::PageUp | Intent::PageDown
+    )
+}
+
+/// Whether a key edits the text of a field (moving the cursor does not).
+fn changes_text(intent: Intent) -> bool {
+    use InputRequest::*;
+    matches!(intent, Intent::Edit(r) if !matches!(
+        r,
+        SetCursor(_) | GoToPrevChar | GoToNextChar | GoToPrevWord | GoToNextWord | GoToStart | GoToEnd
+    ))
 }
 
 /// Quits, asking first when something typed would be lost.
@@ -204,6 +260,21 @@ fn quit(state: &mut State) -> Vec<Effect> {
         None => Outcome::Cancelled,
     });
     vec![Effect::Exit]
+}
+
+/// `r` on the result: a calendar file that reminds of the token's expiry.
+fn reminder(state: &mut State) -> Vec<Effect> {
+    let Some(reminder) = state.reminder() else {
+        state.notice = Some(
+            "the token's expiry date is not known (Ona did not say), so there is no date to remind you of".into(),
+        );
+        return vec![];
+    };
+    state.notice = Some("writing the calendar reminder…".into());
+    vec![Effect::WriteReminder {
+        file_name: reminder.file_name(),
+        reminders: vec![reminder],
+    }]
 }
 
 fn finish(state: &mut State) -> Vec<Effect> {

@@ -40,6 +40,13 @@ pub enum Intent {
     ToggleRecordExpiry,
     /// After a taken name: replace the existing connection's token instead.
     RotateInstead,
+    /// Scroll the body of a screen that does not fit: a row, or a page.
+    ScrollUp,
+    ScrollDown,
+    PageUp,
+    PageDown,
+    /// On the result: write a calendar reminder for the token's expiry.
+    WriteReminder,
 }
 
 impl fmt::Debug for Intent {
@@ -70,6 +77,11 @@ impl fmt::Debug for Intent {
             Intent::FullLink => f.write_str("FullLink"),
             Intent::ToggleRecordExpiry => f.write_str("ToggleRecordExpiry"),
             Intent::RotateInstead => f.write_str("RotateInstead"),
+            Intent::ScrollUp => f.write_str("ScrollUp"),
+            Intent::ScrollDown => f.write_str("ScrollDown"),
+            Intent::PageUp => f.write_str("PageUp"),
+            Intent::PageDown => f.write_str("PageDown"),
+            Intent::WriteReminder => f.write_str("WriteReminder"),
         }
     }
 }
@@ -82,6 +94,8 @@ pub enum Msg {
     Paste(String),
     /// Spinner frame; the driver sends it only while something is in flight.
     Tick,
+    /// What the frame just drawn showed of the body (for scrolling).
+    Viewport(super::scroll::Viewport),
     CliProbed(Result<(), String>),
     SignInFinished(Result<SignedIn, Vec<String>>),
     SubmitFinished {
@@ -110,6 +124,15 @@ pub enum Msg {
         generation: u64,
         result: Result<Secret, crate::session::browser_login::HandoffError>,
     },
+    /// The name or project has settled: time to look the name up.
+    NameCheckDue {
+        generation: u64,
+    },
+    /// Infisical's answer: the connection that holds the name in the project, if any.
+    NameChecked {
+        generation: u64,
+        result: Result<Option<crate::infisical::AppConnection>, String>,
+    },
     /// The pause after typing in the token field is over.
     OnaCheckDue {
         generation: u64,
@@ -128,6 +151,7 @@ impl fmt::Debug for Msg {
             Msg::Key(i) => write!(f, "Key({i:?})"),
             Msg::Paste(text) => write!(f, "Paste(<redacted>, {} chars)", text.chars().count()),
             Msg::Tick => f.write_str("Tick"),
+            Msg::Viewport(v) => write!(f, "Viewport({v:?})"),
             Msg::CliProbed(r) => write!(f, "CliProbed({r:?})"),
             Msg::SignInFinished(r) => write!(f, "SignInFinished({r:?})"),
             Msg::SubmitFinished { attempt, result } => {
@@ -143,6 +167,12 @@ impl fmt::Debug for Msg {
                 f,
                 "BrowserHandedOver({generation}, {:?})",
                 result.as_ref().map(|_| "<redacted>")
+            ),
+            Msg::NameCheckDue { generation } => write!(f, "NameCheckDue({generation})"),
+            Msg::NameChecked { generation, result } => write!(
+                f,
+                "NameChecked({generation}, {:?})",
+                result.as_ref().map(|c| c.as_ref().map(|c| &c.id))
             ),
             Msg::ConnectionsLoaded(r) => {
                 write!(f, "ConnectionsLoaded({:?})", r.as_ref().map(Vec::len))
@@ -195,6 +225,16 @@ pub enum Effect {
         name: String,
         project_id: String,
     },
+    /// Wake up with `NameCheckDue` after a pause (a newer schedule replaces it).
+    ScheduleNameCheck {
+        generation: u64,
+    },
+    /// Look the name up in the project (is it taken?).
+    CheckName {
+        generation: u64,
+        name: String,
+        project_id: String,
+    },
     /// Wake up with `OnaCheckDue` after a pause in typing (a newer schedule replaces it).
     ScheduleOnaCheck {
         generation: u64,
@@ -203,6 +243,12 @@ pub enum Effect {
     CheckOnaToken {
         generation: u64,
         token: Secret,
+    },
+    /// Write the calendar file `file_name` (in the working directory) for these reminders,
+    /// time-stamped by the driver's clock; the outcome comes back as a notice.
+    WriteReminder {
+        file_name: String,
+        reminders: Vec<crate::session::reminder::Reminder>,
     },
     /// Open a URL in the local browser.
     OpenUrl(String),

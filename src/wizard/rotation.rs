@@ -36,6 +36,8 @@ pub struct Rotation {
     pub wanted: Option<String>,
     pub error: Option<String>,
     pub result: Option<Rotated>,
+    /// Chosen with Ctrl-O on the create form after the name was found taken (no pick step).
+    pub from_taken_name: bool,
 }
 
 impl Rotation {
@@ -72,12 +74,8 @@ fn rotation(state: &mut State) -> Option<&mut Rotation> {
 
 /// The name is taken: switch to replacing the token of the connection that has it.
 pub(super) fn rotate_instead(state: &mut State) -> Vec<Effect> {
-    let name = state.form.name.value().trim().to_string();
-    let target = match &state.flow {
-        Flow::Create {
-            existing: Some(t), ..
-        } if state.form.server_errors.name.is_some() && t.name == name => t.clone(),
-        _ => return vec![],
+    let Some(target) = super::name_check::holder(state).cloned() else {
+        return vec![];
     };
     state.flow = Flow::Rotate(Box::new(Rotation {
         connections: Connections::Loading,
@@ -87,6 +85,7 @@ pub(super) fn rotate_instead(state: &mut State) -> Vec<Effect> {
         wanted: None,
         error: None,
         result: None,
+        from_taken_name: true,
     }));
     state.form.server_errors.name = None;
     state.form.focus = Field::Token;

@@ -15,6 +15,7 @@ use super::sign_in::{
 use super::token_check::OnaCheck;
 use crate::infisical::AppConnection;
 use crate::secret::SecretInput;
+use crate::session::reminder::Reminder;
 use crate::session::summary::{Created, InFlight, Rotated, SentBefore};
 
 /// Screens, in the order the user meets them.
@@ -54,7 +55,8 @@ impl Screen {
 pub enum Flow {
     Create {
         created: Option<Created>,
-        /// The connection that holds the name Infisical reported as taken.
+        /// The connection that holds the name, found taken by the lookup as the name
+        /// settled or by Infisical's refusal.
         existing: Option<AppConnection>,
         /// The last create ended without an answer; the next one looks the name up first.
         after_unknown_outcome: bool,
@@ -119,7 +121,12 @@ pub struct State {
     pub(in crate::wizard) spinner: usize,
     /// Ticks since the sign-in in flight started (0 when none is).
     pub(in crate::wizard) sign_in_ticks: u32,
+    /// How far the body is scrolled, and what the last frame said about its size.
+    pub(in crate::wizard) scroll: usize,
+    pub(in crate::wizard) viewport: Option<super::scroll::Viewport>,
     pub(in crate::wizard) exit: Option<Outcome>,
+    /// Something was typed or pasted on the sign-in screen (quitting then asks first).
+    pub(in crate::wizard) typed_on_sign_in: bool,
 }
 
 pub const DEFAULT_NAME: &str = "ona";
@@ -194,6 +201,23 @@ impl State {
     pub fn take_exit(&mut self) -> Option<Outcome> {
         self.exit.take()
     }
+    /// The calendar reminder for the new token's expiry, once there is a result and the date
+    /// is known.
+    pub fn reminder(&self) -> Option<Reminder> {
+        let expires = self
+            .form
+            .token_expiry()
+            .and_then(|e| e.date.as_deref())
+            .and_then(crate::session::reminder::parse_date)?;
+        match &self.flow {
+            Flow::Create {
+                created: Some(c), ..
+            } => Some(Reminder::for_created(c, expires)),
+            Flow::Rotate(r) => r.result.as_ref().map(|r| Reminder::for_rotated(r, expires)),
+            Flow::Create { .. } => None,
+        }
+    }
+
     /// The site the session belongs to, else the one chosen on the sign-in screen.
     pub fn site(&self) -> String {
         self.sign_in
@@ -271,6 +295,7 @@ impl State {
                 wanted: init.rotate_wanted,
                 error: None,
                 result: None,
+                from_taken_name: false,
             }))
         } else {
             Flow::Create {
@@ -303,14 +328,18 @@ impl State {
             browser_unavailable: init.browser_unavailable,
             spinner: 0,
             sign_in_ticks: 0,
+            scroll: 0,
+            viewport: None,
             exit: None,
+            typed_on_sign_in: false,
         };
         (state, effects)
     }
 
-    /// "step i of n" for the current screen and flow.
+    /// "step i of n" for the current screen and flow. A rotation chosen on the form because
+    /// the name was taken has no step to pick the connection: it keeps the create's numbers.
     pub fn step(&self) -> (usize, usize) {
-        if !self.rotating() {
+        if self.rotation().is_none_or(|r| r.from_taken_name) {
             return (self.screen.step_number(), STEP_COUNT);
         }
         let i = match self.screen {
@@ -372,6 +401,7 @@ impl State {
             || self.sign_in.status == SignInStatus::Working
             || self.sign_in.browser.active()
             || self.form.ona == OnaCheck::Checking
+            || self.form.name_check == super::name_check::NameCheck::Checking
     }
 
     /// Whether quitting would throw away something the user typed.
@@ -380,6 +410,7 @@ impl State {
             || !self.form.description.value().is_empty()
             || !self.sign_in.access_token.is_empty()
             || !self.sign_in.browser_token.is_empty()
+            || self.typed_on_sign_in
             || (self.screen != Screen::SignIn && self.screen != Screen::Done)
     }
 }

@@ -7,8 +7,10 @@ mod form;
 mod keys;
 mod ona_check;
 mod rotation;
+mod scroll;
 mod sign_in;
 mod submit;
+mod words;
 
 use crate::infisical::{self, ApiError, AppConnection, CreateError, Project};
 use crate::wizard::*;

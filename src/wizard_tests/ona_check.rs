@@ -1,6 +1,6 @@
 use super::*;
 
-use crate::ona::{Expiry, Identity, OnaError, PatRecord, TokenCheck};
+use crate::ona::{Expiry, Identity, OnaError, PatRecord, Person, TokenCheck};
 use time::macros::datetime;
 
 const NOW: time::OffsetDateTime = datetime!(2026-11-28 12:00 UTC);
@@ -11,6 +11,10 @@ fn check(expiry: Expiry) -> Result<TokenCheck, OnaError> {
             organization_id: "org".into(),
             subject_id: "user".into(),
             principal: "PRINCIPAL_USER".into(),
+            person: Some(Person {
+                name: "Dana Developer".into(),
+                email: "dana@example.com".into(),
+            }),
         },
         expiry,
     })
@@ -23,6 +27,7 @@ fn pat(description: &str, days: i64) -> PatRecord {
         created_at: Some(NOW),
         expires_at: Some(NOW + time::Duration::days(days)),
         last_used: None,
+        read_only: false,
     }
 }
 

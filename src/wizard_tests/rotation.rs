@@ -125,7 +125,7 @@ fn rotation_failures_land_where_they_can_be_fixed() {
         s.form()
             .field_error(Field::Token)
             .unwrap()
-            .contains("Failed to validate credentials")
+            .contains("Ona refused the token when Infisical checked it (unauthenticated) (HTTP 400, reqId req-1234)")
     );
     assert_eq!(s.form().token.expose(), TOKEN);
     key(&mut s, Intent::Next);

@@ -141,7 +141,9 @@ fn a_rejected_ona_token_lands_on_the_token_field_cleaned() {
     assert_eq!((s.screen(), s.form().focus), (Screen::Form, Field::Token));
     let e = s.form().field_error(Field::Token).unwrap();
     assert!(
-        e.starts_with("Failed to validate credentials") && !e.contains('\u{1b}'),
+        e.starts_with("Ona refused the token when Infisical checked it (unauthenticated): bad")
+            && e.ends_with("(HTTP 400, reqId req-1234)")
+            && !e.contains('\u{1b}'),
         "{e}"
     );
     assert_eq!(s.form().token.expose(), TOKEN);

@@ -108,7 +108,7 @@ impl Harness {
                 },
             },
             config_path,
-            theme: Theme { color: false },
+            theme: Theme::PLAIN,
             terminal_env: None,
             ona_api,
         };

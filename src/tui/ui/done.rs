@@ -5,17 +5,18 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 
 use super::Theme;
+use super::body::{draw_body, wrap_all};
 use super::links::{link_lines, link_view};
 use super::widgets::*;
 use crate::session::summary::{equivalent_command, summary_lines};
-use crate::wizard::State;
+use crate::wizard::{State, Viewport};
 
-pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
+pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect) -> Viewport {
     let Some(created) = &state.created() else {
-        return;
+        return Viewport::FITS;
     };
-    if link_view(state, theme, frame, area) {
-        return;
+    if let Some(shown) = link_view(state, theme, frame, area) {
+        return shown;
     }
     let mut lines = vec![if created.recovered {
         Line::styled(
@@ -25,23 +26,36 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
     } else {
         Line::styled("✓ The Ona connection was created.", theme.ok())
     }];
-    let rows = summary_lines(created)
-        .into_iter()
-        .map(|(k, v)| kv(k, v, theme))
-        .collect();
-    lines.extend(hang(rows, area.width));
+    lines.extend(
+        summary_lines(created)
+            .into_iter()
+            .map(|(k, v)| kv(k, v, theme)),
+    );
     if let Some(w) = &created.config_warning {
         lines.push(Line::styled(
             format!("Note: choices not remembered: {w}"),
             theme.warn(),
         ));
     }
+    lines.extend(reminder_offer(state, theme, area.width));
     // The URL stays on one row (shortened: u shows it whole); the command wraps between words.
     lines.extend(link_lines(state, theme, area.width));
     lines.extend(script_tail(&equivalent_command(created), area.width, theme));
-    let more = Line::styled(
-        "↓ more below · Enter exits and prints all of it",
-        theme.warn(),
+    let rows = wrap_all(lines, area.width);
+    draw_body(frame, area, rows, state.scroll(), None, theme).viewport
+}
+
+/// What `r` does, when the token's expiry is known (wrapped: the rows are drawn unwrapped).
+pub(super) fn reminder_offer(state: &State, theme: Theme, width: u16) -> Vec<Line<'static>> {
+    let Some(reminder) = state.reminder() else {
+        return vec![];
+    };
+    let text = format!(
+        "Token expires {} · r saves a calendar reminder a week before (.ics)",
+        reminder.expires
     );
-    draw_rows(frame, area, lines, more);
+    wrap_text(&text, width as usize)
+        .into_iter()
+        .map(|row| Line::styled(row, theme.label()))
+        .collect()
 }

@@ -4,24 +4,34 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 use super::Theme;
+use super::body::{body_row, cut_marked, draw_body, list_window, wrap_all, wrap_line};
 use super::widgets::*;
-use crate::session::ona_check::ExpiryState;
+use crate::session::ona_check::{ExpiryState, READ_ONLY_WARNING};
 use crate::validate;
-use crate::wizard::{Field, OnaCheck, Projects, State};
+use crate::wizard::{Field, NameCheck, OnaCheck, Projects, State, Viewport};
 
-pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
+pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect) -> Viewport {
     let form = state.form();
     let width = area.width.saturating_sub(2) as usize;
     let focused = |f: Field| form.focus == f && state.overlay() == crate::wizard::Overlay::None;
-    let mut r = rows(area);
-    let mut next = || r.next().unwrap_or_default();
+    // The body as rows; labels and inputs are drawn over their (blank) rows afterwards.
+    let mut rows: Vec<Line<'static>> = Vec::new();
+    let mut labels: Vec<(usize, Field, String)> = Vec::new();
+    let mut inputs: Vec<(usize, Field)> = Vec::new();
+    let blank = |rows: &mut Vec<Line<'static>>| {
+        rows.push(Line::raw(""));
+        rows.len() - 1
+    };
 
     for field in [Field::Name, Field::Description, Field::Token] {
         let info = match field {
-            Field::Name => "lowercase letters, digits, single hyphens".to_string(),
+            Field::Name => format!(
+                "lowercase letters, digits, single hyphens · {}/{}",
+                form.name.value().trim().chars().count(),
+                validate::NAME_MAX
+            ),
             Field::Description => {
                 let value = form.description.value();
                 let units = validate::description_units(value);
@@ -35,35 +45,19 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
             }
             _ => format!("{} characters", form.token.char_count()),
         };
-        label_row(frame, next(), field.label(), &info, focused(field), theme);
-        let row = next();
-        let view = match field {
-            Field::Name => plain_view(&form.name, width),
-            Field::Description => plain_view(&form.description, width),
-            _ => secret_view(form.token.expose(), form.token.cursor(), form.reveal, width),
-        };
-        let placeholder = match field {
-            Field::Name => "e.g. ona-dev-team",
-            Field::Description => "e.g. Ona for the dev team",
-            _ => "paste the token from Ona (masked)",
-        };
-        draw_input(frame, row, view, focused(field), placeholder, theme);
+        labels.push((blank(&mut rows), field, info));
+        inputs.push((blank(&mut rows), field));
         let message = match (state.form().field_error(field), field) {
             (Some(e), _) => Line::styled(format!("  ✗ {e}"), theme.error()),
             (None, f) if form.notice(f).is_some() => Line::styled(
                 format!("  ✗ {}", form.notice(f).unwrap_or_default()),
                 theme.error(),
             ),
-            (None, Field::Name) => Line::styled("  ✓ valid name", theme.ok()),
+            (None, Field::Name) => name_status(state, theme),
             (None, Field::Token) => token_status(state, theme),
             (None, _) => Line::raw(""),
         };
-        // A long server message may take a second row when the screen has room for it.
-        let mut row = next();
-        if message.width() > row.width as usize && area.height > 16 {
-            row.height += next().height;
-        }
-        frame.render_widget(wrapped(vec![message]), row);
+        rows.extend(wrap_line(&message, area.width as usize));
     }
 
     let info = match &form.projects {
@@ -75,28 +69,14 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
         ),
         Projects::Unavailable(_) => "type the project id".to_string(),
     };
-    label_row(
-        frame,
-        next(),
-        Field::Project.label(),
-        &info,
-        focused(Field::Project),
-        theme,
-    );
-    let query_placeholder = match form.projects {
-        Projects::Unavailable(_) => "project id",
-        _ => "filter by name, slug or id",
-    };
-    draw_input(
-        frame,
-        next(),
-        plain_view(&form.project_query, width),
-        focused(Field::Project),
-        query_placeholder,
-        theme,
-    );
-    let remaining: Vec<Rect> = r.collect();
+    labels.push((blank(&mut rows), Field::Project, info));
+    inputs.push((blank(&mut rows), Field::Project));
     let mut lines: Vec<Line<'static>> = Vec::new();
+    if let Some(e) = state.form().field_error(Field::Project) {
+        lines.push(Line::styled(format!("  ✗ {e}"), theme.error()));
+    } else if let Some(n) = form.notice(Field::Project) {
+        lines.push(Line::styled(format!("  ✗ {n}"), theme.error()));
+    }
     match &form.projects {
         Projects::Loading => {
             lines.push(Line::styled("  waiting for the project list…", theme.dim()))
@@ -117,10 +97,13 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
                     theme.warn(),
                 ));
             }
-            let visible = remaining.len().saturating_sub(1).max(1);
+            let mut list = wrap_all(std::mem::take(&mut lines), area.width);
+            // The list takes the rows left (at least three), scrolled to its cursor; each
+            // entry stays on one row, marked where it is cut.
+            let left = (area.height as usize).saturating_sub(rows.len() + list.len());
             let cursor = form.project_cursor.min(filtered.len().saturating_sub(1));
-            let first = cursor.saturating_sub(visible - 1);
-            for (i, p) in filtered.iter().enumerate().skip(first).take(visible) {
+            let (first, count, more) = list_window(filtered.len(), cursor, left.max(3), theme);
+            for (i, p) in filtered.iter().enumerate().skip(first).take(count) {
                 let text = format!(
                     "{} {}  ({}, {})",
                     if i == cursor { "›" } else { " " },
@@ -135,17 +118,74 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
                 } else {
                     Style::default()
                 };
-                lines.push(Line::styled(format!("  {text}"), style));
+                list.push(cut_marked(
+                    Line::styled(format!("  {text}"), style),
+                    area.width as usize,
+                ));
             }
+            list.extend(more);
+            lines = list;
         }
     }
-    if let Some(e) = state.form().field_error(Field::Project) {
-        lines.insert(0, Line::styled(format!("  ✗ {e}"), theme.error()));
-    } else if let Some(n) = form.notice(Field::Project) {
-        lines.insert(0, Line::styled(format!("  ✗ {n}"), theme.error()));
+    rows.extend(wrap_all(lines, area.width));
+
+    let keep = inputs
+        .iter()
+        .find(|(_, f)| *f == form.focus)
+        .map(|(row, _)| *row);
+    let shown = draw_body(frame, area, rows, state.scroll(), keep, theme);
+    for (row, field, info) in labels {
+        if let Some(r) = body_row(area, shown, row) {
+            label_row(frame, r, field.label(), &info, focused(field), theme);
+        }
     }
-    for (line, row) in lines.into_iter().zip(remaining) {
-        frame.render_widget(Paragraph::new(line), row);
+    for (row, field) in inputs {
+        let Some(r) = body_row(area, shown, row) else {
+            continue;
+        };
+        let (view, placeholder) = match field {
+            Field::Name => (plain_view(&form.name, width), "e.g. ona-dev-team"),
+            Field::Description => (
+                plain_view(&form.description, width),
+                "e.g. Ona for the dev team",
+            ),
+            Field::Token => (
+                secret_view(form.token.expose(), form.token.cursor(), form.reveal, width),
+                "paste the token from Ona (masked)",
+            ),
+            Field::Project => (
+                plain_view(&form.project_query, width),
+                match form.projects {
+                    Projects::Unavailable(_) => "project id",
+                    _ => "filter by name, slug or id",
+                },
+            ),
+        };
+        draw_input(frame, r, view, focused(field), placeholder, theme);
+    }
+    shown.viewport
+}
+
+/// The line under a valid name: whether it is free in the chosen project.
+fn name_status(state: &State, theme: Theme) -> Line<'static> {
+    match &state.form().name_check {
+        NameCheck::Checking => Line::styled(
+            format!(
+                "  {} valid name; checking whether it is free in this project…",
+                super::spinner(state)
+            ),
+            theme.dim(),
+        ),
+        NameCheck::Free => Line::styled("  ✓ valid name, free in this project", theme.ok()),
+        NameCheck::Failed(why) => Line::styled(
+            format!(
+                "  ✓ valid name · ⚠ could not check whether it is free: {}",
+                crate::sanitize::server_text(why)
+            ),
+            theme.warn(),
+        ),
+        // Taken is an error, shown as one.
+        NameCheck::Idle | NameCheck::Taken => Line::styled("  ✓ valid name", theme.ok()),
     }
 }
 
@@ -175,11 +215,17 @@ pub(super) fn token_status(state: &State, theme: Theme) -> Line<'static> {
             theme.warn(),
         ),
         (_, OnaCheck::Valid { identity, expiry }) => {
-            let who = format!(
-                "  ✓ valid: {} in Ona organization {}",
-                identity.principal, identity.organization_id
-            );
+            let who = format!("  ✓ valid: {}", identity.who());
             match expiry {
+                // Wrong access is the one thing here that will fail later: it leads.
+                ExpiryState::Known(e) if e.read_only => Line::styled(
+                    format!(
+                        "  ⚠ {READ_ONLY_WARNING} · {} · {}",
+                        identity.who(),
+                        e.text()
+                    ),
+                    theme.warn(),
+                ),
                 ExpiryState::Known(e) => {
                     let style = if e.is_soon() {
                         theme.warn()

@@ -3,65 +3,62 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 use super::Theme;
+use super::body::{draw_body, wrap_all};
 use super::links::{link_lines, link_view};
-use super::widgets::*;
 use crate::guide;
-use crate::wizard::{SignInStatus, State};
+use crate::wizard::{SignInStatus, State, Viewport};
 
-pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect, index: usize) {
+pub(super) fn render(
+    state: &State,
+    theme: Theme,
+    frame: &mut Frame,
+    area: Rect,
+    index: usize,
+) -> Viewport {
     let Some(step) = guide::steps().get(index) else {
-        return;
+        return Viewport::FITS;
     };
-    if link_view(state, theme, frame, area) {
-        return;
+    if let Some(shown) = link_view(state, theme, frame, area) {
+        return shown;
     }
-    let mut parts: Vec<Paragraph<'static>> = vec![wrapped(
-        step.body.iter().map(|b| Line::raw(b.clone())).collect(),
-    )];
+    let mut lines: Vec<Line<'static>> = step.body.iter().map(|b| Line::raw(b.clone())).collect();
     if !step.links.is_empty() {
-        parts.push(Paragraph::new(Line::raw("")));
-        parts.push(Paragraph::new(link_lines(state, theme, area.width)));
+        lines.push(Line::raw(""));
+        lines.extend(link_lines(state, theme, area.width));
     }
     if let Some(demo) = state.demo() {
-        parts.push(wrapped(vec![
-            Line::raw(""),
-            Line::from(vec![
-                Span::styled(" DEMO ", theme.badge()),
-                Span::raw(" The sandbox's Ona token; paste it on any step to go on with it:"),
-            ]),
+        lines.push(Line::raw(""));
+        lines.push(Line::from(vec![
+            Span::styled(" DEMO ", theme.badge()),
+            Span::raw(" The sandbox's Ona token; paste it on any step to go on with it:"),
         ]));
-        parts.push(Paragraph::new(Line::styled(
-            demo.ona_token.clone(),
-            theme.label(),
-        )));
-        parts.push(wrapped(vec![Line::styled(
+        lines.push(Line::styled(demo.ona_token.clone(), theme.label()));
+        lines.push(Line::styled(
             "(Any other text shows how a rejected token looks.)",
             theme.dim(),
-        )]));
+        ));
     }
-    let mut tail: Vec<Line<'static>> = Vec::new();
     for n in &step.notes {
-        tail.push(Line::raw(""));
-        tail.push(Line::styled(format!("Note: {n}"), theme.dim()));
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(format!("Note: {n}"), theme.dim()));
     }
-    tail.push(Line::raw(""));
-    tail.push(Line::styled(
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
         "Press Enter when this is done, or paste the token to go to the form.",
-        theme.dim(),
+        theme.label(),
     ));
     // The host (and whose session) stays in sight after the sign-in went straight on.
     if let SignInStatus::SignedIn { host, who, via } = &state.sign_in().status {
         let who = who
             .as_ref()
             .map_or_else(|| format!(" ({via})"), |w| format!(" as {w}"));
-        tail.push(Line::styled(
+        lines.push(Line::styled(
             format!("Signed in to {host}{who}."),
             theme.dim(),
         ));
     }
-    parts.push(wrapped(tail));
-    stack(frame, area, parts);
+    let rows = wrap_all(lines, area.width);
+    draw_body(frame, area, rows, state.scroll(), None, theme).viewport
 }

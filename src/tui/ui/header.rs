@@ -41,16 +41,21 @@ pub fn screen_title(state: &State) -> String {
 }
 
 pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
-    let mut left = vec![
-        Span::styled(" ona-connect ", theme.title()),
-        Span::styled("Ona connection for Infisical", theme.dim()),
-    ];
-    if state.demo().is_some() {
+    let (i, n) = state.step();
+    let step = format!(" step {i} of {n} ");
+    let mut left = vec![Span::styled(" ona-connect ", theme.title())];
+    let demo = state.demo().is_some();
+    let subtitle = "Ona connection for Infisical";
+    let badge = if demo { 2 + " DEMO ".len() } else { 0 };
+    // The subtitle is what goes when the row is short; the step and the badge stay.
+    let fits = " ona-connect ".len() + subtitle.len() + badge + step.len() <= area.width as usize;
+    if fits {
+        left.push(Span::styled(subtitle, theme.dim()));
+    }
+    if demo {
         left.push(Span::raw("  "));
         left.push(Span::styled(" DEMO ", theme.badge()));
     }
-    let (i, n) = state.step();
-    let step = format!("step {i} of {n} ");
     let (l, r) = split_right(area, step.chars().count() as u16);
     frame.render_widget(Paragraph::new(Line::from(left)), l);
     frame.render_widget(Paragraph::new(Span::styled(step, theme.label())), r);

@@ -4,11 +4,12 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use super::Theme;
+use super::body::{cut_marked, draw_body, wrap_all};
 use super::widgets::*;
-use crate::wizard::{LinkView, State};
+use crate::wizard::{LinkView, State, Viewport};
 
 /// The screen's links, each URL on its own unwrapped row (shortened in the middle when it does
 /// not fit), the keys that act on them and the last link notice.
@@ -60,13 +61,17 @@ pub(super) fn link_lines(state: &State, theme: Theme, width: u16) -> Vec<Line<'s
     lines
 }
 
-/// The selected link as a QR code or alone in full, when asked for; true when drawn.
-pub(super) fn link_view(state: &State, theme: Theme, frame: &mut Frame, area: Rect) -> bool {
-    let Some((label, url)) = state.selected_link() else {
-        return false;
-    };
+/// The selected link as a QR code or alone in full, when asked for: what the body showed,
+/// `None` when nothing was drawn.
+pub(super) fn link_view(
+    state: &State,
+    theme: Theme,
+    frame: &mut Frame,
+    area: Rect,
+) -> Option<Viewport> {
+    let (label, url) = state.selected_link()?;
     match state.link_view() {
-        LinkView::Inline => false,
+        LinkView::Inline => None,
         LinkView::Full => {
             let lines = vec![
                 Line::styled(format!("{label} (the whole link):"), theme.label()),
@@ -78,8 +83,8 @@ pub(super) fn link_view(state: &State, theme: Theme, frame: &mut Frame, area: Re
                     theme.dim(),
                 ),
             ];
-            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
-            true
+            let rows = wrap_all(lines, area.width);
+            Some(draw_body(frame, area, rows, state.scroll(), None, theme).viewport)
         }
         LinkView::Qr => {
             let Some(matrix) = super::qr::Matrix::encode(&url) else {
@@ -90,48 +95,69 @@ pub(super) fn link_view(state: &State, theme: Theme, frame: &mut Frame, area: Re
                     )]),
                     area,
                 );
-                return true;
+                return Some(Viewport::FITS);
             };
+            // Reached only when the code does not fit the whole terminal (see `qr_screen`).
             let (w, h) = matrix.cells();
-            if w > area.width || h + 2 > area.height {
-                frame.render_widget(
-                    wrapped(vec![
-                        Line::styled("The terminal is too small for the QR code.", theme.warn()),
-                        Line::raw(format!(
-                            "It needs at least {}×{}; enlarge the window or use a smaller font.",
-                            w + 4,
-                            h + 6
-                        )),
-                        Line::raw("v or Esc goes back."),
-                    ]),
-                    area,
-                );
-                return true;
-            }
-            // Black on white when colours are allowed; otherwise the glyphs draw the light
-            // modules, which reads right on the usual light-on-dark terminal.
-            let rows = matrix.rows(theme.color);
-            let style = if theme.color {
-                Style::new()
-                    .fg(ratatui::style::Color::Black)
-                    .bg(ratatui::style::Color::White)
-            } else {
-                Style::default()
-            };
-            let x = area.x + (area.width - w) / 2;
-            for (i, row) in rows.into_iter().enumerate() {
-                frame.render_widget(
-                    Paragraph::new(Span::styled(row, style)),
-                    Rect::new(x, area.y + i as u16, w, 1),
-                );
-            }
-            let caption = format!("{label}: scan it with your phone · v or Esc goes back");
             frame.render_widget(
-                Paragraph::new(Line::styled(caption, theme.dim()))
-                    .alignment(ratatui::layout::Alignment::Center),
-                Rect::new(area.x, area.y + h + 1, area.width, 1),
+                wrapped(vec![
+                    Line::styled("The terminal is too small for the QR code.", theme.warn()),
+                    Line::raw(format!(
+                        "It needs at least {w}×{}; enlarge the window or use a smaller font.",
+                        h + 1
+                    )),
+                    Line::raw("v or Esc goes back."),
+                ]),
+                area,
             );
-            true
+            Some(Viewport::FITS)
         }
     }
+}
+
+/// The selected link's QR code over the whole terminal (it needs every row it can get), with
+/// one caption row; false when no code is asked for or it does not fit.
+pub(super) fn qr_screen(state: &State, theme: Theme, frame: &mut Frame, area: Rect) -> bool {
+    if state.link_view() != LinkView::Qr {
+        return false;
+    }
+    let Some((label, url)) = state.selected_link() else {
+        return false;
+    };
+    let Some(matrix) = super::qr::Matrix::encode(&url) else {
+        return false;
+    };
+    let (w, h) = matrix.cells();
+    if w > area.width || h + 1 > area.height {
+        return false;
+    }
+    // Exact black on white when colours are allowed (the ANSI pair is theme-dependent);
+    // otherwise the glyphs draw the light modules, which reads right on the usual
+    // light-on-dark terminal.
+    let rows = matrix.rows(theme.color());
+    let style = if theme.color() {
+        Style::new()
+            .fg(ratatui::style::Color::Indexed(16))
+            .bg(ratatui::style::Color::Indexed(231))
+    } else {
+        Style::default()
+    };
+    let x = area.x + (area.width - w) / 2;
+    let y = area.y + (area.height - h - 1) / 2;
+    for (i, row) in rows.into_iter().enumerate() {
+        frame.render_widget(
+            Paragraph::new(Span::styled(row, style)),
+            Rect::new(x, y + i as u16, w, 1),
+        );
+    }
+    let caption = format!("{label}: scan it with your phone · v or Esc goes back");
+    frame.render_widget(
+        Paragraph::new(cut_marked(
+            Line::styled(caption, theme.dim()),
+            area.width as usize,
+        ))
+        .alignment(ratatui::layout::Alignment::Center),
+        Rect::new(area.x, y + h, area.width, 1),
+    );
+    true
 }

@@ -1,6 +1,7 @@
 //! Rendering: a pure function of the wizard's state, one file per screen. Nothing here
 //! knows about tasks, files or the network, and secret fields are only ever drawn as masks.
 
+mod body;
 mod done;
 mod form;
 mod guide;
@@ -23,7 +24,7 @@ use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
 pub use header::{help_bar, screen_title};
 pub use theme::Theme;
 
-use crate::wizard::{Overlay, Screen, State};
+use crate::wizard::{Overlay, Screen, State, Viewport};
 
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 20;
@@ -37,6 +38,12 @@ fn spinner(state: &State) -> &'static str {
 }
 
 pub fn render(state: &State, theme: Theme, frame: &mut Frame) {
+    render_reporting(state, theme, frame);
+}
+
+/// Renders `state` and says what the frame showed of the scrollable body (the driver passes
+/// it to `update`, which keeps the scroll offset within it).
+pub fn render_reporting(state: &State, theme: Theme, frame: &mut Frame) -> Viewport {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let text = vec![
@@ -48,7 +55,10 @@ pub fn render(state: &State, theme: Theme, frame: &mut Frame) {
             Line::raw("Enlarge the window (nothing you typed is lost)."),
         ];
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
-        return;
+        return Viewport::FITS;
+    }
+    if links::qr_screen(state, theme, frame, area) {
+        return overlay(state, theme, frame, area, Viewport::FITS);
     }
     let (top, rest) = split_top(area, 1);
     let (body, footer) = split_bottom(rest, 1);
@@ -63,7 +73,7 @@ pub fn render(state: &State, theme: Theme, frame: &mut Frame) {
     frame.render_widget(block, body);
     let inner = inner.inner(ratatui::layout::Margin::new(1, 0));
     let rotating = state.rotating();
-    match state.screen() {
+    let viewport = match state.screen() {
         Screen::SignIn => sign_in::render(state, theme, frame, inner),
         Screen::PickConnection => rotation::pick_connection(state, theme, frame, inner),
         Screen::Form if rotating => rotation::token(state, theme, frame, inner),
@@ -74,13 +84,30 @@ pub fn render(state: &State, theme: Theme, frame: &mut Frame) {
         Screen::Review => review::render(state, theme, frame, inner),
         Screen::Submitting => progress::render(state, theme, frame, inner),
         Screen::Done => done::render(state, theme, frame, inner),
-    }
+    };
     frame.render_widget(Paragraph::new(help_bar(state, theme, footer.width)), footer);
+    overlay(state, theme, frame, area, viewport)
+}
+
+/// Draws the open overlay, if any, over the screen; what the scrollable part showed.
+fn overlay(
+    state: &State,
+    theme: Theme,
+    frame: &mut Frame,
+    area: Rect,
+    screen: Viewport,
+) -> Viewport {
     match state.overlay() {
-        Overlay::None => {}
+        Overlay::None => screen,
         Overlay::Help => overlays::help(state, theme, frame, area),
-        Overlay::ConfirmQuit => overlays::confirm_quit(state, theme, frame, area),
-        Overlay::PickToken => overlays::pick_token(state, theme, frame, area),
+        Overlay::ConfirmQuit => {
+            overlays::confirm_quit(state, theme, frame, area);
+            Viewport::FITS
+        }
+        Overlay::PickToken => {
+            overlays::pick_token(state, theme, frame, area);
+            Viewport::FITS
+        }
     }
 }
 
@@ -151,33 +178,76 @@ mod tests {
         assert_eq!(split_top(Rect::new(0, 0, 5, 2), 3).1.height, 0);
     }
 
+    /// The words a POSIX shell reads from `text` (single quotes, backslashes, line
+    /// continuations), enough to compare commands.
+    fn shell_words(text: &str) -> Vec<String> {
+        let mut words = Vec::new();
+        let (mut word, mut quoted, mut started) = (String::new(), false, false);
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\'' => {
+                    quoted = !quoted;
+                    started = true;
+                }
+                _ if quoted => word.push(c),
+                '\\' => match chars.next() {
+                    Some('\n') | None => {}
+                    Some(e) => {
+                        word.push(e);
+                        started = true;
+                    }
+                },
+                ' ' | '\n' => {
+                    if started {
+                        words.push(std::mem::take(&mut word));
+                    }
+                    started = false;
+                }
+                _ => {
+                    word.push(c);
+                    started = true;
+                }
+            }
+        }
+        if started {
+            words.push(word);
+        }
+        words
+    }
+
     #[test]
     fn a_wrapped_command_still_runs_when_copied() {
-        let command = "ona-connect create --domain https://app.infisical.com --name n \
-                       --description 'two words and more words' --pat-stdin";
-        for width in [20u16, 30, 44, 80] {
-            let rows = widgets::command_rows(command, width);
-            if width >= 44 {
-                // Wide enough for every word: no row goes past the edge.
+        let long = "x".repeat(70);
+        let commands = [
+            "ona-connect create --domain https://app.infisical.com --name n \
+             --description 'two words and more words' --pat-stdin"
+                .to_string(),
+            format!(
+                "ona-connect create --description 'Dana'\\''s team: {long} and more' \
+                 --domain https://{long}.example.com --pat-stdin"
+            ),
+        ];
+        for command in &commands {
+            for width in [20u16, 30, 44, 56, 80] {
+                let rows = widgets::command_rows(command, width);
                 assert!(
                     rows.iter().all(|r| r.chars().count() <= width as usize),
-                    "{rows:?}"
+                    "width {width}: {rows:?}"
                 );
-            }
-            let joined = rows
-                .iter()
-                .map(|r| r.strip_suffix(" \\").unwrap_or(r))
-                .collect::<Vec<_>>()
-                .join(" ");
-            assert_eq!(joined, command, "width {width}");
-            for r in &rows[..rows.len() - 1] {
+                assert!(rows[..rows.len() - 1].iter().all(|r| r.ends_with('\\')));
                 assert_eq!(
-                    r.matches('\'').count() % 2,
-                    0,
-                    "a row ends inside quotes: {r}"
+                    shell_words(&rows.join("\n")),
+                    shell_words(command),
+                    "width {width}: {rows:?}"
                 );
             }
         }
+        assert_eq!(
+            shell_words("a 'b c'\\''d' e\\\nf"),
+            ["a", "b c'd", "ef"],
+            "the test's own shell reads like sh"
+        );
     }
 
     #[test]

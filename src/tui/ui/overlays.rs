@@ -4,11 +4,13 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
 
 use super::Theme;
+use super::body::{cut_marked, draw_body, list_window, wrap_all};
+use super::widgets::LABEL_WIDTH;
 use crate::session::ona_check::ExpiryState;
-use crate::wizard::{OnaCheck, State, keymap};
+use crate::wizard::{OnaCheck, State, Viewport, keymap};
 
 fn popup(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);
@@ -21,14 +23,14 @@ fn popup(area: Rect, width: u16, height: u16) -> Rect {
     )
 }
 
-pub(super) fn help(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
+pub(super) fn help(state: &State, theme: Theme, frame: &mut Frame, area: Rect) -> Viewport {
     let mut lines = vec![
         Line::styled("Keys on this screen", theme.title()),
         Line::raw(""),
     ];
     for (k, v) in keymap::help_rows(state) {
         lines.push(Line::from(vec![
-            Span::styled(format!("{k:<16}"), theme.label()),
+            Span::styled(format!("{k:<LABEL_WIDTH$}  "), theme.label()),
             Span::raw(v),
         ]));
     }
@@ -44,36 +46,38 @@ pub(super) fn help(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
         ),
         theme.dim(),
     ));
-    let r = popup(area, 76, lines.len() as u16 + 2);
+    // Wrapped inside the popup's borders and margin; each key's text in its column.
+    let width = 76.min(area.width).saturating_sub(4);
+    let rows = wrap_all(lines, width);
+    let r = popup(area, 76, rows.len() as u16 + 2);
     frame.render_widget(Clear, r);
-    frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
-            Block::bordered()
-                .border_type(BorderType::Double)
-                .title(" Help "),
-        ),
-        r,
-    );
+    let block = Block::bordered()
+        .border_type(BorderType::Double)
+        .title(" Help ");
+    let inner = block.inner(r).inner(ratatui::layout::Margin::new(1, 0));
+    frame.render_widget(block, r);
+    draw_body(frame, inner, rows, state.scroll(), None, theme).viewport
 }
 
 pub(super) fn confirm_quit(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
     let mut lines = vec![Line::styled("Quit ona-connect?", theme.title())];
     let (quit, stay) = match state.in_flight() {
         Some(in_flight) => {
-            let what = if in_flight.rotation {
-                "The new token was sent to Infisical and the answer has not come yet:"
+            let (what, maybe) = if in_flight.rotation {
+                (
+                    "The new token was sent",
+                    "the token may already be replaced",
+                )
             } else {
-                "The create was sent to Infisical and the answer has not come yet:"
+                (
+                    "The create was sent",
+                    "the connection may already be stored",
+                )
             };
-            lines.push(Line::raw(what));
-            lines.push(Line::raw(
-                "the connection may already be stored. Wait, and this screen shows",
-            ));
-            lines.push(Line::raw("what happened as soon as Infisical answers."));
-            (
-                " quit anyway (the outcome stays unknown)   ",
-                " wait for the answer",
-            )
+            lines.push(Line::raw(format!(
+                "{what} to Infisical and the answer has not come yet: {maybe}. Wait, and this screen shows what happened as soon as Infisical answers."
+            )));
+            (" quit anyway (outcome unknown)   ", " wait for the answer")
         }
         None => {
             lines.push(Line::raw("What you entered is not saved anywhere."));
@@ -87,10 +91,11 @@ pub(super) fn confirm_quit(state: &State, theme: Theme, frame: &mut Frame, area:
         Span::styled("n", theme.label()),
         Span::raw(stay),
     ]));
-    let r = popup(area, 72, lines.len() as u16 + 2);
+    let rows = wrap_all(lines, 64.min(area.width).saturating_sub(2));
+    let r = popup(area, 64, rows.len() as u16 + 2);
     frame.render_widget(Clear, r);
     frame.render_widget(
-        Paragraph::new(lines).block(Block::bordered().border_type(BorderType::Double)),
+        Paragraph::new(rows).block(Block::bordered().border_type(BorderType::Double)),
         r,
     );
 }
@@ -103,37 +108,53 @@ pub(super) fn pick_token(state: &State, theme: Theme, frame: &mut Frame, area: R
     else {
         return;
     };
-    let mut lines = vec![
-        Line::styled("Which of your Ona tokens did you paste?", theme.title()),
-        Line::raw("Ona cannot say which one it is; choose it to see when it expires."),
-        Line::raw(""),
-    ];
-    for (i, c) in candidates.iter().enumerate().take(12) {
-        let selected = i == state.form().pat_cursor;
+    let inner_width = 76.min(area.width).saturating_sub(2);
+    let head = wrap_all(
+        vec![
+            Line::styled("Which of your Ona tokens did you paste?", theme.title()),
+            Line::raw("Ona cannot say which one it is; choose it to see when it expires."),
+            Line::raw(""),
+        ],
+        inner_width,
+    );
+    let foot = wrap_all(
+        vec![
+            Line::raw(""),
+            Line::styled(
+                "↑/↓ choose · Enter select · Esc skip (the expiry stays unknown)",
+                theme.dim(),
+            ),
+        ],
+        inner_width,
+    );
+    // The list takes the rows the popup has left, around the cursor, saying how many more.
+    let room = (area.height as usize).saturating_sub(2 + head.len() + foot.len());
+    let cursor = state.form().pat_cursor;
+    let (first, count, more) = list_window(candidates.len(), cursor, room, theme);
+    let mut rows = head;
+    for (i, c) in candidates.iter().enumerate().skip(first).take(count) {
+        let selected = i == cursor;
+        // The description's column shrinks on a narrow terminal, so the expiry stays whole.
+        let column = if inner_width < 70 { 16 } else { 28 };
         let text = format!(
-            "{} {:<28} {}",
+            "{} {:<column$} {}",
             if selected { "›" } else { " " },
             c.description,
             c.text()
         );
-        lines.push(Line::styled(
-            text,
-            if selected {
-                theme.selected()
-            } else {
-                Style::default()
-            },
-        ));
+        let style = if selected {
+            theme.selected()
+        } else {
+            Style::default()
+        };
+        rows.push(cut_marked(Line::styled(text, style), inner_width as usize));
     }
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        "↑/↓ choose · Enter select · Esc skip (the expiry stays unknown)",
-        theme.dim(),
-    ));
-    let r = popup(area, 76, lines.len() as u16 + 2);
+    rows.extend(more);
+    rows.extend(foot);
+    let r = popup(area, 76, rows.len() as u16 + 2);
     frame.render_widget(Clear, r);
     frame.render_widget(
-        Paragraph::new(lines).block(Block::bordered().border_type(BorderType::Double)),
+        Paragraph::new(rows).block(Block::bordered().border_type(BorderType::Double)),
         r,
     );
 }

@@ -5,11 +5,11 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 
 use super::Theme;
-use super::widgets::*;
+use super::body::{draw_body, wrap_all};
 use crate::sanitize;
-use crate::wizard::State;
+use crate::wizard::{State, Viewport};
 
-pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
+pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect) -> Viewport {
     let site = state.sign_in().signed_in_site.clone().unwrap_or_default();
     if state.rotating() {
         let name = state
@@ -27,8 +27,7 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
             Line::raw(""),
             Line::raw("Infisical asks Ona whether the new token is valid before it stores it."),
         ];
-        frame.render_widget(wrapped(lines), area);
-        return;
+        return body(state, theme, frame, area, lines);
     }
     let lines = vec![
         Line::styled(
@@ -48,5 +47,16 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
             theme.dim(),
         ),
     ];
-    frame.render_widget(wrapped(lines), area);
+    body(state, theme, frame, area, lines)
+}
+
+fn body(
+    state: &State,
+    theme: Theme,
+    frame: &mut Frame,
+    area: Rect,
+    lines: Vec<Line<'static>>,
+) -> Viewport {
+    let rows = wrap_all(lines, area.width);
+    draw_body(frame, area, rows, state.scroll(), None, theme).viewport
 }

@@ -2,8 +2,8 @@
 
 use qrcode::{Color, EcLevel, QrCode};
 
-/// Modules of light margin around the code; scanners need some.
-pub const QUIET: usize = 2;
+/// Modules of light margin around the code, as the QR specification asks.
+pub const QUIET: usize = 4;
 
 /// The module matrix with its quiet zone, `true` for dark.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,6 +13,7 @@ pub struct Matrix {
 }
 
 impl Matrix {
+    /// The smallest code (version) that holds `text` at error-correction level L.
     pub fn encode(text: &str) -> Option<Matrix> {
         let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::L).ok()?;
         let inner = code.width();
@@ -77,4 +78,32 @@ pub fn decode_rows(rows: &[String], size: usize, ink_is_dark: bool) -> Vec<bool>
         }
     }
     dark
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use qrcode::Version;
+
+    #[test]
+    fn the_code_is_the_smallest_at_level_l_with_a_four_module_quiet_zone() {
+        let url = "https://app.infisical.com/organizations/00000000-0000-4000-8000-00000000000a/\
+                   projects/secret-management/11111111-1111-4111-8111-111111111111/app-connections";
+        let m = Matrix::encode(url).unwrap();
+        let inner = m.size - 2 * QUIET;
+        let version = ((inner - 21) / 4 + 1) as i16;
+        // One version smaller cannot hold it at level L.
+        assert!(
+            QrCode::with_version(url.as_bytes(), Version::Normal(version - 1), EcLevel::L).is_err()
+        );
+        for i in 0..m.size {
+            for q in 0..QUIET {
+                for (x, y) in [(i, q), (q, i), (i, m.size - 1 - q), (m.size - 1 - q, i)] {
+                    assert!(!m.is_dark(x, y), "quiet zone dark at {x},{y}");
+                }
+            }
+        }
+        // The finder pattern starts right inside the quiet zone.
+        assert!(m.is_dark(QUIET, QUIET));
+    }
 }

@@ -6,11 +6,13 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use super::Theme;
+use super::body::{draw_body, wrap_all};
 use super::widgets::*;
 use crate::infisical::Domain;
-use crate::wizard::{OnaCheck, State, SubmitError};
+use crate::session::ona_check::READ_ONLY_WARNING;
+use crate::wizard::{OnaCheck, State, SubmitError, Viewport};
 
-pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
+pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect) -> Viewport {
     let form = state.form();
     let site = state.site();
     let endpoint = Domain::parse(&site).map_or_else(
@@ -28,10 +30,7 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
         Line::raw(crate::session::summary::review_header(state.sent_before())),
         Line::raw(""),
         kv("Infisical", site.clone(), theme),
-        Line::from(vec![
-            label("Endpoint", false, theme),
-            Span::raw(format!("POST {endpoint}")),
-        ]),
+        kv("Endpoint", format!("POST {endpoint}"), theme),
         kv(
             "Project",
             project.map_or("(none)".into(), |p| match p.name {
@@ -70,7 +69,8 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
             "Press Enter to create the connection, Esc to change something.",
         ));
     }
-    frame.render_widget(wrapped(hang(lines, area.width)), area);
+    let rows = wrap_all(lines, area.width);
+    draw_body(frame, area, rows, state.scroll(), None, theme).viewport
 }
 
 /// The last failed submit on a review screen, and what Enter does now.
@@ -94,13 +94,9 @@ pub(super) fn ona_review_lines(state: &State, theme: Theme) -> Vec<Line<'static>
             theme.dim(),
         ),
         OnaCheck::Idle | OnaCheck::Checking => Line::styled("checking…", theme.warn()),
-        OnaCheck::Valid { identity, .. } => Line::styled(
-            format!(
-                "✓ valid ({}, organization {})",
-                identity.principal, identity.organization_id
-            ),
-            theme.ok(),
-        ),
+        OnaCheck::Valid { identity, .. } => {
+            Line::styled(format!("✓ valid: {}", identity.who()), theme.ok())
+        }
         OnaCheck::Rejected { code, .. } => Line::styled(
             format!("✗ rejected by Ona ({code}); submitting anyway"),
             theme.error(),
@@ -133,6 +129,12 @@ pub(super) fn ona_review_lines(state: &State, theme: Theme) -> Vec<Line<'static>
             label("", false, theme),
             Span::styled(recorded.to_string(), theme.dim()),
         ]));
+        if e.read_only {
+            lines.push(Line::from(vec![
+                label("", false, theme),
+                Span::styled(format!("⚠ {READ_ONLY_WARNING}"), theme.warn()),
+            ]));
+        }
     }
     lines
 }

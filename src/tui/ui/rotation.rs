@@ -7,18 +7,24 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 use super::Theme;
+use super::body::{body_row, cut_marked, draw_body, list_window, wrap_all};
 use super::form::token_status;
 use super::review::{ona_review_lines, submit_error_lines};
 use super::widgets::*;
 use crate::infisical::Domain;
 use crate::sanitize;
 use crate::session::summary::{DELETE_OLD_TOKEN, list_label, rotate_command};
-use crate::wizard::{Connections, Field, State};
+use crate::wizard::{Connections, Field, State, Viewport};
 
 /// Rotation: which connection gets the new token.
-pub(super) fn pick_connection(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
+pub(super) fn pick_connection(
+    state: &State,
+    theme: Theme,
+    frame: &mut Frame,
+    area: Rect,
+) -> Viewport {
     let Some(r) = state.rotation() else {
-        return;
+        return Viewport::FITS;
     };
     let mut r_rows = rows(area);
     let mut next = || r_rows.next().unwrap_or_default();
@@ -59,9 +65,9 @@ pub(super) fn pick_connection(state: &State, theme: Theme, frame: &mut Frame, ar
                 lines.push(Line::styled("  nothing matches the filter", theme.warn()));
             }
             let cursor = r.cursor.min(list.len().saturating_sub(1));
-            let visible = area.height.saturating_sub(4).max(1) as usize;
-            let first = cursor.saturating_sub(visible - 1);
-            for (i, c) in list.iter().enumerate().skip(first).take(visible) {
+            let room = (area.height as usize).saturating_sub(2 + lines.len());
+            let (first, count, more) = list_window(list.len(), cursor, room, theme);
+            for (i, c) in list.iter().enumerate().skip(first).take(count) {
                 let style = if i == cursor {
                     theme.selected()
                 } else {
@@ -72,58 +78,62 @@ pub(super) fn pick_connection(state: &State, theme: Theme, frame: &mut Frame, ar
                     style,
                 ));
             }
+            lines.extend(more);
         }
     }
     let rest: Vec<Rect> = r_rows.collect();
     for (line, row) in lines.into_iter().zip(rest) {
-        frame.render_widget(Paragraph::new(line), row);
+        frame.render_widget(Paragraph::new(cut_marked(line, row.width as usize)), row);
     }
+    Viewport::FITS
 }
 
 /// Rotation: only the new token.
-pub(super) fn token(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
+pub(super) fn token(state: &State, theme: Theme, frame: &mut Frame, area: Rect) -> Viewport {
     let form = state.form();
-    let mut r = rows(area);
-    let mut next = || r.next().unwrap_or_default();
-    // The connection on two rows, so its id is never cut.
+    let mut lines = Vec::new();
     if let Some(t) = state.rotation().and_then(|r| r.target.as_ref()) {
-        let mut row = next();
-        row.height += next().height;
-        frame.render_widget(
-            wrapped(vec![Line::raw(format!("Connection: {}", list_label(t)))]),
-            row,
-        );
+        lines.push(kv("Connection", list_label(t), theme));
     }
-    next();
-    let focused = state.overlay() == crate::wizard::Overlay::None;
-    label_row(
-        frame,
-        next(),
-        "New Personal Access Token",
-        &format!("{} characters", form.token.char_count()),
-        focused,
-        theme,
-    );
-    let width = area.width.saturating_sub(2) as usize;
-    draw_input(
-        frame,
-        next(),
-        secret_view(form.token.expose(), form.token.cursor(), form.reveal, width),
-        focused,
-        "paste the new token from Ona (masked)",
-        theme,
-    );
+    lines.push(Line::raw(""));
+    let mut rows = wrap_all(lines, area.width);
+    let label_at = rows.len();
+    rows.push(Line::raw(""));
+    let input_at = rows.len();
+    rows.push(Line::raw(""));
     let status = match state.form().field_error(Field::Token) {
         Some(e) => Line::styled(format!("  ✗ {e}"), theme.error()),
         None => token_status(state, theme),
     };
-    let mut row = next();
-    row.height += next().height;
-    frame.render_widget(wrapped(vec![status]), row);
+    rows.extend(wrap_all(vec![status], area.width));
+    let shown = draw_body(frame, area, rows, state.scroll(), Some(input_at), theme);
+    let focused = state.overlay() == crate::wizard::Overlay::None;
+    let width = area.width.saturating_sub(2) as usize;
+    if let Some(row) = body_row(area, shown, label_at) {
+        label_row(
+            frame,
+            row,
+            "New Personal Access Token",
+            &format!("{} characters", form.token.char_count()),
+            focused,
+            theme,
+        );
+    }
+    if let Some(row) = body_row(area, shown, input_at) {
+        draw_input(
+            frame,
+            row,
+            secret_view(form.token.expose(), form.token.cursor(), form.reveal, width),
+            focused,
+            "paste the new token from Ona (masked)",
+            theme,
+        );
+    }
+    shown.viewport
 }
 
 /// Rotation: what will be sent.
-pub(super) fn review(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
+pub(super) fn review(state: &State, theme: Theme, frame: &mut Frame, area: Rect) -> Viewport {
     let form = state.form();
     let site = state.site();
     let target = state.rotation().and_then(|r| r.target.as_ref());
@@ -165,13 +175,14 @@ pub(super) fn review(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
             "Press Enter to replace the token, Esc to change it.",
         ));
     }
-    frame.render_widget(wrapped(hang(lines, area.width)), area);
+    let rows = wrap_all(lines, area.width);
+    draw_body(frame, area, rows, state.scroll(), None, theme).viewport
 }
 
 /// Rotation: the outcome.
-pub(super) fn done(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
+pub(super) fn done(state: &State, theme: Theme, frame: &mut Frame, area: Rect) -> Viewport {
     let Some(r) = state.rotation().and_then(|r| r.result.as_ref()) else {
-        return;
+        return Viewport::FITS;
     };
     let clean = |s: Option<&str>| sanitize::for_terminal(s.unwrap_or("?"), 80);
     let lines = vec![
@@ -196,7 +207,12 @@ pub(super) fn done(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
         Line::raw(""),
         Line::raw(DELETE_OLD_TOKEN),
     ];
-    let mut lines = hang(lines, area.width);
+    let mut lines = lines;
+    lines.extend(super::done::reminder_offer(state, theme, area.width));
+    if let Some(n) = state.notice() {
+        lines.push(Line::styled(n.to_string(), theme.warn()));
+    }
     lines.extend(script_tail(&rotate_command(r), area.width, theme));
-    frame.render_widget(wrapped(lines), area);
+    let rows = wrap_all(lines, area.width);
+    draw_body(frame, area, rows, state.scroll(), None, theme).viewport
 }

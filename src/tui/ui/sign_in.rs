@@ -5,12 +5,15 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::Theme;
+use super::body::{body_row, draw_body, wrap_line};
 use super::widgets::*;
-use crate::wizard::{BrowserLogin, CliProbe, HostPreset, Method, SignInField, SignInStatus, State};
+use crate::wizard::{
+    BrowserLogin, CliProbe, HostPreset, Method, SignInField, SignInStatus, State, Viewport,
+};
 
-pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
-    if super::links::link_view(state, theme, frame, area) {
-        return;
+pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect) -> Viewport {
+    if let Some(shown) = super::links::link_view(state, theme, frame, area) {
+        return shown;
     }
     let s = state.sign_in();
     let site = s.site_text();
@@ -133,16 +136,26 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
             lines.push(Line::raw("Press Enter to continue."));
         }
     }
-    frame.render_widget(wrapped(lines), area);
+    // Each line wrapped; where each one's first row is, for the inputs drawn over them.
+    let mut rows = Vec::new();
+    let mut starts = Vec::with_capacity(lines.len());
+    for line in &lines {
+        starts.push(rows.len());
+        rows.extend(wrap_line(line, area.width as usize));
+    }
+    let focus_row = input_rows
+        .iter()
+        .find(|(f, _)| *f == s.focus)
+        .map(|(_, i)| starts[*i]);
+    let shown = draw_body(frame, area, rows, state.scroll(), focus_row, theme);
     // Text inputs are drawn over their label rows, after the label column.
     for (field, row) in input_rows {
-        let y = area.y + row as u16;
-        if y >= area.bottom() {
+        let Some(at) = body_row(area, shown, starts[row]) else {
             continue;
-        }
+        };
         let r = Rect::new(
             area.x + LABEL_WIDTH as u16,
-            y,
+            at.y,
             area.width.saturating_sub(LABEL_WIDTH as u16),
             1,
         );
@@ -163,7 +176,7 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
             ),
             SignInField::BrowserToken => (
                 secret_input_view(&s.browser_token, s.reveal, width),
-                "only if the page shows a token: paste it (masked)",
+                "paste the page's token (masked)",
             ),
             _ => (
                 secret_input_view(&s.access_token, s.reveal, width),
@@ -172,58 +185,46 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
         };
         draw_input(frame, r, view, focused, placeholder, theme);
     }
+    shown.viewport
 }
 
 /// The browser sign-in: what Enter does, the link while waiting, and what to do when the
-/// browser's answer cannot arrive (local network permission, SSH). Wrapped here, so the
-/// page-token field below lands on its own row.
+/// browser's answer cannot arrive (local network permission, SSH).
 fn browser_lines(state: &State, theme: Theme, width: u16) -> Vec<Line<'static>> {
     let s = state.sign_in();
-    let mut lines = Vec::new();
-    let mut say = |text: String, style| {
-        lines.extend(
-            wrap_text(&text, width as usize)
-                .into_iter()
-                .map(|row| Line::styled(row, style)),
-        )
-    };
+    let dim = |text: String| Line::styled(text, theme.dim());
     match &s.browser {
-        BrowserLogin::Idle => say(
+        BrowserLogin::Idle => vec![dim(
             "Press Enter for a sign-in link: open it in a browser where you use Infisical, sign in and choose the organization. The page hands the session to this program.".into(),
-            theme.dim(),
-        ),
-        BrowserLogin::Starting => say("Starting the sign-in…".into(), theme.dim()),
+        )],
+        BrowserLogin::Starting => vec![dim("Starting the sign-in…".into())],
         BrowserLogin::Waiting { port, .. } => {
             let minutes = crate::session::browser_login::TIMEOUT.as_secs() / 60;
-            let spinner = super::spinner(state);
-            say(
-                format!("{spinner} Waiting for the browser (up to {minutes} minutes)…"),
+            let mut lines = super::links::link_lines(state, theme, width);
+            lines.push(Line::styled(
+                format!(
+                    "{} Waiting for the browser (up to {minutes} minutes)…",
+                    super::spinner(state)
+                ),
                 theme.warn(),
-            );
-            say(
+            ));
+            lines.push(dim(
                 "If the browser asks to let the page reach devices on your local network, allow it: the session comes here through 127.0.0.1.".into(),
-                theme.dim(),
-            );
-            say(
-                if s.over_ssh {
-                    format!(
-                        "Over SSH the browser's answer reaches the browser's machine, not this one: paste the token the page then shows (\"Unable to reach CLI\"), or forward the port first: ssh -L {port}:127.0.0.1:{port} <this host>."
-                    )
-                } else {
-                    "If the page says \"Unable to reach CLI\", copy the token it shows and paste it here.".into()
-                },
-                theme.dim(),
-            );
-            let mut link = super::links::link_lines(state, theme, width);
-            link.append(&mut lines);
-            return link;
+            ));
+            lines.push(dim(if s.over_ssh {
+                format!(
+                    "Over SSH the browser's answer reaches the browser's machine, not this one: paste the token the page then shows (\"Unable to reach CLI\"), or forward the port first: ssh -L {port}:127.0.0.1:{port} <this host>."
+                )
+            } else {
+                "If the page says \"Unable to reach CLI\", copy the token it shows and paste it here.".into()
+            }));
+            lines
         }
-        BrowserLogin::Ended(why) => say(
+        BrowserLogin::Ended(why) => vec![Line::styled(
             format!("✗ {why} Press Enter for a new sign-in link, or paste the token from the page."),
             theme.error(),
-        ),
+        )],
     }
-    lines
 }
 
 fn method_hint(method: Method, cli: &CliProbe) -> String {

@@ -178,19 +178,6 @@ pub(super) fn kv(key: &str, value: String, theme: Theme) -> Line<'static> {
     Line::from(vec![label(key, false, theme), Span::raw(value)])
 }
 
-/// Draws paragraphs one below the other, each as tall as its wrapped text.
-pub(super) fn stack(frame: &mut Frame, area: Rect, parts: Vec<Paragraph<'static>>) {
-    let mut y = area.y;
-    for part in parts {
-        if y >= area.bottom() {
-            break;
-        }
-        let height = (part.line_count(area.width) as u16).min(area.bottom() - y);
-        frame.render_widget(part, Rect::new(area.x, y, area.width, height));
-        y += height;
-    }
-}
-
 /// A secret on Review: mask glyphs (at most 24) and how many characters it has.
 pub(super) fn masked(chars: usize) -> String {
     format!(
@@ -235,14 +222,23 @@ pub(super) fn wrap_text(text: &str, width: usize) -> Vec<String> {
     rows
 }
 
-/// A shell command in rows of at most `width` columns, broken only between words (never
-/// inside a quoted one), each continued row ending in ` \`, so a copy of all rows still runs.
+/// A shell command in rows of at most `width` columns, each continued row ending in `\`, so
+/// a copy of all rows still runs: broken between words, and a word longer than a row inside
+/// it (a quoted one closes its quote before the `\` and opens it again on the next row).
 pub(super) fn command_rows(command: &str, width: u16) -> Vec<String> {
     let width = (width as usize).saturating_sub(2).max(8);
     let mut words = Vec::new();
-    let (mut word, mut quoted) = (String::new(), false);
+    let (mut word, mut quoted, mut escaped) = (String::new(), false, false);
     for c in command.chars() {
         match c {
+            _ if escaped => {
+                escaped = false;
+                word.push(c);
+            }
+            '\\' if !quoted => {
+                escaped = true;
+                word.push(c);
+            }
             ' ' if !quoted => words.push(std::mem::take(&mut word)),
             '\'' => {
                 quoted = !quoted;
@@ -255,32 +251,55 @@ pub(super) fn command_rows(command: &str, width: u16) -> Vec<String> {
     let mut rows: Vec<String> = vec![String::new()];
     for word in words {
         let row = rows.last_mut().expect("one row at least");
-        if !row.is_empty() && row.chars().count() + 1 + word.chars().count() > width {
+        let len = word.chars().count();
+        if !row.is_empty() && row.chars().count() + 1 + len > width {
             row.push_str(" \\");
-            rows.push(word);
-        } else {
-            if !row.is_empty() {
-                row.push(' ');
-            }
+            rows.push(String::new());
+        }
+        let row = rows.last_mut().expect("one row at least");
+        if !row.is_empty() {
+            row.push(' ');
+        }
+        if len <= width.saturating_sub(row.chars().count()) {
             row.push_str(&word);
+        } else {
+            let pieces = break_word(&word, width, row.chars().count());
+            row.push_str(&pieces[0]);
+            rows.extend(pieces[1..].iter().cloned());
         }
     }
     rows
 }
 
-/// Draws `lines` (each one row); when they do not fit, the last row says what is below.
-pub(super) fn draw_rows(
-    frame: &mut Frame,
-    area: Rect,
-    mut lines: Vec<Line<'static>>,
-    more: Line<'static>,
-) {
-    let room = area.height as usize;
-    if lines.len() > room {
-        lines.truncate(room.saturating_sub(1));
-        lines.push(more);
+/// A shell word in pieces of at most `width` columns (the first after `used` columns), each
+/// but the last ending in a line continuation that the shell removes.
+fn break_word(word: &str, width: usize, used: usize) -> Vec<String> {
+    let mut pieces = Vec::new();
+    let (mut piece, mut room) = (String::new(), width.saturating_sub(used).max(3));
+    let (mut quoted, mut escaped) = (false, false);
+    for c in word.chars() {
+        // Room for the closing quote and the backslash; never between `\` and what it escapes.
+        if !escaped && piece.chars().count() + 2 >= room {
+            if quoted {
+                piece.push('\'');
+            }
+            piece.push('\\');
+            pieces.push(std::mem::take(&mut piece));
+            if quoted {
+                piece.push('\'');
+            }
+            room = width;
+        }
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if !quoted => escaped = true,
+            '\'' => quoted = !quoted,
+            _ => {}
+        }
+        piece.push(c);
     }
-    frame.render_widget(Paragraph::new(lines), area);
+    pieces.push(piece);
+    pieces
 }
 
 /// How a secret field is drawn: masked, or in clear when revealed.
@@ -290,32 +309,6 @@ pub(super) fn secret_input_view(
     width: usize,
 ) -> FieldView {
     secret_view(input.expose(), input.cursor(), reveal, width)
-}
-
-/// Key-value rows (a label span, then the value) wrapped so the value stays in its column;
-/// other lines pass through as they are (a paragraph wraps them).
-pub(super) fn hang(lines: Vec<Line<'static>>, width: u16) -> Vec<Line<'static>> {
-    let column = (width as usize).saturating_sub(LABEL_WIDTH);
-    let mut out = Vec::with_capacity(lines.len());
-    for line in lines {
-        let is_row = line.spans.len() >= 2 && line.spans[0].content.chars().count() == LABEL_WIDTH;
-        if !is_row || line.width() <= width as usize {
-            out.push(line);
-            continue;
-        }
-        let head = line.spans[0].clone();
-        let style = line.spans[1].style;
-        let value: String = line.spans[1..].iter().map(|s| s.content.as_ref()).collect();
-        for (i, part) in wrap_text(&value, column).into_iter().enumerate() {
-            let first = if i == 0 {
-                head.clone()
-            } else {
-                Span::raw(" ".repeat(LABEL_WIDTH))
-            };
-            out.push(Line::from(vec![first, Span::styled(part, style)]));
-        }
-    }
-    out
 }
 
 /// The end of a result screen: the equivalent command (wrapped so a copy still runs) and
