@@ -8,6 +8,8 @@ use clap::{ArgMatches, Args, FromArgMatches, Parser, Subcommand};
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FAILURE: i32 = 1;
 pub const EXIT_USAGE: i32 = 2;
+/// The user quit while a create or rotation was in flight: it may or may not have happened.
+pub const EXIT_OUTCOME_UNKNOWN: i32 = 3;
 pub const EXIT_CANCELLED: i32 = 130;
 
 const AFTER_HELP: &str = "\
@@ -240,10 +242,15 @@ pub struct CreateArgs {
     /// Read the Ona Personal Access Token from stdin (one line)
     #[arg(long, required = true)]
     pub pat_stdin: bool,
-    /// Print the created connection as one JSON object (as Infisical returned it)
+    /// Add the token's expiry date (looked up with Ona) to the description
+    #[arg(long)]
+    pub expiry_in_description: bool,
+    /// Print the created connection as one JSON object (as Infisical returned it, plus
+    /// `tokenExpires`: the token's expiry date when Ona told it, else null)
     #[arg(long)]
     pub json: bool,
-    /// Validate and sign in, then print the request instead of sending it
+    /// Validate, sign in and check the token with Ona, then print the request instead of
+    /// sending it
     #[arg(long)]
     pub dry_run: bool,
 }

@@ -4,7 +4,10 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use crate::cli::{Cli, Command, EXIT_CANCELLED, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, Global, With};
+use crate::cli::{
+    Cli, Command, EXIT_CANCELLED, EXIT_FAILURE, EXIT_OK, EXIT_OUTCOME_UNKNOWN, EXIT_USAGE, Global,
+    With,
+};
 use crate::config::{self, FileConfig, Flags, Settings};
 use crate::sandbox::BoundSandbox;
 use crate::secret::Secret;
@@ -36,7 +39,7 @@ pub fn main(cli: Cli) -> i32 {
             Err(code) => code,
         },
         Some(Command::Create(With { args, .. })) => match load_settings(&global, args.json) {
-            Ok((settings, _)) => block_on(commands::create(&global, settings, args)),
+            Ok((settings, path)) => block_on(commands::create(&global, settings, path, args)),
             Err(code) => code,
         },
         Some(Command::List(With { args, .. })) => match load_settings(&global, args.json) {
@@ -210,11 +213,33 @@ fn wizard_command(
             eprintln!("ona-connect: cancelled; nothing was created.");
             EXIT_CANCELLED
         }
-        Err(Interrupted::Signal(n)) => 128 + n,
+        Ok(Outcome::Abandoned(in_flight)) => {
+            report_in_flight(&in_flight);
+            if in_flight.found.is_some() {
+                EXIT_OK
+            } else {
+                EXIT_OUTCOME_UNKNOWN
+            }
+        }
+        Err(Interrupted::Signal(n, in_flight)) => {
+            in_flight.as_ref().map(report_in_flight);
+            128 + n
+        }
         // The terminal went away: the status of a hang-up, whether SIGHUP or the hang-up
         // watcher noticed first.
-        Err(Interrupted::TerminalClosed) => 128 + 1,
+        Err(Interrupted::TerminalClosed(in_flight)) => {
+            in_flight.as_ref().map(report_in_flight);
+            128 + 1
+        }
     }
+}
+
+/// The truth about a write the program stopped waiting for, on stderr and in the log (after
+/// a hang-up stderr may be gone).
+fn report_in_flight(in_flight: &session::summary::InFlight) {
+    let line = summary::in_flight_line(in_flight);
+    tracing::warn!("{line}");
+    let _ = writeln!(std::io::stderr(), "ona-connect: {line}");
 }
 
 /// The summary again on the normal screen, so it stays in the scrollback after exit.

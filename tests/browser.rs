@@ -58,7 +58,7 @@ async fn without_a_listener_the_page_shows_a_token_that_pastes() {
 
 // --- The wizard itself -------------------------------------------------------------------
 
-use common::{ENTER, Home, Wizard, assert_never_shown};
+use common::{ENTER, Home, REVIEW_SETTLED, Wizard, assert_never_shown};
 
 /// The wizard against `sandbox` with nothing configured: no environment, no CLI.
 fn newcomer(home: &Home, sandbox: &Sandbox) -> Wizard {
@@ -92,6 +92,7 @@ fn create_after_sign_in(w: &mut Wizard, sandbox: &Sandbox) -> String {
     w.wait_for(demo::BACKEND_PROJECT_NAME);
     w.send(ENTER);
     w.wait_for("Nothing has been sent yet");
+    w.wait_for(REVIEW_SETTLED);
     w.send(ENTER);
     w.wait_for("✓ The Ona connection was created.");
     w.send(ENTER);

@@ -6,7 +6,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{CTRL_U, ENTER, Home, Stdin, Wizard};
+use common::{CTRL_U, ENTER, Home, REVIEW_SETTLED, Stdin, Wizard};
 use ona_connect::sandbox::{OnaPat, Sandbox, SandboxOptions, demo};
 
 const ONA_TOKEN: &str = "onaPAT_CANARY_Q7v9xT2mLk4Rz8Wp";
@@ -127,6 +127,7 @@ fn no_front_end_lets_a_secret_out() {
     w.wait_for("✓ valid:");
     w.send(ENTER);
     w.wait_for("Nothing has been sent yet");
+    w.wait_for(REVIEW_SETTLED);
     w.send(ENTER);
     w.wait_for("Connection created");
     w.send(ENTER);

@@ -141,9 +141,10 @@ fn create_prints_a_summary_and_sends_exactly_the_fields() {
     assert_eq!(
         run.stdout.trim(),
         format!(
-            "Created Ona connection ona-dev-team ({}) in project {}",
+            "Created Ona connection ona-dev-team ({}) in project {}\nThe Ona token expires on {} (in 60 days)",
             c.id,
-            demo::BACKEND_PROJECT_ID
+            demo::BACKEND_PROJECT_ID,
+            ona_connect::ona::date_text(OffsetDateTime::now_utc() + time::Duration::days(60))
         )
     );
     assert_eq!(c.personal_access_token, demo::ONA_PAT);
@@ -449,6 +450,72 @@ fn an_unreachable_ona_is_a_warning_and_infisical_decides() {
         .stderr_has("warning: could not reach Ona")
         .stdout_has("Created Ona connection ona-warn");
     assert_eq!(sb.connections().len(), 1);
+}
+
+/// Ona's own SDK reads only `unauthenticated` and `permission_denied` as a rejected token:
+/// an Ona that is down, rate-limited or answers garbage is a warning and the create goes on.
+#[test]
+fn an_ona_that_cannot_answer_never_blocks_create() {
+    for (i, (status, body, content_type)) in [
+        (
+            503,
+            r#"{"code":"unavailable","message":"upstream down"}"#,
+            "application/json",
+        ),
+        (
+            429,
+            r#"{"error":{"code":"resource_exhausted","message":"slow down"}}"#,
+            "application/json",
+        ),
+        (502, "<html>Bad Gateway</html>", "text/html"),
+        (504, "", "text/plain"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let sb = sandbox();
+        sb.add_fault(Fault::new(
+            FaultRoute::OnaIdentity,
+            1,
+            FaultAction::Status(status, body.into(), Some(content_type.into())),
+        ));
+        let name = format!("ona-down-{i}");
+        let run = signed_in(&sb).run(
+            &create_args(&name, demo::BACKEND_PROJECT_ID, &[]),
+            &line(demo::ONA_PAT),
+        );
+        run.expect(0)
+            .stderr_has("warning: could not check with Ona")
+            .stdout_has(&format!("Created Ona connection {name}"));
+        assert!(!run.stderr.contains("rejected"), "{}", run.stderr);
+        assert_eq!(sb.connections().len(), 1, "HTTP {status}");
+    }
+}
+
+/// `ONA_API_URL` with a path is the base as given: the program asks `<base>/gitpod.v1.…`,
+/// with the Connect protocol header, and adds no `/api`.
+#[test]
+fn an_ona_base_with_a_path_is_asked_as_given() {
+    let sb = sandbox();
+    let cli = signed_in(&sb).env("ONA_API_URL", &format!("{}/ona", sb.url()));
+    let run = cli.run(
+        &create_args("ona-proxied", demo::BACKEND_PROJECT_ID, &[]),
+        &line(demo::ONA_PAT),
+    );
+    // The sandbox serves Ona under /api only: its 404 is "could not check", not a rejection.
+    run.expect(0)
+        .stderr_has("warning: could not check with Ona");
+    let asked: Vec<RecordedRequest> = sb
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.contains("gitpod.v1."))
+        .collect();
+    assert_eq!(asked.len(), 1, "{asked:?}");
+    assert_eq!(
+        asked[0].path,
+        "/ona/gitpod.v1.IdentityService/GetAuthenticatedIdentity"
+    );
+    assert_eq!(asked[0].header("connect-protocol-version"), Some("1"));
 }
 
 #[test]

@@ -120,6 +120,7 @@ fn wizard_creates_a_connection_end_to_end() {
     w.send(ENTER);
     let review = w.wait_for("Nothing has been sent yet");
     assert!(review.contains("Review"), "{review}");
+    w.wait_for(REVIEW_SETTLED);
     assert!(review.contains(&url), "host missing:\n{review}");
     assert!(
         review.contains(&format!("POST {url}/api/v1/app-connections/ona")),
@@ -251,6 +252,7 @@ fn duplicate_name_lands_on_name_with_values_kept() {
     w.wait_until("the fixed name", |s| focused_row(s).contains("ona-team-2"));
     w.send(ENTER);
     w.wait_for("Nothing has been sent yet");
+    w.wait_for(REVIEW_SETTLED);
     w.send(ENTER);
     w.wait_for("Connection created");
     let names: Vec<String> = sandbox.connections().into_iter().map(|c| c.name).collect();
@@ -304,6 +306,7 @@ fn demo_runs_from_start_to_result_in_four_keys_and_a_paste() {
     w.wait_for(demo::BACKEND_PROJECT_NAME);
     press(&mut w, ENTER);
     w.wait_for("Nothing has been sent yet");
+    w.wait_for(REVIEW_SETTLED);
     press(&mut w, ENTER);
     let done = w.wait_for("Connection created");
     assert!(done.contains("✓ The Ona connection was created."), "{done}");
@@ -472,6 +475,7 @@ fn rejected_token_is_shown_before_review_and_nothing_is_created() {
     assert!(!screen.contains("Ona rejected this token"), "{screen}");
     w.send(ENTER);
     w.wait_for("Nothing has been sent yet");
+    w.wait_for(REVIEW_SETTLED);
     assert!(
         create_posts(&sandbox).is_empty(),
         "sent before Enter on Review"
@@ -491,4 +495,203 @@ fn rejected_token_is_shown_before_review_and_nothing_is_created() {
     let t = w.transcript();
     assert_never_shown(&t, demo::ONA_PAT);
     assert_never_shown(&t, wrong);
+}
+
+/// Up to "Creating…" with a create the sandbox stores at once and answers only when released.
+fn to_a_held_create(home: &Home, sandbox: &Sandbox, extra: &[&str]) -> Wizard {
+    let w = to_a_create_in_flight(
+        home,
+        sandbox,
+        ona_connect::sandbox::FaultAction::StoreThenHold,
+        extra,
+    );
+    eventually("the sandbox stores the connection", || {
+        sandbox.connections().len() == 1
+    });
+    w
+}
+
+/// Up to "Creating…" with the sandbox doing `action` to the create.
+fn to_a_create_in_flight(
+    home: &Home,
+    sandbox: &Sandbox,
+    action: ona_connect::sandbox::FaultAction,
+    extra: &[&str],
+) -> Wizard {
+    use ona_connect::sandbox::{Fault, FaultRoute};
+    sandbox.add_fault(Fault::new(FaultRoute::Create, 1, action));
+    let url = sandbox.url();
+    let ona = sandbox.ona_api_url();
+    let mut args = vec!["--ona-api-url", ona.as_str()];
+    args.extend_from_slice(extra);
+    let mut w = wizard(home, sandbox, &args);
+    to_form(&mut w, &url);
+    w.paste(demo::ONA_PAT);
+    w.wait_for("✓ valid: ");
+    w.send(ENTER);
+    w.wait_for("Nothing has been sent yet");
+    w.wait_for(REVIEW_SETTLED);
+    w.send(ENTER);
+    w.wait_for("Creating \"ona\"");
+    w
+}
+
+const IN_FLIGHT_LINE: &str = "the create of ona was sent and its outcome is unknown";
+
+/// Quitting anyway while the create is stored but unanswered: a quick lookup on the way out
+/// finds it, and the exit says it was created.
+#[test]
+fn quitting_during_a_create_that_was_stored_says_it_was_created() {
+    let sandbox = sandbox();
+    let home = Home::new();
+    let mut w = to_a_held_create(&home, &sandbox, &[]);
+    w.send(CTRL_C);
+    w.wait_for("The create was sent to Infisical");
+    w.send("y");
+    assert_eq!(w.exit_code(), 0);
+    let after = w.screen();
+    let id = sandbox.connections()[0].id.to_string();
+    assert!(
+        after.contains("a lookup just now found it: the connection was created"),
+        "{after}"
+    );
+    assert!(after.contains(&id), "{after}");
+    assert!(!after.contains("nothing was created"), "{after}");
+}
+
+#[test]
+fn quitting_during_a_create_says_the_outcome_is_unknown_and_exits_3() {
+    let sandbox = sandbox();
+    let home = Home::new();
+    // The create never answers and is not stored (yet): the lookup finds nothing, and the
+    // outcome stays unknown.
+    let mut w = to_a_create_in_flight(
+        &home,
+        &sandbox,
+        ona_connect::sandbox::FaultAction::Hang,
+        &[],
+    );
+    w.send(CTRL_C);
+    let dialog = w.wait_for("The create was sent to Infisical");
+    assert!(dialog.contains("quit anyway"), "{dialog}");
+    assert!(!dialog.contains("not saved anywhere"), "{dialog}");
+    // Enter waits rather than quits: only a deliberate y leaves the outcome unknown.
+    w.send(ENTER);
+    w.wait_until("the dialog closed", |s| !s.contains("Quit ona-connect?"));
+    w.send(CTRL_C);
+    w.wait_for("The create was sent to Infisical");
+    w.send("y");
+    assert_eq!(w.exit_code(), 3);
+    let after = w.screen();
+    assert!(after.contains(IN_FLIGHT_LINE), "{after}");
+    assert!(
+        after.contains(&format!(
+            "ona-connect --domain {} --project {} list",
+            sandbox.url(),
+            demo::BACKEND_PROJECT_ID
+        )),
+        "{after}"
+    );
+    assert!(!after.contains("nothing was created"), "{after}");
+    assert!(sandbox.connections().is_empty());
+}
+
+#[test]
+fn an_answer_while_the_quit_dialog_is_open_closes_it_and_shows_the_outcome() {
+    let sandbox = sandbox();
+    let home = Home::new();
+    let mut w = to_a_held_create(&home, &sandbox, &[]);
+    w.send(CTRL_C);
+    w.wait_for("The create was sent to Infisical");
+    sandbox.release_held();
+    let done = w.wait_until("the outcome without the dialog", |s| {
+        s.contains("Connection created") && !s.contains("Quit ona-connect?")
+    });
+    assert!(!done.contains("not saved anywhere"), "{done}");
+    // A "y" meant for the closed dialog is not a quit over a created connection.
+    w.send("y");
+    w.send(ENTER);
+    assert_eq!(w.exit_code(), 0);
+    assert!(w.screen().contains("Ona connection created"));
+}
+
+#[test]
+fn sigterm_during_a_create_prints_the_truth() {
+    let sandbox = sandbox();
+    let home = Home::new();
+    let mut w = to_a_held_create(&home, &sandbox, &[]);
+    w.sigterm();
+    assert_eq!(w.exit_code(), 143);
+    let after = w.screen();
+    assert!(after.contains(IN_FLIGHT_LINE), "{after}");
+    assert!(!after.contains("nothing was created"), "{after}");
+    assert_eq!(sandbox.connections().len(), 1);
+}
+
+/// Enter on Review while Ona's check is still out does not send: what goes out is what the
+/// screen showed when the user confirmed, the expiry included.
+#[test]
+fn review_waits_for_onas_check_before_it_sends() {
+    use ona_connect::sandbox::{Fault, FaultAction, FaultRoute};
+    let sandbox = sandbox();
+    sandbox.add_fault(Fault::new(
+        FaultRoute::OnaIdentity,
+        1,
+        FaultAction::StoreThenHold,
+    ));
+    let home = Home::new();
+    let url = sandbox.url();
+    let ona = sandbox.ona_api_url();
+    let mut w = wizard(&home, &sandbox, &["--ona-api-url", ona.as_str()]);
+    to_form(&mut w, &url);
+    w.paste(demo::ONA_PAT);
+    wait_masked(&mut w, demo::ONA_PAT.len());
+    w.send(ENTER);
+    let review = w.wait_for("Waiting for Ona's check");
+    assert!(review.contains("Description    (none)"), "{review}");
+    // A quick second Enter: nothing is sent while the screen may still change.
+    w.send(ENTER);
+    w.send("!");
+    w.wait_for("Waiting for Ona's check");
+    assert!(
+        create_posts(&sandbox).is_empty(),
+        "sent before the check answered"
+    );
+    sandbox.release_held();
+    let settled = w.wait_for(REVIEW_SETTLED);
+    assert!(
+        settled.contains("Description    token expires "),
+        "{settled}"
+    );
+    assert!(
+        create_posts(&sandbox).is_empty(),
+        "sent without a new Enter"
+    );
+    w.send(ENTER);
+    w.wait_for("Connection created");
+    let posts = create_posts(&sandbox);
+    assert_eq!(posts.len(), 1);
+    let sent = posts[0]["description"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(sent.starts_with("token expires "), "{sent}");
+    assert!(settled.contains(&sent), "sent {sent:?}, shown:\n{settled}");
+    w.send(ENTER);
+    assert_eq!(w.exit_code(), 0);
+}
+
+#[test]
+fn a_hang_up_during_a_create_writes_the_truth_to_the_log() {
+    let sandbox = sandbox();
+    let home = Home::new();
+    let log = home.path().join("ona-connect.log");
+    let log_arg = log.display().to_string();
+    let mut w = to_a_held_create(&home, &sandbox, &["--log", log_arg.as_str()]);
+    signal(w.pid(), "HUP");
+    assert_eq!(w.exit_code(), 129);
+    // After a hang-up stderr may be gone; the log keeps the line.
+    let written = std::fs::read_to_string(&log).expect("the log");
+    assert!(written.contains(IN_FLIGHT_LINE), "{written}");
+    assert_eq!(sandbox.connections().len(), 1);
 }

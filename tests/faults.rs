@@ -191,7 +191,7 @@ async fn a_slow_ona_shows_checking_and_the_form_stays_usable() {
         1,
         FaultAction::Delay(SLOW),
     ));
-    let ona = ona_connect::infisical::Domain::parse(&sb.ona_api_url()).ok();
+    let ona = ona_connect::ona::OnaApi::parse(&sb.ona_api_url()).ok();
     let init = Init {
         skip_ona_check: false,
         ..init(&sb.url())

@@ -8,7 +8,7 @@ use std::time::Duration;
 use common::{Home, Run, Stdin};
 
 use ona_connect::infisical::{Client, ClientOptions, CreateRequest, Credentials, Domain};
-use ona_connect::ona::{Expiry, OnaClient, OnaError, SUGGESTED_DESCRIPTION};
+use ona_connect::ona::{Expiry, OnaApi, OnaClient, OnaError, SUGGESTED_DESCRIPTION};
 use ona_connect::sandbox::{Fault, FaultAction, FaultRoute, OnaPat, Sandbox, SandboxOptions, demo};
 use ona_connect::secret::Secret;
 use time::OffsetDateTime;
@@ -19,7 +19,7 @@ fn sandbox() -> Sandbox {
 
 fn ona(sandbox: &Sandbox) -> OnaClient {
     OnaClient::new(
-        Domain::parse(&sandbox.ona_api_url()).unwrap(),
+        OnaApi::parse(&sandbox.ona_api_url()).unwrap(),
         Duration::from_secs(5),
     )
     .unwrap()
@@ -95,13 +95,73 @@ async fn a_bad_token_is_rejected_with_onas_code() {
     ));
 }
 
+/// The request the program sends for an Ona base with a path: the base as given (no `/api`
+/// added), with the Connect protocol header Ona's SDK sends.
+#[tokio::test]
+async fn an_api_base_with_a_path_is_used_as_given() {
+    let sb = sandbox();
+    let client = OnaClient::new(
+        OnaApi::parse(&format!("{}/ona", sb.url())).unwrap(),
+        Duration::from_secs(5),
+    )
+    .unwrap();
+    let err = client
+        .identity(&Secret::new(demo::ONA_PAT))
+        .await
+        .unwrap_err();
+    // The sandbox serves Ona under /api only: a 404 there is "could not check", not a rejection.
+    assert!(
+        matches!(err, OnaError::Failed { status: 404, .. }),
+        "{err:?}"
+    );
+    let sent = sb.requests();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(
+        sent[0].path,
+        "/ona/gitpod.v1.IdentityService/GetAuthenticatedIdentity"
+    );
+    assert_eq!(sent[0].header("connect-protocol-version"), Some("1"));
+}
+
+#[tokio::test]
+async fn an_ona_that_is_down_is_not_a_rejection() {
+    let sb = sandbox();
+    sb.add_fault(Fault::new(
+        FaultRoute::OnaIdentity,
+        1,
+        FaultAction::Status(
+            503,
+            r#"{"code":"unavailable","message":"try later"}"#.into(),
+            Some("application/json".into()),
+        ),
+    ));
+    let err = ona(&sb)
+        .identity(&Secret::new(demo::ONA_PAT))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err,
+        OnaError::Failed {
+            status: 503,
+            code: "unavailable".into(),
+            message: "try later".into()
+        }
+    );
+    assert_eq!(
+        ona_connect::session::ona_check::verdict(Err(err), OffsetDateTime::now_utc()),
+        ona_connect::session::ona_check::OnaCheck::Unreachable(
+            "could not check with Ona (HTTP 503, unavailable): try later".into()
+        )
+    );
+}
+
 #[tokio::test]
 async fn an_unreachable_ona_is_reported_as_such() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = closed.local_addr().unwrap().port();
     drop(closed);
     let client = OnaClient::new(
-        Domain::parse(&format!("http://127.0.0.1:{port}")).unwrap(),
+        OnaApi::parse(&format!("http://127.0.0.1:{port}")).unwrap(),
         Duration::from_secs(2),
     )
     .unwrap();
@@ -142,7 +202,7 @@ async fn a_slow_ona_times_out_as_unreachable() {
         FaultAction::Delay(Duration::from_secs(3)),
     ));
     let client = OnaClient::new(
-        Domain::parse(&sb.ona_api_url()).unwrap(),
+        OnaApi::parse(&sb.ona_api_url()).unwrap(),
         Duration::from_millis(300),
     )
     .unwrap();
@@ -401,4 +461,114 @@ async fn status_without_credentials_fails_at_once() {
     );
     run.expect(2).stderr_has("INFISICAL_TOKEN");
     assert!(sb.requests().is_empty(), "{:?}", sb.request_log());
+}
+
+/// `create --pat-stdin` looks the token's expiry up as the wizard does, records it and shows
+/// it, so the `status` guard fires for connections made by scripts too.
+#[test]
+fn a_create_from_a_script_records_the_expiry_for_status() {
+    let sb = sandbox();
+    // A token that expires in 5 days: status must fail for it.
+    sb.add_ona_pat("script-pat", pat(SUGGESTED_DESCRIPTION, 5, true));
+    let home = Home::new();
+    let url = sb.url();
+    let ona = sb.ona_api_url();
+    let config = home.config_file().display().to_string();
+    let env = [
+        ("INFISICAL_UNIVERSAL_AUTH_CLIENT_ID", demo::CLIENT_ID),
+        (
+            "INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET",
+            demo::CLIENT_SECRET,
+        ),
+    ];
+    let args = [
+        "create",
+        "--name",
+        "scripted",
+        "--project",
+        demo::BACKEND_PROJECT_ID,
+        "--pat-stdin",
+        "--json",
+        "--expiry-in-description",
+        "--domain",
+        &url,
+        "--config",
+        &config,
+        "--ona-api-url",
+        &ona,
+    ];
+    let run = common::run(&home, &args, &env, Stdin::Text("script-pat\n"));
+    run.expect(0).assert_never_printed("script-pat");
+    let created = run.stdout_json();
+    let expires = date_in(5);
+    assert_eq!(created["tokenExpires"], expires.as_str());
+    assert_eq!(created["name"], "scripted");
+    // Asked for: the date went into the description Infisical stored.
+    let stored = sb.connections();
+    assert_eq!(
+        stored[0].description.as_deref(),
+        Some(format!("token expires {expires}").as_str())
+    );
+    // Recorded in the config, so status knows it from there and fails: it is due.
+    let file = ona_connect::config::load(&home.config_file()).unwrap();
+    assert_eq!(file.connections.len(), 1);
+    assert_eq!(
+        file.connections[0].token_expires.as_deref(),
+        Some(expires.as_str())
+    );
+    let run = status(&sb, &home, &["--json"]);
+    run.expect(1);
+    let rows = run.stdout_json();
+    assert_eq!(rows[0]["source"], "config");
+    assert_eq!(rows[0]["daysLeft"], 5);
+}
+
+/// Ten scripts finishing at once against one config file keep all ten records.
+#[test]
+fn ten_concurrent_creates_keep_every_record_in_the_config() {
+    let sb = sandbox();
+    let home = Home::new();
+    let url = sb.url();
+    let ona = sb.ona_api_url();
+    let config = home.config_file().display().to_string();
+    std::thread::scope(|scope| {
+        for i in 0..10 {
+            let (home, url, ona, config) = (&home, &url, &ona, &config);
+            scope.spawn(move || {
+                let name = format!("parallel-{i}");
+                let args = [
+                    "create",
+                    "--name",
+                    &name,
+                    "--project",
+                    demo::BACKEND_PROJECT_ID,
+                    "--pat-stdin",
+                    "--domain",
+                    url,
+                    "--config",
+                    config,
+                    "--ona-api-url",
+                    ona,
+                ];
+                let env = [
+                    ("INFISICAL_UNIVERSAL_AUTH_CLIENT_ID", demo::CLIENT_ID),
+                    (
+                        "INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET",
+                        demo::CLIENT_SECRET,
+                    ),
+                ];
+                let pat = format!("{}\n", demo::ONA_PAT);
+                common::run(home, &args, &env, Stdin::Text(&pat)).expect(0);
+            });
+        }
+    });
+    assert_eq!(sb.connections().len(), 10);
+    let file = ona_connect::config::load(&home.config_file()).unwrap();
+    let mut names: Vec<String> = file.connections.into_iter().map(|c| c.name).collect();
+    names.sort();
+    let mut wanted: Vec<String> = (0..10).map(|i| format!("parallel-{i}")).collect();
+    wanted.sort();
+    assert_eq!(names, wanted);
+    // A sandbox is never made the default site of later runs.
+    assert_eq!(file.domain, None);
 }

@@ -327,3 +327,36 @@ fn plain_mode_signs_in_with_the_pasted_page_token_and_creates() {
         Some(format!("Bearer {}", demo::USER_TOKEN).as_str())
     );
 }
+
+/// A create whose answer is lost, and every lookup after it fails: leaving then says the
+/// outcome is unknown (exit 3), never "nothing was created".
+#[test]
+fn leaving_after_an_unknown_outcome_does_not_claim_nothing_was_created() {
+    use ona_connect::sandbox::{Fault, FaultAction, FaultRoute};
+    let sb = Sandbox::start(SandboxOptions::default()).unwrap();
+    let elsewhere = "http://127.0.0.1:9/moved".to_string();
+    sb.add_fault(Fault::new(FaultRoute::GetByName, 1, FaultAction::Pass));
+    sb.add_fault(Fault::new(
+        FaultRoute::Create,
+        1,
+        FaultAction::StoreThenDrop,
+    ));
+    sb.add_fault(Fault::new(
+        FaultRoute::GetByName,
+        10,
+        FaultAction::Redirect(elsewhere),
+    ));
+    let home = Home::new();
+    // guide, name, description, token, project 1, expiry in the description, create, then
+    // "Try again?" no.
+    let answers = format!("{GUIDE}lost-answer\n\n{TOKEN}\n1\n\n\nn\n");
+    let run = plain(&sb, &home, &[], &answers);
+    run.expect(3)
+        .stderr_has("the create of lost-answer was sent and its outcome is unknown");
+    assert!(
+        !run.stderr.contains("nothing was created"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(sb.connections().len(), 1);
+}

@@ -258,6 +258,21 @@ fn on_form() -> State {
     s
 }
 
+/// The form filled in, Ona's check still running.
+fn filled_checking() -> State {
+    let mut s = on_form();
+    focus(&mut s, Field::Name);
+    key(&mut s, Intent::Edit(InputRequest::DeleteLine));
+    type_text(&mut s, "ona-dev-team");
+    key(&mut s, Intent::FocusNext);
+    type_text(&mut s, "Ona for the dev team");
+    key(&mut s, Intent::FocusNext);
+    wizard::update(&mut s, Msg::Paste(TOKEN.into()));
+    key(&mut s, Intent::FocusNext);
+    key(&mut s, Intent::Down);
+    s
+}
+
 fn filled() -> State {
     let mut s = on_form();
     focus(&mut s, Field::Name);
@@ -376,6 +391,13 @@ fn sign_in_screens() {
     type_text(&mut s, "secret");
     key(&mut s, Intent::Next);
     snapshot!("sign_in_working", s);
+    let (mut slow, _) = State::new(init());
+    type_text(&mut slow, "secret");
+    key(&mut slow, Intent::Next);
+    for _ in 0..35 * wizard::TICKS_PER_SECOND {
+        wizard::update(&mut slow, Msg::Tick);
+    }
+    snapshot!("sign_in_slow", slow);
     wizard::update(
         &mut s,
         Msg::SignInFinished(Err(vec![
@@ -592,11 +614,16 @@ fn review_submit_and_result() {
     let mut s = filled();
     key(&mut s, Intent::Next);
     snapshot!("review", s);
+    let mut s = filled_checking();
+    key(&mut s, Intent::Next);
+    key(&mut s, Intent::Next);
+    snapshot!("review_waiting_for_ona", s);
     snapshot!("submitting", submitting());
     let timeout = infisical::Error::Timeout {
         host: "app.infisical.com".into(),
         seconds: 120,
         sent: true,
+        attempts: 1,
     };
     let lookup = infisical::Error::Connect {
         host: "app.infisical.com".into(),
@@ -625,6 +652,9 @@ fn overlays_and_sizes() {
     let mut s = filled();
     key(&mut s, Intent::Quit);
     snapshot!("confirm_quit", s);
+    let mut s = submitting();
+    key(&mut s, Intent::Quit);
+    snapshot!("confirm_quit_create_in_flight", s);
     snapshot!("too_small_40x12", filled(), 40, 12);
 }
 

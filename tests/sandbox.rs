@@ -364,13 +364,15 @@ async fn create_validation_reports_all_issues_together() {
         .iter()
         .map(|i| i["message"].as_str().unwrap_or_default())
         .collect();
+    // Infisical's create schema is the credentials union `.and()` the generic fields: the
+    // union's issues come first.
     assert_eq!(
         messages,
         [
+            validate::TOKEN_REQUIRED,
             validate::NAME_TOO_LONG,
             validate::NAME_BAD_CHARS,
             validate::DESCRIPTION_TOO_LONG,
-            validate::TOKEN_REQUIRED
         ]
     );
     assert_eq!(
@@ -386,22 +388,29 @@ async fn create_validation_reports_all_issues_together() {
     assert_eq!(
         issue_paths(&v),
         [
+            r#"["method"]"#,
             r#"["projectId"]"#,
             r#"["isPlatformManagedCredentials"]"#,
             r#"["gatewayId"]"#,
-            r#"["method"]"#
         ]
     );
-    assert_eq!(
-        v["message"][0]["message"],
-        "Invalid input: expected string, received null"
-    );
+    assert_eq!(v["message"][0]["code"], "invalid_union");
+    assert_eq!(v["message"][0]["note"], "No matching discriminator");
     assert_eq!(
         v["message"][1]["message"],
+        "Invalid input: expected string, received null"
+    );
+    // `z.literal(false)`: invalid_value; `z.undefined().or(z.null())`: invalid_union.
+    assert_eq!(v["message"][2]["code"], "invalid_value");
+    assert_eq!(
+        v["message"][2]["message"],
         "Not supported for Ona Connections"
     );
     assert_eq!(v["message"][3]["code"], "invalid_union");
-    assert_eq!(v["message"][3]["note"], "No matching discriminator");
+    assert_eq!(
+        v["message"][3]["errors"][1][0]["message"],
+        "Not supported for Ona Connections"
+    );
 
     // Wrong JSON types are schema failures, not crashes.
     let (status, v) = send(
@@ -413,7 +422,7 @@ async fn create_validation_reports_all_issues_together() {
     assert_eq!(status, 422);
     assert_eq!(
         issue_paths(&v),
-        [r#"["name"]"#, r#"["description"]"#, r#"["credentials"]"#]
+        [r#"["credentials"]"#, r#"["name"]"#, r#"["description"]"#]
     );
     let (status, _) =
         send(authed(client().post(api(&sb, "/v1/app-connections/ona"))).json(&json!([1, 2]))).await;

@@ -175,6 +175,7 @@ fn normal_exit_restores_the_terminal_and_exits_0() {
     w.wait_for(&format!("{} characters", demo::ONA_PAT.len()));
     w.send(ENTER);
     w.wait_for("Nothing has been sent yet");
+    w.wait_for(REVIEW_SETTLED);
     w.send(ENTER);
     w.wait_for("Connection created");
     w.send(ENTER);

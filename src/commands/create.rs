@@ -1,18 +1,32 @@
 //! `create`: the connection without the wizard; the token comes from stdin.
 
 use super::{Failure, credentials, ona_precheck, print_json, sign_in_with, token_from_stdin};
+use std::path::PathBuf;
+
 use crate::cli::{CreateArgs, EXIT_OK, Global};
 use crate::config::Settings;
-use crate::infisical::{CreateError, CreateRequest, Error};
+use crate::infisical::{CreateError, CreateRequest, Credentials, Error};
+use crate::session::ona_check::description_to_send;
+use crate::session::remember::{self, Record};
 use crate::session::summary::{one_line, rotate_by_id, rotate_by_name};
 use crate::validate;
 
-pub async fn create(global: &Global, settings: Settings, args: CreateArgs) -> i32 {
+pub async fn create(
+    global: &Global,
+    settings: Settings,
+    config_path: Option<PathBuf>,
+    args: CreateArgs,
+) -> i32 {
     let json = args.json;
-    Failure::reported(run(global, settings, args).await, json)
+    Failure::reported(run(global, settings, config_path, args).await, json)
 }
 
-async fn run(global: &Global, settings: Settings, args: CreateArgs) -> Result<i32, Failure> {
+async fn run(
+    global: &Global,
+    settings: Settings,
+    config_path: Option<PathBuf>,
+    args: CreateArgs,
+) -> Result<i32, Failure> {
     let name = validate::name(&args.name)
         .map_err(|_| {
             let problem = validate::name_problem(&args.name).unwrap_or_default();
@@ -22,22 +36,33 @@ async fn run(global: &Global, settings: Settings, args: CreateArgs) -> Result<i3
             Failure::usage(format!("--name: {problem}{offer}"))
         })?
         .to_string();
-    let description = validate::description(args.description.as_deref().unwrap_or(""))
-        .map_err(|e| Failure::usage(format!("--description: {e}")))?
-        .map(str::to_string);
+    let typed_description = args.description.as_deref().unwrap_or("");
+    validate::description(typed_description)
+        .map_err(|e| Failure::usage(format!("--description: {e}")))?;
     let project_id = settings.project_id.clone().ok_or_else(|| {
         Failure::usage("no project: pass --project ID or set INFISICAL_PROJECT_ID")
     })?;
     // Everything that can fail without the token is checked before reading it.
     let credentials = credentials(&settings).await?;
     let token = token_from_stdin()?;
+    let client_id = match &credentials.credentials {
+        Credentials::UniversalAuth { client_id, .. } => Some(client_id.clone()),
+        _ => None,
+    };
+    let client = sign_in_with(global, &settings, credentials).await?;
+    let expiry = ona_precheck(global, &token).await?;
+    let recorded = expiry
+        .as_ref()
+        .and_then(|e| e.date.as_deref())
+        .filter(|_| args.expiry_in_description);
+    let description = description_to_send(typed_description, recorded)
+        .map_err(|e| Failure::usage(format!("--description: {e}")))?;
     let request = CreateRequest {
         name,
         description,
         project_id,
         token,
     };
-    let client = sign_in_with(global, &settings, credentials).await?;
     if args.dry_run {
         // Validated and signed in; show exactly what would be sent, without the token.
         let out = serde_json::json!({
@@ -48,7 +73,6 @@ async fn run(global: &Global, settings: Settings, args: CreateArgs) -> Result<i3
         println!("{}", crate::sanitize::json(&out, true));
         return Ok(EXIT_OK);
     }
-    ona_precheck(global, &request.token).await?;
     let site = settings.domain.site();
     let created = client
         .create_connection(&request, false)
@@ -69,15 +93,39 @@ async fn run(global: &Global, settings: Settings, args: CreateArgs) -> Result<i3
             }
             failure
         })?;
+    let token_expires = expiry.as_ref().and_then(|e| e.date.clone());
+    if let Some(path) = &config_path {
+        let record = Record {
+            site: settings.domain.site().to_string(),
+            project_id: created.connection.project_id.clone(),
+            client_id,
+            name: created.connection.name.clone(),
+            connection_id: created.connection.id.clone(),
+            token_expires: token_expires.clone(),
+        };
+        // The connection exists either way: a config that cannot be written is a warning.
+        if let Err(e) = remember::remember(path, &record) {
+            eprintln!("ona-connect: warning: the connection was created, but {e}");
+        }
+    }
     if args.json {
-        print_json(&created.connection);
-    } else if created.recovered {
+        let mut value = serde_json::to_value(&created.connection).unwrap_or_default();
+        if let Some(object) = value.as_object_mut() {
+            object.insert("tokenExpires".into(), token_expires.into());
+        }
+        print_json(&value);
+        return Ok(EXIT_OK);
+    }
+    if created.recovered {
         println!(
             "Created Ona connection {} (the answer was lost; found it by name)",
             one_line(&created.connection)
         );
     } else {
         println!("Created Ona connection {}", one_line(&created.connection));
+    }
+    if let Some(expiry) = &expiry {
+        println!("The Ona token {}", expiry.text());
     }
     Ok(EXIT_OK)
 }

@@ -155,24 +155,41 @@ pub(super) async fn sign_in_with(
 }
 
 /// Asks Ona about the token first (unless switched off): a rejected token stops the command
-/// before anything reaches Infisical; an Ona that cannot be asked is a warning.
-pub(super) async fn ona_precheck(global: &Global, token: &Secret) -> Result<(), Failure> {
+/// before anything reaches Infisical; an Ona that cannot be asked is a warning. Also looks the
+/// token's expiry up, as the wizard does, so scripts get expiry tracking too.
+pub(super) async fn ona_precheck(
+    global: &Global,
+    token: &Secret,
+) -> Result<Option<ona_check::TokenExpiry>, Failure> {
     let Some(base) = crate::session::ona_api(global).map_err(Failure::usage)? else {
-        return Ok(());
+        return Ok(None);
     };
-    match ona_check::precheck(base, token).await {
-        Ok(None) => Ok(()),
-        Ok(Some(e)) => {
-            eprintln!("ona-connect: warning: {e}; Infisical will check the token itself");
-            Ok(())
-        }
-        Err(e) => Err(Failure {
+    let now = time::OffsetDateTime::now_utc();
+    let warn = |why: &str| eprintln!("ona-connect: warning: {why}");
+    match ona_check::check(base, token, now).await {
+        Ok(check) => Ok(match ona_check::expiry_state(check.expiry, now) {
+            ona_check::ExpiryState::Known(expiry) => Some(expiry),
+            ona_check::ExpiryState::Choosing(_) => {
+                warn("several of your Ona tokens could be this one, so its expiry is not recorded");
+                None
+            }
+            ona_check::ExpiryState::Unknown(why) => {
+                warn(&why);
+                None
+            }
+            ona_check::ExpiryState::Skipped => None,
+        }),
+        Err(e @ crate::ona::OnaError::Rejected { .. }) => Err(Failure {
             code: EXIT_FAILURE,
             json: serde_json::json!({ "error": "OnaRejected", "message": e.to_string() }),
             line: format!(
                 "{e}; nothing was sent to Infisical (use --skip-ona-check to send it anyway)"
             ),
         }),
+        Err(e) => {
+            warn(&format!("{e}; Infisical will check the token itself"));
+            Ok(None)
+        }
     }
 }
 

@@ -54,6 +54,7 @@ async fn run(global: &Global, settings: Settings, args: RotateArgs) -> Result<i3
             ));
         }
     };
+    // The expiry is not recorded for a rotation from a script yet; the check still gates it.
     ona_precheck(global, &token).await?;
     let update = UpdateRequest {
         token: Some(token),

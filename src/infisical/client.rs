@@ -158,6 +158,10 @@ pub enum CreateError {
     /// Neither the create nor the lookup gave an answer.
     #[error("{cause}; checking whether it was created also failed: {lookup}")]
     OutcomeUnknown { cause: Error, lookup: Error },
+    /// The lookup by name before the create failed (a redirect, no answer, an error), so the
+    /// token was not sent: a host that fails the lookup is not trusted with it.
+    #[error("checking the name before sending failed, so the token was not sent: {0}")]
+    LookupFailed(Error),
 }
 
 impl CreateError {
@@ -165,7 +169,8 @@ impl CreateError {
         match self {
             CreateError::Rejected(e)
             | CreateError::NotCreated { cause: e }
-            | CreateError::OutcomeUnknown { cause: e, .. } => Some(e),
+            | CreateError::OutcomeUnknown { cause: e, .. }
+            | CreateError::LookupFailed(e) => Some(e),
             CreateError::NameTaken(_) => None,
         }
     }
@@ -376,8 +381,10 @@ impl Client {
             }
             Ok(Some(existing)) => return Err(CreateError::NameTaken(existing)),
             Err(e) if e.is_token_error() => return Err(CreateError::Rejected(e)),
-            // Without read permission the lookup fails; the create itself still decides.
-            Ok(None) | Err(_) => {}
+            // Without read permission the lookup is refused; the create itself still decides.
+            Err(Error::Api(e)) if e.status == 403 => {}
+            Err(e) => return Err(CreateError::LookupFailed(e)),
+            Ok(None) => {}
         }
         let cause = match self.create_connection_once(request).await {
             Ok(connection) => {

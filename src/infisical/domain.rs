@@ -13,6 +13,7 @@ pub struct Domain {
     /// Normalized site URL: scheme, host, optional port and path prefix, no trailing slash.
     site: String,
     host: String,
+    loopback: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -70,7 +71,13 @@ impl Domain {
         Ok(Domain {
             site: format!("{}://{host_port}{path}", url.scheme()),
             host: host_port,
+            loopback,
         })
+    }
+
+    /// localhost, 127.0.0.0/8 or ::1: a sandbox or a tunnel, never a default for later runs.
+    pub fn is_loopback(&self) -> bool {
+        self.loopback
     }
 
     /// `https://app.infisical.com`: what the user sees and what web links start with.

@@ -239,11 +239,14 @@ pub enum Error {
     Connect { host: String, detail: String },
     #[error("TLS problem with {host}: {detail} (for a private CA use --ca-file or SSL_CERT_FILE)")]
     Tls { host: String, detail: String },
-    #[error("no answer from {host} within {seconds} s")]
+    #[error("{}", timeout_text(host, *seconds, *attempts))]
     Timeout {
         host: String,
+        /// The limit of one try, or after several the whole time spent.
         seconds: u64,
         sent: bool,
+        /// How many tries went unanswered (reads are retried).
+        attempts: u32,
     },
     #[error("the connection to {host} broke before an answer arrived: {detail}")]
     Network { host: String, detail: String },
@@ -257,6 +260,14 @@ pub enum Error {
     CaFile { path: String, detail: String },
     #[error("not signed in to Infisical")]
     NotSignedIn,
+}
+
+fn timeout_text(host: &str, seconds: u64, attempts: u32) -> String {
+    if attempts > 1 {
+        format!("no answer from {host} in {attempts} tries over {seconds} s")
+    } else {
+        format!("no answer from {host} within {seconds} s")
+    }
 }
 
 impl Error {
@@ -355,10 +366,10 @@ mod tests {
         let v = ApiError::from_body(422, &fixture("error-422-validation.json"), None);
         assert_eq!(
             v.issue_paths(),
-            ["name", "name", "description", "credentials"]
+            ["credentials", "name", "name", "description"]
         );
         assert_eq!(
-            v.message_lines()[3],
+            v.message_lines()[0],
             "credentials.personalAccessToken: Personal Access Token required"
         );
         let legacy =

@@ -16,6 +16,7 @@ impl Client {
     /// for its token is repeated once after a fresh Universal Auth login, when possible.
     pub(super) async fn call<T: DeserializeOwned>(&self, call: Call<'_>) -> Result<T, Error> {
         let policy = &self.options.retry;
+        let started = Instant::now();
         let mut attempt = 1;
         let mut renewed = false;
         loop {
@@ -48,7 +49,16 @@ impl Client {
                 _ => None,
             };
             let Some(wait) = wait else {
-                return Err(error);
+                // After several tries, say so and how long it really took.
+                return Err(match error {
+                    Error::Timeout { host, sent, .. } if attempt > 1 => Error::Timeout {
+                        host,
+                        seconds: started.elapsed().as_secs_f64().ceil() as u64,
+                        sent,
+                        attempts: attempt,
+                    },
+                    other => other,
+                });
             };
             tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, "retrying read");
             tokio::time::sleep(wait).await;
@@ -204,6 +214,7 @@ fn classify(e: reqwest::Error, host: String, timeout: Duration) -> Error {
             host,
             seconds: timeout.as_secs(),
             sent: !e.is_connect(),
+            attempts: 1,
         }
     } else if e.is_connect() && tls {
         Error::Tls { host, detail }

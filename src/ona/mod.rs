@@ -6,12 +6,53 @@ use std::time::Duration;
 use serde::Deserialize;
 use time::OffsetDateTime;
 
-use crate::infisical::Domain;
+use crate::infisical::{Domain, DomainError};
 use crate::sanitize;
 use crate::secret::Secret;
 
-/// Ona's API base; the host part can be overridden with `--ona-api-url` / `ONA_API_URL`.
+/// Ona's API base; overridden with `--ona-api-url` / `ONA_API_URL`.
 pub const DEFAULT_API: &str = "https://app.gitpod.io/api";
+
+/// Ona's API base as given, like the SDK's base URL: `https://proxy.example/ona` means
+/// `https://proxy.example/ona/gitpod.v1.…`; `/api` is added to a bare host only. The same rule
+/// as the Infisical domain applies: https, or http to loopback only.
+#[derive(Clone, PartialEq, Eq)]
+pub struct OnaApi {
+    base: String,
+    host: String,
+}
+
+impl OnaApi {
+    pub fn parse(raw: &str) -> Result<OnaApi, DomainError> {
+        let checked = Domain::parse(raw)?;
+        let bare_host = checked.site().ends_with(checked.host());
+        // `Domain` drops a trailing `/api` (Infisical's form); for Ona it is part of the base.
+        let base = if bare_host || raw.trim().trim_end_matches('/').ends_with("/api") {
+            format!("{}/api", checked.site())
+        } else {
+            checked.site().to_string()
+        };
+        Ok(OnaApi {
+            base,
+            host: checked.host().to_string(),
+        })
+    }
+
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// The URL of one RPC, e.g. `IdentityService/GetAuthenticatedIdentity`.
+    pub fn rpc_url(&self, method: &str) -> String {
+        format!("{}/gitpod.v1.{method}", self.base)
+    }
+}
+
+impl std::fmt::Debug for OnaApi {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "OnaApi({})", self.base)
+    }
+}
 
 /// The token description the guide suggests; used to recognise the token among several.
 pub const SUGGESTED_DESCRIPTION: &str = "infisical integration";
@@ -70,9 +111,18 @@ pub struct PatRecord {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum OnaError {
-    /// Ona answered and said no, with its Connect error code.
+    /// Ona answered and said no: Connect `unauthenticated` or `permission_denied`, the only
+    /// codes Ona's SDK reads as a rejected token.
     #[error("Ona rejected the token: {code}: {message}")]
     Rejected {
+        status: u16,
+        code: String,
+        message: String,
+    },
+    /// Ona answered with any other Connect error (`unavailable`, `resource_exhausted`, …):
+    /// the token was not judged.
+    #[error("could not check with Ona (HTTP {status}, {code}): {message}")]
+    Failed {
         status: u16,
         code: String,
         message: String,
@@ -86,7 +136,7 @@ pub enum OnaError {
 
 pub struct OnaClient {
     http: reqwest::Client,
-    base: Domain,
+    base: OnaApi,
 }
 
 #[derive(Deserialize)]
@@ -156,8 +206,7 @@ fn timestamp(s: &Option<String>) -> Option<OffsetDateTime> {
 }
 
 impl OnaClient {
-    /// `base` follows the same rule as the Infisical domain: https, or http to loopback only.
-    pub fn new(base: Domain, timeout: Duration) -> Result<OnaClient, OnaError> {
+    pub fn new(base: OnaApi, timeout: Duration) -> Result<OnaClient, OnaError> {
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(timeout)
@@ -182,11 +231,12 @@ impl OnaClient {
         body: serde_json::Value,
     ) -> Result<Vec<u8>, OnaError> {
         let host = self.base.host().to_string();
-        let url = self.base.api(&format!("/gitpod.v1.{method}"));
+        let url = self.base.rpc_url(method);
         let started = std::time::Instant::now();
         let response = self
             .http
             .post(url)
+            .header("Connect-Protocol-Version", "1")
             .bearer_auth(token.expose())
             .json(&body)
             .send()
@@ -209,30 +259,14 @@ impl OnaClient {
         if (200..300).contains(&status) {
             return Ok(bytes);
         }
-        let parsed: Option<serde_json::Value> = serde_json::from_slice(&bytes).ok();
-        let field = |k: &str| {
-            parsed
-                .as_ref()
-                .and_then(|v| v.get(k))
-                .and_then(|v| v.as_str())
-                .map(str::to_string)
-        };
-        match (field("code"), (300..400).contains(&status)) {
-            (_, true) => Err(OnaError::Unexpected {
+        if (300..400).contains(&status) {
+            return Err(OnaError::Unexpected {
                 status,
                 detail: "a redirect, which is not followed so the token is not sent elsewhere"
                     .into(),
-            }),
-            (Some(code), _) => Err(OnaError::Rejected {
-                status,
-                code: sanitize::for_terminal(&code, 40),
-                message: sanitize::server_text(&field("message").unwrap_or_default()),
-            }),
-            (None, _) => Err(OnaError::Unexpected {
-                status,
-                detail: sanitize::for_terminal(&String::from_utf8_lossy(&bytes), 160),
-            }),
+            });
         }
+        Err(connect_error(status, &bytes))
     }
 
     /// `IdentityService/GetAuthenticatedIdentity`: the check Infisical makes (docs/infisical-api.md §5).
@@ -341,6 +375,59 @@ impl OnaClient {
             Err(e) => Expiry::Unknown(format!("could not read the expiry date: {e}")),
         };
         Ok(TokenCheck { identity, expiry })
+    }
+}
+
+/// A Connect error read as Ona's SDK reads it: `{"code","message"}` or `{"error":{…}}`;
+/// without a code, the HTTP status stands for one (401 → `unauthenticated`).
+fn connect_error(status: u16, body: &[u8]) -> OnaError {
+    let parsed: Option<serde_json::Value> = serde_json::from_slice(body).ok();
+    let error = parsed
+        .as_ref()
+        .map(|v| v.get("error").filter(|e| e.is_object()).unwrap_or(v));
+    let field = |k: &str| {
+        error
+            .and_then(|e| e.get(k))
+            .and_then(|v| v.as_str())
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    let code = field("code").unwrap_or_else(|| code_for_status(status).to_string());
+    let message = match (field("message"), &parsed) {
+        (Some(m), _) => sanitize::server_text(&m),
+        (None, None) if !body.is_empty() => {
+            sanitize::for_terminal(&String::from_utf8_lossy(body), 160)
+        }
+        (None, _) => format!("HTTP {status}"),
+    };
+    let code = sanitize::for_terminal(&code.to_ascii_lowercase(), 40);
+    if matches!(code.as_str(), "unauthenticated" | "permission_denied") {
+        OnaError::Rejected {
+            status,
+            code,
+            message,
+        }
+    } else {
+        OnaError::Failed {
+            status,
+            code,
+            message,
+        }
+    }
+}
+
+/// The Connect code an HTTP status stands for, as in Ona's SDK.
+fn code_for_status(status: u16) -> &'static str {
+    match status {
+        400 => "invalid_argument",
+        401 => "unauthenticated",
+        403 => "permission_denied",
+        404 => "not_found",
+        429 => "resource_exhausted",
+        501 => "unimplemented",
+        503 => "unavailable",
+        504 => "deadline_exceeded",
+        _ => "unknown",
     }
 }
 
@@ -508,6 +595,71 @@ mod tests {
             c.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
             ["b", "a"]
         );
+    }
+
+    #[test]
+    fn only_unauthenticated_and_permission_denied_reject_the_token() {
+        let rejected = |status, body: &str| {
+            matches!(
+                connect_error(status, body.as_bytes()),
+                OnaError::Rejected { .. }
+            )
+        };
+        assert!(rejected(
+            401,
+            r#"{"code":"unauthenticated","message":"bad"}"#
+        ));
+        assert!(rejected(403, r#"{"error":{"code":"permission_denied"}}"#));
+        assert!(rejected(401, "not json"));
+        assert!(rejected(401, ""));
+        for (status, body) in [
+            (503, r#"{"code":"unavailable","message":"down"}"#),
+            (
+                429,
+                r#"{"error":{"code":"resource_exhausted","message":"slow down"}}"#,
+            ),
+            (504, r#"{"code":"deadline_exceeded"}"#),
+            (503, "<html>Service Unavailable</html>"),
+            (429, ""),
+            (500, r#"{"code":"internal"}"#),
+            (502, "Bad Gateway"),
+        ] {
+            assert!(!rejected(status, body), "{status} {body}");
+        }
+        assert_eq!(
+            connect_error(429, b""),
+            OnaError::Failed {
+                status: 429,
+                code: "resource_exhausted".into(),
+                message: "HTTP 429".into()
+            }
+        );
+    }
+
+    #[test]
+    fn the_api_base_is_kept_as_given_and_api_is_added_to_a_bare_host_only() {
+        let url = |raw: &str| OnaApi::parse(raw).unwrap().rpc_url("S/M");
+        assert_eq!(
+            url("https://proxy.example/ona"),
+            "https://proxy.example/ona/gitpod.v1.S/M"
+        );
+        assert_eq!(
+            url("https://proxy.example/ona/"),
+            "https://proxy.example/ona/gitpod.v1.S/M"
+        );
+        assert_eq!(
+            url("https://app.gitpod.io"),
+            "https://app.gitpod.io/api/gitpod.v1.S/M"
+        );
+        assert_eq!(
+            url("https://app.gitpod.io/api/"),
+            "https://app.gitpod.io/api/gitpod.v1.S/M"
+        );
+        assert_eq!(
+            url("https://proxy.example/ona/api"),
+            "https://proxy.example/ona/api/gitpod.v1.S/M"
+        );
+        assert!(OnaApi::parse("http://ona.example").is_err());
     }
 
     #[test]

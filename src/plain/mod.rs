@@ -11,14 +11,15 @@ mod sign_in;
 
 use std::sync::Arc;
 
-use crate::cli::{EXIT_CANCELLED, EXIT_OK, EXIT_USAGE, Global};
+use crate::cli::{EXIT_CANCELLED, EXIT_OK, EXIT_OUTCOME_UNKNOWN, EXIT_USAGE, Global};
 use crate::config::Settings;
 use crate::guide;
-use crate::infisical::{Client, CreateError, Domain, Project};
+use crate::infisical::{Client, CreateError, Project};
 use crate::prompt::PromptError;
 use crate::secret::Secret;
 use crate::session::ona_check::TokenExpiry;
 use crate::session::placement::Field;
+use crate::session::summary::{self, InFlight, SentBefore};
 use crate::wizard::Demo;
 use io::{ask, say, step};
 
@@ -45,12 +46,15 @@ struct Plain<'a> {
     settings: Settings,
     config_path: Option<std::path::PathBuf>,
     demo: Option<Demo>,
-    ona_api: Option<Domain>,
+    ona_api: Option<crate::ona::OnaApi>,
     site: String,
     client: Option<Arc<Client>>,
     /// The Universal Auth client id typed at sign-in, worth remembering.
     client_id_used: Option<String>,
     projects: Result<Vec<Project>, String>,
+    /// A create was sent and neither its answer nor a lookup said what became of it: leaving
+    /// now must not claim that nothing was created.
+    outcome_unknown: Option<InFlight>,
 }
 
 pub async fn run(
@@ -81,8 +85,14 @@ pub async fn run(
         ona_api,
         client: None,
         projects: Err(String::new()),
+        outcome_unknown: None,
     };
-    match plain.flow().await {
+    let result = plain.flow().await;
+    if let (Err(_), Some(in_flight)) = (&result, &plain.outcome_unknown) {
+        eprintln!("ona-connect: {}", summary::in_flight_line(in_flight));
+        return EXIT_OUTCOME_UNKNOWN;
+    }
+    match result {
         Ok(()) => EXIT_OK,
         Err(PromptError::Cancelled) => {
             eprintln!("ona-connect: cancelled; nothing was created.");
@@ -131,7 +141,12 @@ impl Plain<'_> {
                 self.ask_project(&mut answers)?;
             }
             step(7, "Review");
-            let Some(request) = self.review(&mut answers, sent)? else {
+            let sent_before = match (sent, after_unknown) {
+                (false, _) => SentBefore::Never,
+                (true, true) => SentBefore::OutcomeUnknown,
+                (true, false) => SentBefore::NotCreated,
+            };
+            let Some(request) = self.review(&mut answers, sent_before)? else {
                 ask = Field::ALL.to_vec();
                 continue;
             };
@@ -148,7 +163,16 @@ impl Plain<'_> {
                     return Ok(());
                 }
                 Err(e) => {
-                    after_unknown = matches!(e, CreateError::OutcomeUnknown { .. });
+                    // A failed lookup sent nothing: what was unknown before stays unknown.
+                    after_unknown = matches!(e, CreateError::OutcomeUnknown { .. })
+                        || (after_unknown && matches!(e, CreateError::LookupFailed(_)));
+                    self.outcome_unknown = after_unknown.then(|| InFlight {
+                        rotation: false,
+                        name: request.name.clone(),
+                        project_id: Some(request.project_id.clone()),
+                        site: self.site.clone(),
+                        found: None,
+                    });
                     match self.explain(&e, &answers).await? {
                         Next::Ask(which) => ask = which,
                         Next::Finished => return Ok(()),

@@ -9,15 +9,15 @@ use crate::secret::Secret;
 use crate::session::ona_check::description_to_send;
 use crate::session::placement::{self, Field, Place};
 use crate::session::remember::{self, Record};
-use crate::session::summary::{self, Created};
+use crate::session::summary::{self, Created, SentBefore, review_header};
 
 impl Plain<'_> {
     /// Shows what will be sent; the request when the user confirms, `None` to edit.
-    /// `sent`: an earlier attempt went out, so nothing may be called unsent.
+    /// `sent`: what is known of earlier attempts, so nothing is called unsent after one.
     pub(super) fn review(
         &self,
         answers: &mut Answers,
-        sent: bool,
+        sent: SentBefore,
     ) -> Result<Option<CreateRequest>, PromptError> {
         let endpoint = Domain::parse(&self.site)
             .map(|d| d.api("/v1/app-connections/ona"))
@@ -35,11 +35,7 @@ impl Plain<'_> {
             .flatten()
             .unwrap_or_default();
         let token_chars = answers.token.as_ref().map_or(0, Secret::char_count);
-        say(if sent {
-            "This is exactly what Infisical will receive if you send it again:"
-        } else {
-            "Nothing has been sent yet. This is exactly what Infisical will receive:"
-        });
+        say(review_header(sent));
         say(format!("  Infisical:   {}", self.site));
         say(format!("  Endpoint:    POST {endpoint}"));
         say(format!(

@@ -56,6 +56,8 @@ impl FaultRoute {
 /// What the sandbox does instead of (or before) answering normally.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FaultAction {
+    /// Answer normally: uses up one turn, so the rules after it apply from the next request.
+    Pass,
     /// Wait, then answer normally.
     Delay(Duration),
     /// 500 `InternalServerError` / `Something went wrong`.
@@ -67,6 +69,13 @@ pub enum FaultAction {
     /// Perform the operation (e.g. store the connection), then close the socket unanswered:
     /// the client cannot know whether it worked.
     StoreThenDrop,
+    /// Perform the operation (e.g. store the connection) at once, then hold the answer until
+    /// [`super::Sandbox::release_held`]: a slow server whose write has already happened,
+    /// answering exactly when a test says so.
+    StoreThenHold,
+    /// Answer normally, but send the body one byte per interval: a server that is there but
+    /// never quite answers.
+    Drip(Duration),
     /// Close the socket without handling the request at all.
     DropBeforeHandling,
     /// Never answer (until the sandbox shuts down), to exercise client timeouts.

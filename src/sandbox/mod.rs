@@ -109,6 +109,8 @@ pub(crate) struct Shared {
     requests: Mutex<Vec<RecordedRequest>>,
     delay: Duration,
     on_request: Option<RequestLogger>,
+    /// Answers held by [`FaultAction::StoreThenHold`] wait for a permit from here.
+    held: tokio::sync::Semaphore,
 }
 
 impl Shared {
@@ -212,6 +214,7 @@ impl BoundSandbox {
             requests: Mutex::new(Vec::new()),
             delay: options.delay,
             on_request: options.on_request,
+            held: tokio::sync::Semaphore::new(0),
         });
         let (tx, rx) = oneshot::channel();
         let server_shared = shared.clone();
@@ -250,6 +253,11 @@ impl Sandbox {
     /// Ona API base (the emulated Ona lives on the same server): `<url>/api`.
     pub fn ona_api_url(&self) -> String {
         self.api_url()
+    }
+
+    /// Lets one answer held by [`FaultAction::StoreThenHold`] go (now or when it comes).
+    pub fn release_held(&self) {
+        self.shared.held.add_permits(1);
     }
 
     /// Every request received so far, in arrival order.

@@ -1,7 +1,8 @@
 //! Response builders: Infisical's error envelope and JSON bodies.
 
 use bytes::Bytes;
-use http_body_util::Full;
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Full};
 use hyper::Response;
 use hyper::header::{CONTENT_TYPE, HeaderValue};
 use rand::Rng;
@@ -9,7 +10,8 @@ use rand::distr::Alphanumeric;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-pub(crate) type Resp = Response<Full<Bytes>>;
+/// Boxed so a body can also be a stream (a dripping answer, see `FaultAction::Drip`).
+pub(crate) type Resp = Response<BoxBody<Bytes, std::convert::Infallible>>;
 
 /// An error answer, kept small (a full `Response` is too big for `Result::Err`) and turned
 /// into a response at the end of the pipeline.
@@ -55,7 +57,7 @@ pub(crate) fn req_id() -> String {
 }
 
 pub(crate) fn raw(status: u16, body: impl Into<Bytes>, content_type: Option<&str>) -> Resp {
-    let mut resp = Response::new(Full::new(body.into()));
+    let mut resp = Response::new(Full::new(body.into()).boxed());
     *resp.status_mut() =
         hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
     if let Some(ct) = content_type.and_then(|ct| HeaderValue::from_str(ct).ok()) {

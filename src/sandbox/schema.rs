@@ -178,41 +178,34 @@ fn check_credentials(value: Option<&Value>, issues: &mut Issues) -> Option<Strin
     Some(raw.trim().to_owned())
 }
 
-/// A field and the test its one accepted (neutral) value passes.
-type Neutral = (&'static str, fn(&Value) -> bool);
-
-/// Fields Ona connections do not support: only "absent" or the neutral value passes.
-fn check_unsupported(map: &Map<String, Value>, issues: &mut Issues) {
-    let neutral: [Neutral; 5] = [
-        ("isPlatformManagedCredentials", |v| *v == Value::Bool(false)),
-        ("gatewayId", Value::is_null),
-        ("gatewayPoolId", Value::is_null),
-        ("isAutoRotationEnabled", |v| *v == Value::Bool(false)),
-        ("rotation", Value::is_null),
-    ];
-    for (key, ok) in neutral {
-        if map.get(key).is_some_and(|v| !ok(v)) {
-            issues.push(custom(&[key], NOT_SUPPORTED));
-        }
+/// `z.literal(false).optional()` with Infisical's message: a Zod 4 `invalid_value`.
+fn only_false(map: &Map<String, Value>, key: &str, issues: &mut Issues) {
+    if map.get(key).is_some_and(|v| *v != Value::Bool(false)) {
+        issues.push(json!({"code": "invalid_value", "values": [false], "path": [key], "message": NOT_SUPPORTED}));
     }
 }
 
+/// `z.undefined().or(z.null())` with Infisical's message: a Zod 4 `invalid_union` whose
+/// branches each carry the message.
+fn only_null(map: &Map<String, Value>, key: &str, issues: &mut Issues) {
+    if map.get(key).is_some_and(|v| !v.is_null()) {
+        let branch = |expected: &str| json!([{"expected": expected, "code": "invalid_type", "path": [], "message": NOT_SUPPORTED}]);
+        issues.push(json!({
+            "code": "invalid_union",
+            "errors": [branch("undefined"), branch("null")],
+            "path": [key],
+            "message": "Invalid input",
+        }));
+    }
+}
+
+/// Infisical's create schema is the credentials union `.and()` the generic fields: the union's
+/// issues (`method`, then `credentials`) come first, then the generic fields in their order.
 pub(crate) fn create(body: &Value) -> Result<CreateInput, Issues> {
     let mut issues = Issues::new();
     let Some(map) = object(body, &mut issues) else {
         return Err(issues);
     };
-    let name = check_name(map.get("name"), &mut issues);
-    let description = check_description(map.get("description"), &mut issues);
-    let project_id = match map.get("projectId") {
-        None => None,
-        Some(Value::String(s)) => Some(s.clone()),
-        other => {
-            issues.push(invalid_type(&["projectId"], "string", other));
-            None
-        }
-    };
-    check_unsupported(map, &mut issues);
     // Discriminated union: with a wrong `method` Zod never looks at `credentials`.
     let pat = match map.get("method") {
         Some(Value::String(m)) if m == "personal-access-token" => {
@@ -230,6 +223,21 @@ pub(crate) fn create(body: &Value) -> Result<CreateInput, Issues> {
             None
         }
     };
+    let name = check_name(map.get("name"), &mut issues);
+    let description = check_description(map.get("description"), &mut issues);
+    let project_id = match map.get("projectId") {
+        None => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        other => {
+            issues.push(invalid_type(&["projectId"], "string", other));
+            None
+        }
+    };
+    only_false(map, "isPlatformManagedCredentials", &mut issues);
+    only_null(map, "gatewayId", &mut issues);
+    only_null(map, "gatewayPoolId", &mut issues);
+    only_false(map, "isAutoRotationEnabled", &mut issues);
+    only_null(map, "rotation", &mut issues);
     match (name, pat) {
         (Some(name), Some(pat)) if issues.is_empty() => Ok(CreateInput {
             name,
@@ -248,14 +256,18 @@ pub(crate) fn update(body: &Value) -> Result<UpdateInput, Issues> {
         return Err(issues);
     };
     let mut input = UpdateInput::default();
+    // `{credentials}.and(generic fields)`; the update's generic part has no rotation fields
+    // (unknown keys are stripped, not refused).
+    if map.contains_key("credentials") {
+        input.pat = check_credentials(map.get("credentials"), &mut issues);
+    }
     if map.contains_key("name") {
         input.name = check_name(map.get("name"), &mut issues);
     }
     input.description = check_description(map.get("description"), &mut issues);
-    if map.contains_key("credentials") {
-        input.pat = check_credentials(map.get("credentials"), &mut issues);
-    }
-    check_unsupported(map, &mut issues);
+    only_false(map, "isPlatformManagedCredentials", &mut issues);
+    only_null(map, "gatewayId", &mut issues);
+    only_null(map, "gatewayPoolId", &mut issues);
     if issues.is_empty() {
         Ok(input)
     } else {
@@ -301,20 +313,43 @@ mod tests {
     use super::*;
 
     #[test]
-    fn create_reports_all_issues_in_order() {
+    fn create_reports_all_issues_in_infisicals_order() {
         let body = json!({"name": "Bad Name", "description": "x".repeat(300), "method": "personal-access-token",
-            "credentials": {"personalAccessToken": "  "}, "gatewayId": "g"});
+            "credentials": {"personalAccessToken": "  "}, "gatewayId": "g", "rotation": {},
+            "isAutoRotationEnabled": true, "isPlatformManagedCredentials": true, "gatewayPoolId": "p"});
         let issues = create(&body).unwrap_err();
         let paths: Vec<String> = issues.iter().map(|i| i["path"].to_string()).collect();
+        // The credentials union first, then the generic fields in the schema's order.
         assert_eq!(
             paths,
             [
+                r#"["credentials","personalAccessToken"]"#,
                 r#"["name"]"#,
                 r#"["description"]"#,
+                r#"["isPlatformManagedCredentials"]"#,
                 r#"["gatewayId"]"#,
-                r#"["credentials","personalAccessToken"]"#
+                r#"["gatewayPoolId"]"#,
+                r#"["isAutoRotationEnabled"]"#,
+                r#"["rotation"]"#,
             ]
         );
+        let code = |key: &str| {
+            issues
+                .iter()
+                .find(|i| i["path"] == json!([key]))
+                .map(|i| i["code"].clone())
+        };
+        for key in ["gatewayId", "gatewayPoolId", "rotation"] {
+            assert_eq!(code(key), Some(json!("invalid_union")), "{key}");
+        }
+        for key in ["isPlatformManagedCredentials", "isAutoRotationEnabled"] {
+            assert_eq!(code(key), Some(json!("invalid_value")), "{key}");
+        }
+        let union = issues
+            .iter()
+            .find(|i| i["path"] == json!(["gatewayId"]))
+            .unwrap();
+        assert_eq!(union["errors"][0][0]["message"], NOT_SUPPORTED);
     }
 
     #[test]

@@ -173,8 +173,10 @@ async fn process(
     }
     let fault = faults::take(&mut routes::lock(&shared.state).faults, &route);
     let mut drop_after = false;
+    let mut hold_after = false;
+    let mut drip = None;
     match fault {
-        None => {}
+        None | Some(FaultAction::Pass) => {}
         Some(FaultAction::Delay(d)) => tokio::time::sleep(d).await,
         Some(FaultAction::Status500) => return Outcome::Respond(reply::internal().into()),
         Some(FaultAction::Status429 { retry_after }) => {
@@ -184,6 +186,8 @@ async fn process(
             return Outcome::Respond(reply::raw(status, body, content_type.as_deref()));
         }
         Some(FaultAction::StoreThenDrop) => drop_after = true,
+        Some(FaultAction::StoreThenHold) => hold_after = true,
+        Some(FaultAction::Drip(interval)) => drip = Some(interval),
         Some(FaultAction::DropBeforeHandling) => return Outcome::Drop,
         Some(FaultAction::Hang) => return Outcome::Hang,
         Some(FaultAction::Redirect(location)) => {
@@ -203,11 +207,44 @@ async fn process(
         body,
     };
     let resp = routes::dispatch(&shared.state, route, &request);
+    if hold_after && let Ok(permit) = shared.held.acquire().await {
+        permit.forget();
+    }
     if drop_after {
         Outcome::Drop
+    } else if let Some(interval) = drip {
+        Outcome::Respond(dripping(resp, interval).await)
     } else {
         Outcome::Respond(resp)
     }
+}
+
+/// The same answer, its body one byte per `interval` (headers at once, with the full length).
+async fn dripping(resp: Resp, interval: Duration) -> Resp {
+    use http_body_util::StreamBody;
+    use hyper::body::Frame;
+    let (mut parts, body) = resp.into_parts();
+    let bytes = body
+        .collect()
+        .await
+        .map(|c| c.to_bytes())
+        .unwrap_or_default();
+    parts
+        .headers
+        .insert(hyper::header::CONTENT_LENGTH, bytes.len().into());
+    let stream = futures::stream::unfold(0usize, move |at| {
+        let bytes = bytes.clone();
+        async move {
+            if at >= bytes.len() {
+                return None;
+            }
+            tokio::time::sleep(interval).await;
+            let frame: Result<Frame<Bytes>, std::convert::Infallible> =
+                Ok(Frame::data(bytes.slice(at..at + 1)));
+            Some((frame, at + 1))
+        }
+    });
+    hyper::Response::from_parts(parts, StreamBody::new(stream).boxed())
 }
 
 /// Fastify's content-type parsing; Ona routes answer parse failures the Connect way.

@@ -24,7 +24,7 @@ pub mod summary;
 use crate::cli::Global;
 
 /// Ona's API base for the token check, or `None` when `--skip-ona-check` switches it off.
-pub fn ona_api(global: &Global) -> Result<Option<crate::infisical::Domain>, String> {
+pub fn ona_api(global: &Global) -> Result<Option<crate::ona::OnaApi>, String> {
     ona_check::api_base(global.skip_ona_check, global.ona_api_url.as_deref())
 }
 

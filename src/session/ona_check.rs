@@ -6,8 +6,7 @@ use std::time::Duration;
 
 use time::OffsetDateTime;
 
-use crate::infisical::Domain;
-use crate::ona::{Expiry, Identity, OnaClient, OnaError, PatRecord, TokenCheck};
+use crate::ona::{Expiry, Identity, OnaApi, OnaClient, OnaError, PatRecord, TokenCheck};
 use crate::secret::Secret;
 use crate::validate;
 
@@ -18,11 +17,11 @@ pub const ONA_TIMEOUT: Duration = Duration::from_secs(10);
 pub const EXPIRY_WARN_DAYS: i64 = 14;
 
 /// Ona's API base for the check, or `None` when it is switched off (`--skip-ona-check`).
-pub fn api_base(skip: bool, url: Option<&str>) -> Result<Option<Domain>, String> {
+pub fn api_base(skip: bool, url: Option<&str>) -> Result<Option<OnaApi>, String> {
     if skip {
         return Ok(None);
     }
-    Domain::parse(url.unwrap_or(crate::ona::DEFAULT_API))
+    OnaApi::parse(url.unwrap_or(crate::ona::DEFAULT_API))
         .map(Some)
         .map_err(|e| format!("--ona-api-url / ONA_API_URL: {e}"))
 }
@@ -30,7 +29,7 @@ pub fn api_base(skip: bool, url: Option<&str>) -> Result<Option<Domain>, String>
 /// Who the token belongs to and which of the user's tokens it is; `now` is when it was
 /// asked, for the days left.
 pub async fn check(
-    base: Domain,
+    base: OnaApi,
     token: &Secret,
     now: OffsetDateTime,
 ) -> Result<TokenCheck, OnaError> {
@@ -72,7 +71,7 @@ pub fn verdict(result: Result<TokenCheck, OnaError>, now: OffsetDateTime) -> Ona
 }
 
 /// The identity check alone, for the commands: `Err` only when Ona rejected the token.
-pub async fn precheck(base: Domain, token: &Secret) -> Result<Option<OnaError>, OnaError> {
+pub async fn precheck(base: OnaApi, token: &Secret) -> Result<Option<OnaError>, OnaError> {
     let answer = match OnaClient::new(base, ONA_TIMEOUT) {
         Ok(client) => client.identity(token).await.map(drop),
         Err(e) => Err(e),

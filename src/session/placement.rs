@@ -86,10 +86,13 @@ impl Placement {
         }
     }
 
-    /// The field that gets the focus, if the error is about one.
+    /// The field that gets the focus, if the error is about one: the first on the form, in
+    /// whatever order the server listed its issues.
     pub fn first_field(&self) -> Option<Field> {
         match &self.place {
-            Place::Fields(f) => f.first().map(|(f, _)| *f),
+            Place::Fields(f) => Field::ALL
+                .into_iter()
+                .find(|field| f.iter().any(|(g, _)| g == field)),
             _ => None,
         }
     }
@@ -141,7 +144,9 @@ pub fn create_error(error: &CreateError) -> Placement {
         CreateError::OutcomeUnknown { .. } => {
             Placement::at(Place::Review(lines(error), Retry::CheckByNameFirst))
         }
-        CreateError::Rejected(_) => Placement::at(Place::Review(lines(error), Retry::Again)),
+        CreateError::Rejected(_) | CreateError::LookupFailed(_) => {
+            Placement::at(Place::Review(lines(error), Retry::Again))
+        }
     }
 }
 
@@ -178,6 +183,12 @@ pub fn lines(error: &CreateError) -> Vec<String> {
             let mut lines = cause.display_lines();
             lines.push("Checking by name afterwards failed too:".into());
             lines.extend(lookup.display_lines());
+            lines
+        }
+        CreateError::LookupFailed(e) => {
+            let mut lines =
+                vec!["Checking the name before sending failed, so the token was not sent:".into()];
+            lines.extend(e.display_lines());
             lines
         }
         CreateError::NameTaken(_) => vec![server_text(&error.to_string())],
@@ -276,6 +287,7 @@ mod tests {
                 host: "h".into(),
                 seconds: 30,
                 sent: true,
+                attempts: 1,
             },
         });
         assert!(matches!(lost.place, Place::Review(_, Retry::NotCreated)));

@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use crate::config::{self, ConfigError, RememberedConnection};
+use crate::infisical::Domain;
 
 /// The non-secret facts of a finished create or rotation.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,25 +20,32 @@ pub struct Record {
     pub token_expires: Option<String>,
 }
 
-/// Reads the file, records `record` and writes it back atomically.
+/// Records `record` in the config file (see [`config::update`]: under a lock, so concurrent
+/// runs keep every record). A loopback site (a sandbox) gets its own choices but never becomes
+/// the default site of later runs.
 pub fn remember(path: &Path, record: &Record) -> Result<(), ConfigError> {
-    let mut file = config::load(path)?;
-    file.domain = Some(record.site.clone());
-    if let Some(project) = &record.project_id {
-        file.project_id = Some(project.clone());
-    }
-    if let Some(id) = &record.client_id {
-        file.client_id = Some(id.clone());
-    }
-    file.last_name = Some(record.name.clone());
-    file.remember(RememberedConnection {
-        id: record.connection_id.clone(),
-        name: record.name.clone(),
-        domain: record.site.clone(),
-        project_id: record.project_id.clone(),
-        token_expires: record.token_expires.clone(),
-    });
-    config::save(path, &file)
+    let site = config::normalized_site(&record.site);
+    let loopback = Domain::parse(&site).is_ok_and(|d| d.is_loopback());
+    config::update(path, |file| {
+        if !loopback {
+            file.domain = Some(site.clone());
+        }
+        let choices = file.sites.entry(site.clone()).or_default();
+        if let Some(project) = &record.project_id {
+            choices.project_id = Some(project.clone());
+        }
+        if let Some(id) = &record.client_id {
+            choices.client_id = Some(id.clone());
+        }
+        choices.last_name = Some(record.name.clone());
+        file.remember(RememberedConnection {
+            id: record.connection_id.clone(),
+            name: record.name.clone(),
+            domain: site.clone(),
+            project_id: record.project_id.clone(),
+            token_expires: record.token_expires.clone(),
+        });
+    })
 }
 
 #[cfg(test)]
@@ -69,9 +77,68 @@ mod tests {
         )
         .unwrap();
         let file = config::load(&path).unwrap();
-        assert_eq!(file.project_id.as_deref(), Some("p1"));
+        let choices = file.choices_for("https://eu.infisical.com");
+        assert_eq!(choices.project_id.as_deref(), Some("p1"));
         assert_eq!(file.connections.len(), 2);
         assert_eq!(file.connections[1].project_id, None);
-        assert_eq!(file.last_name.as_deref(), Some("ona"));
+        assert_eq!(choices.last_name.as_deref(), Some("ona"));
+    }
+
+    #[test]
+    fn a_sandbox_run_never_becomes_the_default_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        remember(&path, &record(Some("real"))).unwrap();
+        remember(
+            &path,
+            &Record {
+                site: "http://127.0.0.1:8080".into(),
+                connection_id: "sandbox-connection".into(),
+                ..record(Some("sandbox"))
+            },
+        )
+        .unwrap();
+        let file = config::load(&path).unwrap();
+        assert_eq!(file.domain.as_deref(), Some("https://eu.infisical.com"));
+        let settings = config::resolve(&config::Flags::default(), &|_| None, &file).unwrap();
+        assert_eq!(settings.domain.site(), "https://eu.infisical.com");
+        assert_eq!(settings.project_id.as_deref(), Some("real"));
+        assert_eq!(
+            file.choices_for("http://127.0.0.1:8080")
+                .project_id
+                .as_deref(),
+            Some("sandbox")
+        );
+    }
+
+    #[test]
+    fn ten_runs_finishing_at_once_keep_all_ten_records() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        let start = std::sync::Barrier::new(10);
+        std::thread::scope(|scope| {
+            for i in 0..10 {
+                let (path, start) = (&path, &start);
+                scope.spawn(move || {
+                    start.wait();
+                    remember(
+                        path,
+                        &Record {
+                            connection_id: format!("c{i}"),
+                            ..record(Some("p1"))
+                        },
+                    )
+                    .unwrap();
+                });
+            }
+        });
+        let mut ids: Vec<String> = config::load(&path)
+            .unwrap()
+            .connections
+            .into_iter()
+            .map(|c| c.id)
+            .collect();
+        ids.sort();
+        assert_eq!(ids, (0..10).map(|i| format!("c{i}")).collect::<Vec<_>>());
     }
 }

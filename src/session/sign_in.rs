@@ -50,6 +50,8 @@ fn failure_lines(e: &Error, site: &str) -> Vec<String> {
 
 /// Signs in and reads the project list; a token error on the list means the sign-in failed.
 /// A user's session is verified first (`checkAuth`) and named: never "signed in" unchecked.
+/// Any other access token is only verified by that list (a Universal Auth login verifies
+/// itself), so when the list gets no answer the sign-in is not reported as done.
 pub async fn sign_in(
     options: ClientOptions,
     chosen: Chosen,
@@ -60,6 +62,8 @@ pub async fn sign_in(
         (Credentials::AccessToken(token), true) => jwt_claim(token.expose(), "organizationId"),
         _ => None,
     };
+    let verified_before_the_list =
+        chosen.user_session || matches!(chosen.credentials, Credentials::UniversalAuth { .. });
     client
         .sign_in(chosen.credentials)
         .await
@@ -87,6 +91,14 @@ pub async fn sign_in(
     let projects = match client.list_projects().await {
         Ok(p) => Ok(p),
         Err(e) if e.is_token_error() => return Err(failure_lines(&e, &site)),
+        Err(e) if !verified_before_the_list => {
+            let mut lines = vec![format!(
+                "The access token could not be verified: {site} did not answer."
+            )];
+            lines.extend(e.display_lines());
+            lines.push("Nothing else was sent. Press Enter to try again.".into());
+            return Err(lines);
+        }
         Err(e) => Err(format!(
             "Could not list projects ({}); type the project id instead.",
             e.display_lines().join(" ")
@@ -177,6 +189,63 @@ mod tests {
             lines.iter().any(|l| l.starts_with("Check the credentials")),
             "{lines:?}"
         );
+    }
+
+    /// A server that drips its answer: the tries and the real time are reported, and an
+    /// access token nothing verified is not a sign-in.
+    #[tokio::test]
+    async fn a_dripping_server_never_makes_an_unverified_sign_in() {
+        use crate::sandbox::{Fault, FaultAction, FaultRoute};
+        use std::time::Duration;
+        let sandbox = Sandbox::start(SandboxOptions::default()).unwrap();
+        let drip = || {
+            Fault::new(
+                FaultRoute::ListProjects,
+                3,
+                FaultAction::Drip(Duration::from_millis(200)),
+            )
+        };
+        let network = Network {
+            timeouts: Timeouts {
+                read: Duration::from_millis(300),
+                ..Timeouts::default()
+            },
+            retry: RetryPolicy {
+                base_delay: Duration::from_millis(10),
+                ..RetryPolicy::default()
+            },
+            ..Network::default()
+        };
+        let domain = Domain::parse(&sandbox.url()).unwrap();
+        sandbox.add_fault(drip());
+        let chosen = Chosen {
+            credentials: Credentials::AccessToken(Secret::new(sandbox.issue_access_token())),
+            label: "access token".into(),
+            user_session: false,
+        };
+        let lines = sign_in(network.options(domain.clone()), chosen)
+            .await
+            .map(|_| ())
+            .unwrap_err();
+        assert!(lines[0].contains("could not be verified"), "{lines:?}");
+        assert!(
+            lines.iter().any(|l| l.contains("in 3 tries over")),
+            "{lines:?}"
+        );
+
+        // A Universal Auth login verified the credentials: signed in, the list is a warning.
+        sandbox.add_fault(drip());
+        let chosen = Chosen {
+            credentials: Credentials::UniversalAuth {
+                client_id: demo::CLIENT_ID.into(),
+                client_secret: Secret::new(demo::CLIENT_SECRET),
+            },
+            label: "Universal Auth".into(),
+            user_session: false,
+        };
+        let (signed_in, _) = sign_in(network.options(domain), chosen).await.unwrap();
+        let why = signed_in.projects.unwrap_err();
+        assert!(why.contains("in 3 tries over"), "{why}");
     }
 
     #[test]

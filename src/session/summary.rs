@@ -26,6 +26,72 @@ pub struct Rotated {
     pub site: String,
 }
 
+/// What Review may say about earlier attempts of this create.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SentBefore {
+    /// Nothing has been sent.
+    Never,
+    /// A create was sent and neither its answer nor a lookup said what became of it.
+    OutcomeUnknown,
+    /// Earlier attempts were answered, or failed before sending, without a connection.
+    NotCreated,
+}
+
+/// Review's first line: only before the first attempt may it say that nothing was sent.
+pub fn review_header(sent: SentBefore) -> &'static str {
+    match sent {
+        SentBefore::Never => {
+            "Nothing has been sent yet. This is exactly what Infisical will receive:"
+        }
+        SentBefore::OutcomeUnknown => {
+            "A create was sent; its outcome is unknown. A resend sends exactly this:"
+        }
+        SentBefore::NotCreated => {
+            "Not created so far. Sending again sends exactly this to Infisical:"
+        }
+    }
+}
+
+/// A write that went out and whose answer has not come: quitting now leaves its outcome
+/// unknown, and the program must say so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InFlight {
+    pub rotation: bool,
+    /// The connection's name.
+    pub name: String,
+    pub project_id: Option<String>,
+    pub site: String,
+    /// A lookup by name on the way out found the connection (its id): it was created.
+    pub found: Option<String>,
+}
+
+/// What is printed when the program ends while a create or rotation is in flight.
+pub fn in_flight_line(w: &InFlight) -> String {
+    let name = clean(&w.name);
+    if let Some(id) = &w.found {
+        return format!(
+            "the create of {name} was sent and a lookup just now found it: the connection was created ({})",
+            clean(id)
+        );
+    }
+    let project = w
+        .project_id
+        .as_deref()
+        .map(|p| format!(" --project {}", clean(p)))
+        .unwrap_or_default();
+    if w.rotation {
+        format!(
+            "the new token for {name} was sent and its outcome is unknown; check the connection with: ona-connect --domain {}{project} list",
+            clean(&w.site)
+        )
+    } else {
+        format!(
+            "the create of {name} was sent and its outcome is unknown; check whether it exists with: ona-connect --domain {}{project} list",
+            clean(&w.site)
+        )
+    }
+}
+
 fn clean(s: &str) -> String {
     for_terminal(s, 200)
 }

@@ -4,7 +4,6 @@ use std::path::PathBuf;
 
 use super::ui::Theme;
 use crate::config::EnvCredentials;
-use crate::infisical::Domain;
 use crate::links::TerminalEnv;
 use crate::session::sign_in::Network;
 
@@ -19,5 +18,5 @@ pub struct Context {
     /// raw escape sequences (OSC 8, OSC 52) are written.
     pub terminal_env: Option<TerminalEnv>,
     /// Ona's API base for the token pre-check; `None` with `--skip-ona-check`.
-    pub ona_api: Option<Domain>,
+    pub ona_api: Option<crate::ona::OnaApi>,
 }

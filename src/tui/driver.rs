@@ -16,15 +16,17 @@ use super::effects::{Driver, Report};
 use super::hyperlinks::hyperlink_pass;
 use super::signals::{Signaled, Signals};
 use super::ui::{self};
+use crate::session::summary::InFlight;
 use crate::wizard::{self, Effect, Msg, Outcome, State, Viewport};
 
-/// Why the loop ended other than through the wizard.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Why the loop ended other than through the wizard, with the create or rotation that was
+/// in flight then (its outcome is unknown, and the program must say so).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Interrupted {
     /// A signal such as SIGTERM or SIGHUP (the number).
-    Signal(i32),
+    Signal(i32, Option<InFlight>),
     /// The terminal went away.
-    TerminalClosed,
+    TerminalClosed(Option<InFlight>),
 }
 
 /// The wizard's event loop. The caller draws the first frame with [`draw`] beforehand, so
@@ -42,7 +44,9 @@ where
 {
     let (tx, mut rx) = mpsc::unbounded_channel::<Report>();
     let mut driver = Driver::new(context, tx);
-    let mut tick = tokio::time::interval(Duration::from_millis(100));
+    let mut tick = tokio::time::interval(Duration::from_millis(
+        1000 / u64::from(wizard::TICKS_PER_SECOND),
+    ));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     // Signal handlers are installed after the first frame: nothing delays it.
     let mut signals = Signals::new();
@@ -67,12 +71,12 @@ where
                 }
                 Some(Ok(_)) => None,
                 // EOF or EIO: the terminal is gone (SSH dropped); leave instead of spinning.
-                Some(Err(_)) | None => return Err(Interrupted::TerminalClosed),
+                Some(Err(_)) | None => return Err(Interrupted::TerminalClosed(state.in_flight())),
             },
             report = rx.recv() => report.map(|r| driver.receive(r)),
             _ = tick.tick(), if state.busy() => Some(Msg::Tick),
             signal = signals.recv() => match signal {
-                Signaled::End(n) => return Err(Interrupted::Signal(n)),
+                Signaled::End(n) => return Err(Interrupted::Signal(n, state.in_flight())),
                 Signaled::Stop => {
                     super::terminal::suspend();
                     None
@@ -97,7 +101,8 @@ where
             }
         }
         if exit {
-            return Ok(state.take_exit().unwrap_or(Outcome::Cancelled));
+            let outcome = state.take_exit().unwrap_or(Outcome::Cancelled);
+            return Ok(driver.look_up_abandoned(outcome).await);
         }
         redraw(terminal, &mut state, &driver.context);
     }

@@ -72,6 +72,14 @@ fn always(_: &State) -> bool {
     true
 }
 
+fn write_in_flight(s: &State) -> bool {
+    s.screen == Screen::Submitting
+}
+
+fn nothing_in_flight(s: &State) -> bool {
+    !write_in_flight(s)
+}
+
 /// The focused row takes typed text, so letters are text, not shortcuts.
 fn typing(s: &State) -> bool {
     s.overlay == Overlay::None
@@ -296,8 +304,11 @@ const HELP: &[Binding] = &[
 
 #[rustfmt::skip]
 const CONFIRM_QUIT: &[Binding] = &[
-    row("y", &[(Key::Char('y'), Intent::Yes), (Key::Char('Y'), Intent::Yes), (Key::Enter, Intent::Yes)], "quit", "", always),
-    row("n", &[(Key::Char('n'), Intent::No), (Key::Char('N'), Intent::No), (Key::Esc, Intent::No)], "stay", "", always),
+    row("y", &[(Key::Char('y'), Intent::Yes), (Key::Char('Y'), Intent::Yes), (Key::Enter, Intent::Yes)], "quit", "", nothing_in_flight),
+    row("n", &[(Key::Char('n'), Intent::No), (Key::Char('N'), Intent::No), (Key::Esc, Intent::No)], "stay", "", nothing_in_flight),
+    // With a write in flight, Enter waits: only a deliberate y leaves its outcome unknown.
+    row("y", &[(Key::Char('y'), Intent::Yes), (Key::Char('Y'), Intent::Yes)], "quit anyway", "", write_in_flight),
+    row("n", &[(Key::Char('n'), Intent::No), (Key::Char('N'), Intent::No), (Key::Esc, Intent::No), (Key::Enter, Intent::No)], "wait for the answer", "", write_in_flight),
 ];
 
 #[rustfmt::skip]

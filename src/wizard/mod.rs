@@ -17,6 +17,7 @@ mod sign_in;
 mod state;
 mod token_check;
 
+pub use crate::session::summary::SentBefore;
 pub use form::{ChosenProject, Field, FieldErrors, Form, Projects};
 pub use keymap::intent_for;
 pub use msg::{Effect, Init, Intent, Msg, SignInWith, SignedIn};
@@ -32,11 +33,26 @@ use tui_input::InputRequest;
 
 const SPINNER_FRAMES: usize = 10;
 
+/// Spinner frames per second: the driver ticks this often while something is in flight.
+pub const TICKS_PER_SECOND: u32 = 10;
+
 /// The whole behaviour of the wizard.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    let effects = dispatch(state, msg);
+    if state.sign_in.status != SignInStatus::Working {
+        state.sign_in_ticks = 0;
+    }
+    effects
+}
+
+fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Tick => {
             state.spinner = (state.spinner + 1) % SPINNER_FRAMES;
+            // Counted, not read from a clock: how long the sign-in has been waiting.
+            if state.sign_in.status == SignInStatus::Working {
+                state.sign_in_ticks += 1;
+            }
             vec![]
         }
         Msg::Viewport(viewport) => {
@@ -84,7 +100,11 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::SignInFinished(result) => sign_in::on_signed_in(state, result),
-        Msg::SubmitFinished { attempt, result } => review::on_submitted(state, attempt, result),
+        Msg::SubmitFinished { attempt, result } => {
+            let effects = review::on_submitted(state, attempt, result);
+            close_quit_question_once_answered(state);
+            effects
+        }
         Msg::Notice(n) => {
             state.notice = Some(n);
             vec![]
@@ -93,7 +113,11 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             rotation::on_connections_loaded(state, result);
             vec![]
         }
-        Msg::RotateFinished { attempt, result } => rotation::on_rotated(state, attempt, result),
+        Msg::RotateFinished { attempt, result } => {
+            let effects = rotation::on_rotated(state, attempt, result);
+            close_quit_question_once_answered(state);
+            effects
+        }
         Msg::ExistingFound(found) => {
             rotation::on_existing_found(state, found);
             vec![]
@@ -221,9 +245,20 @@ fn ask_to_quit(state: &mut State) -> Vec<Effect> {
     quit(state)
 }
 
+/// The question asked while a write was in flight is void once its answer is in: the screen
+/// shows the outcome instead, and quitting then is an ordinary quit.
+fn close_quit_question_once_answered(state: &mut State) {
+    if state.overlay == Overlay::ConfirmQuit && state.screen != Screen::Submitting {
+        state.overlay = Overlay::None;
+    }
+}
+
 fn quit(state: &mut State) -> Vec<Effect> {
     state.overlay = Overlay::None;
-    state.exit = Some(Outcome::Cancelled);
+    state.exit = Some(match state.in_flight() {
+        Some(in_flight) => Outcome::Abandoned(in_flight),
+        None => Outcome::Cancelled,
+    });
     vec![Effect::Exit]
 }
 

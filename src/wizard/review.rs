@@ -52,6 +52,11 @@ pub(super) fn signed_in_or_redirect(state: &mut State) -> bool {
 }
 
 fn submit(state: &mut State) -> Vec<Effect> {
+    // Ona's answer may still add the expiry to the description: what is sent must be what was
+    // on screen when Enter was pressed, so Enter waits until the screen has settled.
+    if state.review_settling() {
+        return vec![];
+    }
     if !signed_in_or_redirect(state) {
         return vec![];
     }
@@ -129,7 +134,9 @@ pub(super) fn on_submitted(
         }
         Err(e) => e,
     };
-    *after_unknown_outcome = matches!(error, CreateError::OutcomeUnknown { .. });
+    // A failed lookup sent nothing: what was unknown before stays unknown.
+    *after_unknown_outcome = matches!(error, CreateError::OutcomeUnknown { .. })
+        || (*after_unknown_outcome && matches!(error, CreateError::LookupFailed(_)));
     let placed = placement::create_error(&error);
     if let Some(c) = &placed.existing {
         *existing = Some(c.clone());

@@ -16,7 +16,7 @@ use super::token_check::OnaCheck;
 use crate::infisical::AppConnection;
 use crate::secret::SecretInput;
 use crate::session::reminder::Reminder;
-use crate::session::summary::{Created, Rotated};
+use crate::session::summary::{Created, InFlight, Rotated, SentBefore};
 
 /// Screens, in the order the user meets them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,6 +90,8 @@ pub enum Outcome {
     Created(Box<Created>),
     Rotated(Box<Rotated>),
     Cancelled,
+    /// The user quit while a create or rotation was in flight: its outcome is unknown.
+    Abandoned(InFlight),
 }
 
 /// What demo mode shows: the sandbox's demo values are public, not secrets.
@@ -117,6 +119,8 @@ pub struct State {
     /// Why `o` cannot open a browser here (SSH, no display); `None` when it can.
     pub(in crate::wizard) browser_unavailable: Option<String>,
     pub(in crate::wizard) spinner: usize,
+    /// Ticks since the sign-in in flight started (0 when none is).
+    pub(in crate::wizard) sign_in_ticks: u32,
     /// How far the body is scrolled, and what the last frame said about its size.
     pub(in crate::wizard) scroll: usize,
     pub(in crate::wizard) viewport: Option<super::scroll::Viewport>,
@@ -188,6 +192,10 @@ impl State {
     }
     pub fn spinner(&self) -> usize {
         self.spinner
+    }
+    /// Whole seconds the sign-in in flight has been waiting for Infisical.
+    pub fn sign_in_seconds(&self) -> u32 {
+        self.sign_in_ticks / super::TICKS_PER_SECOND
     }
     /// How the wizard ended, once it has (taken by the driver).
     pub fn take_exit(&mut self) -> Option<Outcome> {
@@ -319,6 +327,7 @@ impl State {
             notice: None,
             browser_unavailable: init.browser_unavailable,
             spinner: 0,
+            sign_in_ticks: 0,
             scroll: 0,
             viewport: None,
             exit: None,
@@ -339,6 +348,51 @@ impl State {
             other => other.step_number() + 1,
         };
         (i, STEP_COUNT + 1)
+    }
+
+    /// Review is still waiting for Ona's check (and the expiry lookup that comes with it):
+    /// what Review shows may still change, so Enter does not send yet.
+    pub fn review_settling(&self) -> bool {
+        self.screen == Screen::Review && self.form.ona == OnaCheck::Checking
+    }
+
+    /// What is known about earlier creates of this connection, for Review's header.
+    pub fn sent_before(&self) -> SentBefore {
+        match &self.flow {
+            _ if self.attempt == 0 => SentBefore::Never,
+            Flow::Create {
+                after_unknown_outcome: true,
+                ..
+            } => SentBefore::OutcomeUnknown,
+            _ => SentBefore::NotCreated,
+        }
+    }
+
+    /// The create or rotation that was sent and has not been answered yet.
+    pub fn in_flight(&self) -> Option<InFlight> {
+        if self.screen != Screen::Submitting {
+            return None;
+        }
+        let site = self.site();
+        Some(match &self.flow {
+            Flow::Rotate(r) => InFlight {
+                rotation: true,
+                name: r
+                    .target
+                    .as_ref()
+                    .map_or_else(String::new, |c| c.name.clone()),
+                project_id: r.target.as_ref().and_then(|c| c.project_id.clone()),
+                site,
+                found: None,
+            },
+            Flow::Create { .. } => InFlight {
+                rotation: false,
+                name: self.form.name.value().trim().to_string(),
+                project_id: self.form.chosen_project().map(|p| p.id),
+                site,
+                found: None,
+            },
+        })
     }
 
     /// Something is in flight, so the spinner should turn.

@@ -173,3 +173,48 @@ fn the_result_offers_the_app_connections_page() {
         matches!(key(&mut s, Intent::CopyLink).as_slice(), [Effect::CopyToClipboard(u)] if *u == url)
     );
 }
+
+#[test]
+fn quitting_while_a_create_is_in_flight_is_not_a_cancel() {
+    let (mut s, _) = at_submitting();
+    key(&mut s, Intent::Quit);
+    assert_eq!(s.overlay(), Overlay::ConfirmQuit);
+    // Enter on this dialog waits for the answer.
+    let enter = crate::wizard::intent_for(
+        &s,
+        crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Enter),
+    );
+    assert_eq!(enter, Some(Intent::No));
+    assert!(matches!(
+        key(&mut s, Intent::Yes).as_slice(),
+        [Effect::Exit]
+    ));
+    let Some(Outcome::Abandoned(in_flight)) = s.take_exit() else {
+        panic!("not abandoned")
+    };
+    assert_eq!(
+        (in_flight.rotation, in_flight.name.as_str()),
+        (false, DEFAULT_NAME)
+    );
+    assert_eq!(in_flight.project_id.as_deref(), Some("p2"));
+}
+
+#[test]
+fn an_answer_closes_the_quit_question_and_shows_the_outcome() {
+    let (mut s, attempt) = at_submitting();
+    key(&mut s, Intent::Quit);
+    update(
+        &mut s,
+        Msg::SubmitFinished {
+            attempt,
+            result: Ok(crate::infisical::Created {
+                connection: connection("ona"),
+                recovered: false,
+            }),
+        },
+    );
+    assert_eq!((s.overlay(), s.screen()), (Overlay::None, Screen::Done));
+    // Quitting now ends with the created connection, not a cancel.
+    key(&mut s, Intent::Quit);
+    assert!(matches!(s.take_exit(), Some(Outcome::Created(_))));
+}

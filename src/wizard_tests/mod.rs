@@ -120,10 +120,33 @@ fn at_form() -> State {
     s
 }
 
-fn at_submitting() -> (State, u64) {
+/// Ona's answer to the check in flight: it could not be asked (a warning only).
+fn ona_unreachable(state: &mut State) {
+    let generation = state.form().token_generation;
+    update(
+        state,
+        Msg::OnaChecked {
+            generation,
+            result: Err(crate::ona::OnaError::Unreachable {
+                host: "app.gitpod.io".into(),
+                detail: "test".into(),
+            }),
+            now: time::OffsetDateTime::UNIX_EPOCH,
+        },
+    );
+}
+
+/// Review, settled: Ona's check has answered.
+fn at_review() -> State {
     let mut s = at_form();
     key(&mut s, Intent::Next);
     assert_eq!(s.screen(), Screen::Review);
+    ona_unreachable(&mut s);
+    s
+}
+
+fn at_submitting() -> (State, u64) {
+    let mut s = at_review();
     let effects = key(&mut s, Intent::Next);
     assert_eq!(s.screen(), Screen::Submitting);
     let [Effect::Submit { attempt, .. }] = effects.as_slice() else {

@@ -234,3 +234,25 @@ fn the_expiry_suffix_keeps_the_description_within_its_limit() {
     );
     assert!(emoji.ends_with("😀… · token expires 2027-02-26"));
 }
+
+#[test]
+fn what_is_sent_is_what_review_showed_when_enter_was_pressed() {
+    let mut s = at_form();
+    key(&mut s, Intent::Next);
+    assert_eq!(s.screen(), Screen::Review);
+    // Enter right away: the expiry is not on screen yet, so nothing is sent.
+    assert!(key(&mut s, Intent::Next).is_empty());
+    assert_eq!(s.form().description_to_send(), Ok(None));
+    answer(
+        &mut s,
+        check(Expiry::Known(pat("infisical integration", 60))),
+    );
+    // The screen now shows the description with the expiry; that is what goes out.
+    let shown = s.form().description_to_send().unwrap();
+    assert_eq!(shown.as_deref(), Some("token expires 2027-01-27"));
+    let effects = key(&mut s, Intent::Next);
+    let [Effect::Submit { request, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(request.description, shown);
+}

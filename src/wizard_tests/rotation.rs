@@ -216,3 +216,29 @@ fn a_server_side_duplicate_looks_the_holder_up() {
     key(&mut s, Intent::RotateInstead);
     assert!(s.rotating());
 }
+
+#[test]
+fn quitting_while_a_rotation_is_in_flight_says_so() {
+    let mut s = rotating(Some("only"));
+    update(&mut s, Msg::ConnectionsLoaded(Ok(vec![connection("only")])));
+    for _ in 0..5 {
+        key(&mut s, Intent::Next);
+    }
+    update(&mut s, Msg::Paste(TOKEN.into()));
+    key(&mut s, Intent::Next);
+    assert_eq!(s.screen(), Screen::Review);
+    key(&mut s, Intent::Next);
+    assert_eq!(s.screen(), Screen::Submitting);
+    key(&mut s, Intent::Quit);
+    assert_eq!(s.overlay(), Overlay::ConfirmQuit);
+    key(&mut s, Intent::Yes);
+    let Some(Outcome::Abandoned(in_flight)) = s.take_exit() else {
+        panic!("not abandoned")
+    };
+    assert!(in_flight.rotation);
+    assert_eq!(in_flight.name, "only");
+    assert!(
+        crate::session::summary::in_flight_line(&in_flight)
+            .starts_with("the new token for only was sent and its outcome is unknown")
+    );
+}

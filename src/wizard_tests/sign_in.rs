@@ -184,3 +184,19 @@ fn guide_steps_go_forward_and_back() {
     assert_eq!(s.screen(), Screen::SignIn);
     assert!(s.sign_in().is_signed_in(), "going back does not sign out");
 }
+
+#[test]
+fn a_slow_sign_in_counts_its_seconds_and_starts_again_from_zero() {
+    let mut s = fresh();
+    key(&mut s, Intent::Next);
+    assert_eq!(s.sign_in().status, SignInStatus::Working);
+    for _ in 0..12 * TICKS_PER_SECOND {
+        update(&mut s, Msg::Tick);
+    }
+    assert_eq!(s.sign_in_seconds(), 12);
+    update(&mut s, Msg::SignInFinished(Err(vec!["no answer".into()])));
+    assert_eq!(s.sign_in_seconds(), 0);
+    // Ticks while nothing signs in count nothing.
+    update(&mut s, Msg::Tick);
+    assert_eq!(s.sign_in_seconds(), 0);
+}

@@ -4,6 +4,14 @@ use super::*;
 fn submit_sends_exactly_the_reviewed_values() {
     let mut s = at_form();
     key(&mut s, Intent::Next);
+    assert!(s.review_settling());
+    assert!(
+        key(&mut s, Intent::Next).is_empty(),
+        "Enter waits for Ona's check"
+    );
+    assert_eq!(s.screen(), Screen::Review);
+    ona_unreachable(&mut s);
+    assert!(!s.review_settling());
     let effects = key(&mut s, Intent::Next);
     let [
         Effect::Submit {
@@ -229,6 +237,7 @@ fn an_unknown_outcome_makes_the_retry_look_the_name_up_first() {
         host: "h".into(),
         seconds: 120,
         sent: true,
+        attempts: 1,
     };
     let lookup = infisical::Error::Connect {
         host: "h".into(),

@@ -123,6 +123,29 @@ async fn redirects_are_refused_and_never_followed() {
     );
     assert_clean(&sb, &err);
 
+    // A lookup that is redirected is a failure of that host: the token is not posted to it.
+    sb.add_fault(Fault::new(
+        FaultRoute::GetByName,
+        1,
+        FaultAction::Redirect(target.clone()),
+    ));
+    let posts_before = count(&sb, "POST", CREATE_PATH);
+    let err = c
+        .create_connection(&request("looked-up"), false)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, CreateError::LookupFailed(Error::Redirect { .. })),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("the token was not sent"), "{err}");
+    assert_eq!(
+        count(&sb, "POST", CREATE_PATH),
+        posts_before,
+        "the token was posted"
+    );
+    assert_clean(&sb, &err);
+
     sb.add_fault(Fault::new(
         FaultRoute::Login,
         1,

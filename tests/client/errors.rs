@@ -259,7 +259,7 @@ async fn not_found_and_validation_classes() {
     };
     let e = api(cause);
     assert_eq!(e.status, 422);
-    assert_eq!(e.issue_paths(), ["name", "description", "credentials"]);
+    assert_eq!(e.issue_paths(), ["credentials", "name", "description"]);
     let lines = e.message_lines();
     assert!(
         lines.contains(&"credentials.personalAccessToken: Personal Access Token required".into()),

@@ -70,6 +70,13 @@ pub fn eventually(what: &str, mut ready: impl FnMut() -> bool) {
     }
 }
 
+/// `http://127.0.0.1:<port>/api` on a port nothing listens on (bound, then released).
+fn closed_loopback_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    format!("http://127.0.0.1:{port}/api")
+}
+
 /// A hermetic home for the child: `home/`, `config/` and an empty `bin/` for `PATH`.
 pub struct Home {
     dir: TempDir,
@@ -114,6 +121,9 @@ impl Home {
             ("XDG_CONFIG_HOME".into(), p("config")),
             ("PATH".into(), p("bin")),
             ("LANG".into(), "C.UTF-8".into()),
+            // No test reaches the real Ona: unless a test names the sandbox's, Ona is a closed
+            // loopback port, so its check ends at once as "could not be reached".
+            ("ONA_API_URL".into(), closed_loopback_url()),
         ]
     }
 }

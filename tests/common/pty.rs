@@ -29,6 +29,8 @@ pub const ESC: &str = "\x1b";
 pub const DOWN: &str = "\x1b[B";
 pub const UP: &str = "\x1b[A";
 pub const CTRL_C: &str = "\x03";
+/// Review once Ona's check has answered: only then does Enter send.
+pub const REVIEW_SETTLED: &str = "Press Enter to create the connection";
 pub const CTRL_Z: &str = "\x1a";
 pub const BACKTAB: &str = "\x1b[Z";
 /// Ctrl-U clears the focused field.
@@ -87,8 +89,12 @@ impl Wizard {
         let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
         cmd.env_clear();
+        // The demo brings its own Ona (its sandbox's) unless told otherwise.
+        let demo = args.first() == Some(&"demo");
         for (k, v) in home.base_env() {
-            cmd.env(k, v);
+            if !(demo && k == "ONA_API_URL") {
+                cmd.env(k, v);
+            }
         }
         for (k, v) in env {
             cmd.env(k, v);

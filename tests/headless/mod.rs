@@ -78,7 +78,7 @@ impl Harness {
     pub fn start(
         init: Init,
         timeouts: Timeouts,
-        ona_api: Option<ona_connect::infisical::Domain>,
+        ona_api: Option<ona_connect::ona::OnaApi>,
     ) -> Harness {
         Harness::start_with_config(init, timeouts, ona_api, None)
     }
@@ -87,7 +87,7 @@ impl Harness {
     pub fn start_with_config(
         init: Init,
         timeouts: Timeouts,
-        ona_api: Option<ona_connect::infisical::Domain>,
+        ona_api: Option<ona_connect::ona::OnaApi>,
         config_path: Option<std::path::PathBuf>,
     ) -> Harness {
         let screen = Arc::new(Mutex::new(TestBackend::new(100, 30)));

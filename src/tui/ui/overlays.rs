@@ -10,7 +10,7 @@ use super::Theme;
 use super::body::{cut_marked, draw_body, list_window, wrap_all};
 use super::widgets::LABEL_WIDTH;
 use crate::session::ona_check::ExpiryState;
-use crate::wizard::{OnaCheck, Screen, State, Viewport, keymap};
+use crate::wizard::{OnaCheck, State, Viewport, keymap};
 
 fn popup(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);
@@ -61,22 +61,35 @@ pub(super) fn help(state: &State, theme: Theme, frame: &mut Frame, area: Rect) -
 
 pub(super) fn confirm_quit(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
     let mut lines = vec![Line::styled("Quit ona-connect?", theme.title())];
-    if state.screen() == Screen::Submitting {
-        lines.push(Line::raw(
-            "A create request is in flight. If you quit now, check with",
-        ));
-        lines.push(Line::raw(
-            "`ona-connect list` whether the connection was created.",
-        ));
-    } else {
-        lines.push(Line::raw("What you entered is not saved anywhere."));
-    }
+    let (quit, stay) = match state.in_flight() {
+        Some(in_flight) => {
+            let (what, maybe) = if in_flight.rotation {
+                (
+                    "The new token was sent",
+                    "the token may already be replaced",
+                )
+            } else {
+                (
+                    "The create was sent",
+                    "the connection may already be stored",
+                )
+            };
+            lines.push(Line::raw(format!(
+                "{what} to Infisical and the answer has not come yet: {maybe}. Wait, and this screen shows what happened as soon as Infisical answers."
+            )));
+            (" quit anyway (outcome unknown)   ", " wait for the answer")
+        }
+        None => {
+            lines.push(Line::raw("What you entered is not saved anywhere."));
+            (" quit   ", " stay")
+        }
+    };
     lines.push(Line::raw(""));
     lines.push(Line::from(vec![
         Span::styled("y", theme.label()),
-        Span::raw(" quit   "),
+        Span::raw(quit),
         Span::styled("n", theme.label()),
-        Span::raw(" stay"),
+        Span::raw(stay),
     ]));
     let rows = wrap_all(lines, 64.min(area.width).saturating_sub(2));
     let r = popup(area, 64, rows.len() as u16 + 2);

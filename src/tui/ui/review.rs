@@ -27,11 +27,7 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
         .flatten()
         .unwrap_or_else(|| "(none)".to_string());
     let mut lines = vec![
-        Line::raw(if state.attempt() == 0 {
-            "Nothing has been sent yet. This is exactly what Infisical will receive:"
-        } else {
-            "This is exactly what Infisical receives if you send it again:"
-        }),
+        Line::raw(crate::session::summary::review_header(state.sent_before())),
         Line::raw(""),
         kv("Infisical", site.clone(), theme),
         kv("Endpoint", format!("POST {endpoint}"), theme),
@@ -54,7 +50,15 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
     ];
     lines.extend(ona_review_lines(state, theme));
     lines.push(Line::raw(""));
-    if let Some(err) = &state.submit_error() {
+    if state.review_settling() {
+        lines.push(Line::styled(
+            "Waiting for Ona's check: it may add the token's expiry date to the description.",
+            theme.warn(),
+        ));
+        lines.push(Line::raw(
+            "Enter sends once the check is done and this screen shows the final values.",
+        ));
+    } else if let Some(err) = &state.submit_error() {
         lines.extend(submit_error_lines(err, theme));
     } else {
         lines.push(Line::styled(

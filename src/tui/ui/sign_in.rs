@@ -95,10 +95,24 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
     lines.push(Line::raw(""));
     match &s.status {
         SignInStatus::Idle => {}
-        SignInStatus::Working => lines.push(Line::styled(
-            format!("{} Signing in to {site}…", super::spinner(state)),
-            theme.warn(),
-        )),
+        SignInStatus::Working => {
+            let waited = state.sign_in_seconds();
+            let so_far = if waited >= 5 {
+                format!(" {waited} s")
+            } else {
+                String::new()
+            };
+            lines.push(Line::styled(
+                format!("{} Signing in to {site}…{so_far}", super::spinner(state)),
+                theme.warn(),
+            ));
+            if waited >= 30 {
+                lines.push(Line::styled(
+                    "Infisical is slow to answer: each read is tried up to 3 times, 30 s each, before the sign-in gives up.",
+                    theme.dim(),
+                ));
+            }
+        }
         SignInStatus::Incomplete(why) => lines.push(Line::styled(
             format!("✗ {why} Nothing was sent."),
             theme.error(),
