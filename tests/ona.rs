@@ -25,6 +25,20 @@ fn ona(sandbox: &Sandbox) -> OnaClient {
     .unwrap()
 }
 
+/// Ona's check of `token` as the wizard asks it, now.
+async fn check_now(
+    client: &OnaClient,
+    token: &str,
+) -> Result<ona_connect::ona::TokenCheck, OnaError> {
+    client
+        .check(
+            &Secret::new(token),
+            SUGGESTED_DESCRIPTION,
+            OffsetDateTime::now_utc(),
+        )
+        .await
+}
+
 fn pat(description: &str, days: i64, can_list: bool) -> OnaPat {
     let now = OffsetDateTime::now_utc();
     OnaPat {
@@ -38,14 +52,7 @@ fn pat(description: &str, days: i64, can_list: bool) -> OnaPat {
 #[tokio::test]
 async fn a_valid_token_resolves_to_its_identity_and_expiry() {
     let sb = sandbox();
-    let check = ona(&sb)
-        .check(
-            &Secret::new(demo::ONA_PAT),
-            SUGGESTED_DESCRIPTION,
-            OffsetDateTime::now_utc(),
-        )
-        .await
-        .unwrap();
+    let check = check_now(&ona(&sb), demo::ONA_PAT).await.unwrap();
     assert_eq!(check.identity.organization_id, demo::ONA_ORG_ID);
     assert_eq!(check.identity.principal, "PRINCIPAL_USER");
     assert_eq!(check.identity.who(), "Dana Developer (dana@example.com)");
@@ -174,14 +181,7 @@ async fn without_the_users_name_the_principal_is_kept_and_read_only_is_read() {
     let sb = sandbox();
     sb.add_fault(Fault::new(FaultRoute::OnaUser, 1, FaultAction::Status500));
     assert!(sb.make_ona_pat_read_only(demo::ONA_PAT));
-    let check = ona(&sb)
-        .check(
-            &Secret::new(demo::ONA_PAT),
-            SUGGESTED_DESCRIPTION,
-            OffsetDateTime::now_utc(),
-        )
-        .await
-        .unwrap();
+    let check = check_now(&ona(&sb), demo::ONA_PAT).await.unwrap();
     assert_eq!(check.identity.person, None);
     assert_eq!(
         check.identity.who(),
@@ -224,14 +224,7 @@ async fn several_tokens_one_matching_description() {
         client.identity(&Secret::new(t)).await.unwrap();
     }
     sb.revoke_ona_pat(demo::ONA_PAT);
-    let check = client
-        .check(
-            &Secret::new("mine"),
-            SUGGESTED_DESCRIPTION,
-            OffsetDateTime::now_utc(),
-        )
-        .await
-        .unwrap();
+    let check = check_now(&client, "mine").await.unwrap();
     let Expiry::Known(record) = check.expiry else {
         panic!("{:?}", check.expiry)
     };
@@ -265,14 +258,7 @@ async fn several_lookalike_tokens_are_ambiguous() {
 async fn no_permission_to_list_skips_the_expiry_with_a_note() {
     let sb = sandbox();
     sb.add_ona_pat("narrow", pat("infisical integration", 30, false));
-    let check = ona(&sb)
-        .check(
-            &Secret::new("narrow"),
-            SUGGESTED_DESCRIPTION,
-            OffsetDateTime::now_utc(),
-        )
-        .await
-        .unwrap();
+    let check = check_now(&ona(&sb), "narrow").await.unwrap();
     let Expiry::Unknown(note) = check.expiry else {
         panic!("{:?}", check.expiry)
     };

@@ -307,6 +307,20 @@ fn quit(w: &mut Wizard) {
 // ---------------------------------------------------------------------------------------
 // 2. Job control: stopped with the terminal as it was found, taken back on SIGCONT.
 
+/// To the form, then a description and part of a token typed: values a stop must keep.
+/// Returns the wizard's pid.
+fn half_filled_form(w: &mut Wizard, sandbox: &Sandbox) -> u32 {
+    to_form(w, sandbox);
+    wait_raw(w);
+    w.send(BACKTAB);
+    w.send("kept-across-fg");
+    w.wait_for("kept-across-fg");
+    w.send(TAB);
+    w.send("part");
+    wait_token(w, 4);
+    w.app_pid()
+}
+
 /// On the form with a description and part of a token typed, SIGTSTP stops the wizard: while
 /// it is stopped the terminal is as the shell left it (the same `stty -g`, main screen,
 /// cursor shown, bracketed paste off); SIGCONT takes it back (raw mode, alternate screen,
@@ -317,15 +331,7 @@ fn sigtstp_stops_with_the_terminal_restored_and_sigcont_takes_it_back() {
     let sandbox = sandbox();
     let home = Home::new();
     let mut w = spawn_in_shell(&home, &sandbox, &[]);
-    to_form(&mut w, &sandbox);
-    wait_raw(&w);
-    w.send(BACKTAB);
-    w.send("kept-across-fg");
-    w.wait_for("kept-across-fg");
-    w.send(TAB);
-    w.send("part");
-    wait_token(&mut w, 4);
-    let pid = w.app_pid();
+    let pid = half_filled_form(&mut w, &sandbox);
     let found = stty_snapshots(&w.transcript())[0].clone();
 
     signal(pid, "TSTP");
@@ -387,15 +393,7 @@ fn ctrl_z_under_a_shell_stops_and_fg_comes_back_with_every_value() {
     let mut command = vec![BIN.to_string()];
     command.extend(args(&home, &sandbox));
     w.send(&format!("{}\r", command.join(" ")));
-    to_form(&mut w, &sandbox);
-    wait_raw(&w);
-    w.send(BACKTAB);
-    w.send("kept-across-fg");
-    w.wait_for("kept-across-fg");
-    w.send(TAB);
-    w.send("part");
-    wait_token(&mut w, 4);
-    let pid = w.app_pid();
+    let pid = half_filled_form(&mut w, &sandbox);
 
     w.send(CTRL_Z);
     eventually("the wizard stopped", || stopped(pid));
