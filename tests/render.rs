@@ -273,21 +273,13 @@ fn filled_checking() -> State {
     s
 }
 
+/// The form filled in, and Ona's answer: valid, 60 days left.
 fn filled() -> State {
-    let mut s = on_form();
-    focus(&mut s, Field::Name);
-    key(&mut s, Intent::Edit(InputRequest::DeleteLine));
-    type_text(&mut s, "ona-dev-team");
-    key(&mut s, Intent::FocusNext);
-    type_text(&mut s, "Ona for the dev team");
-    key(&mut s, Intent::FocusNext);
-    wizard::update(&mut s, Msg::Paste(TOKEN.into()));
+    let mut s = filled_checking();
     ona_answers(
         &mut s,
         Ok(valid_check(Expiry::Known(pat("infisical integration", 60)))),
     );
-    key(&mut s, Intent::FocusNext);
-    key(&mut s, Intent::Down);
     s
 }
 

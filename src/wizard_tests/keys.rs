@@ -154,16 +154,7 @@ fn links_can_be_chosen_copied_opened_and_shown() {
 #[test]
 fn the_result_offers_the_app_connections_page() {
     let (mut s, attempt) = at_submitting();
-    update(
-        &mut s,
-        Msg::SubmitFinished {
-            attempt,
-            result: Ok(infisical::Created {
-                connection: connection("ona"),
-                recovered: false,
-            }),
-        },
-    );
+    answer_created(&mut s, attempt);
     let (_, url) = s.selected_link().unwrap();
     assert_eq!(
         url,

@@ -155,6 +155,20 @@ fn at_submitting() -> (State, u64) {
     (s, *attempt)
 }
 
+/// Infisical's answer to attempt `attempt`: the connection "ona" was created.
+fn answer_created(state: &mut State, attempt: u64) -> Vec<Effect> {
+    update(
+        state,
+        Msg::SubmitFinished {
+            attempt,
+            result: Ok(infisical::Created {
+                connection: connection("ona"),
+                recovered: false,
+            }),
+        },
+    )
+}
+
 /// A create that Infisical answered with `error`.
 fn failed_with(error: CreateError) -> State {
     let (mut s, attempt) = at_submitting();

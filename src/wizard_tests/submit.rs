@@ -37,16 +37,7 @@ fn submit_sends_exactly_the_reviewed_values() {
 #[test]
 fn success_shows_the_result_remembers_choices_and_wipes_the_token() {
     let (mut s, attempt) = at_submitting();
-    let effects = update(
-        &mut s,
-        Msg::SubmitFinished {
-            attempt,
-            result: Ok(infisical::Created {
-                connection: connection("ona"),
-                recovered: false,
-            }),
-        },
-    );
+    let effects = answer_created(&mut s, attempt);
     assert_eq!(s.screen(), Screen::Done);
     assert!(
         matches!(effects.as_slice(), [Effect::Remember(r)] if r.project_id.as_deref() == Some("p2") && r.client_id.is_some() && r.name == "ona")

@@ -266,16 +266,7 @@ fn created_with(s: &mut State) {
     assert_eq!(s.screen(), Screen::Review);
     key(s, Intent::Next);
     let attempt = s.attempt();
-    update(
-        s,
-        Msg::SubmitFinished {
-            attempt,
-            result: Ok(infisical::Created {
-                connection: connection("ona"),
-                recovered: false,
-            }),
-        },
-    );
+    answer_created(s, attempt);
     assert_eq!(s.screen(), Screen::Done);
 }
 
