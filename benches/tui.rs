@@ -72,10 +72,32 @@ impl Program {
     }
 }
 
+/// Answers what a terminal answers, as xterm does: the background colour (OSC 11, dark)
+/// and the primary device attributes (DA1). Without this the pseudo-terminal would be a
+/// terminal that answers nothing, which makes a program that asks wait for its timeout.
+/// `seen` holds a few bytes already looked at, then the new ones from `new_from`: a query
+/// is answered once, when its last byte is new.
+fn answer_queries(seen: &[u8], new_from: usize, writer: &Mutex<Box<dyn Write + Send>>) {
+    let asked = |query: &[u8]| {
+        seen.windows(query.len())
+            .enumerate()
+            .filter(|(i, w)| *w == query && i + query.len() > new_from)
+            .count()
+    };
+    let mut writer = writer.lock().unwrap();
+    for _ in 0..asked(b"\x1b]11;?") {
+        let _ = writer.write_all(b"\x1b]11;rgb:0000/0000/0000\x1b\\");
+    }
+    for _ in 0..asked(b"\x1b[c") {
+        let _ = writer.write_all(b"\x1b[?62;22c");
+    }
+    let _ = writer.flush();
+}
+
 /// A program running in a pseudo-terminal, its output counted and parsed as it arrives.
 struct Run {
     child: Box<dyn portable_pty::Child + Send + Sync>,
-    writer: Box<dyn Write + Send>,
+    writer: Arc<Mutex<Box<dyn Write + Send>>>,
     bytes: Arc<Mutex<usize>>,
     last_output: Arc<Mutex<Instant>>,
     parser: Arc<Mutex<vt100::Parser>>,
@@ -105,6 +127,8 @@ impl Run {
         let first_frame = Arc::new(Mutex::new(None));
         let clears = Arc::new(Mutex::new(0));
         let mut reader = pair.master.try_clone_reader().expect("reader");
+        let writer = Arc::new(Mutex::new(pair.master.take_writer().expect("writer")));
+        let answers = writer.clone();
         let (b, l, p, f, c) = (
             bytes.clone(),
             last_output.clone(),
@@ -116,6 +140,8 @@ impl Run {
             let mut buf = [0u8; 65536];
             // The last bytes of the previous read, so a sequence split across reads counts.
             let mut tail: Vec<u8> = Vec::new();
+            // The same for the queries the program asks the terminal.
+            let mut queries: Vec<u8> = Vec::new();
             while let Ok(n) = reader.read(&mut buf) {
                 if n == 0 {
                     break;
@@ -125,6 +151,10 @@ impl Run {
                 *l.lock().unwrap() = now;
                 tail.extend_from_slice(&buf[..n]);
                 *c.lock().unwrap() += tail.windows(4).filter(|w| w == b"\x1b[2J").count();
+                let new_from = queries.len();
+                queries.extend_from_slice(&buf[..n]);
+                answer_queries(&queries, new_from, &answers);
+                queries.drain(..queries.len().saturating_sub(6));
                 tail.drain(..tail.len().saturating_sub(3));
                 let mut parser = p.lock().unwrap();
                 parser.process(&buf[..n]);
@@ -134,7 +164,6 @@ impl Run {
                 }
             }
         });
-        let writer = pair.master.take_writer().expect("writer");
         Run {
             child,
             writer,
@@ -190,8 +219,9 @@ impl Run {
     }
 
     fn send(&mut self, s: &str) {
-        self.writer.write_all(s.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
+        let mut writer = self.writer.lock().unwrap();
+        writer.write_all(s.as_bytes()).unwrap();
+        writer.flush().unwrap();
     }
 
     fn resize(&self, cols: u16, rows: u16) {
