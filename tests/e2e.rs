@@ -557,6 +557,10 @@ fn quitting_during_a_create_that_was_stored_says_it_was_created() {
     );
     assert!(after.contains(&id), "{after}");
     assert!(!after.contains("nothing was created"), "{after}");
+    // Remembered as an answered create would be (for `status` and the next run).
+    let config = std::fs::read_to_string(home.config_file()).expect("config written");
+    assert!(config.contains(&id), "{config}");
+    assert!(!config.contains(demo::ONA_PAT), "token in the config file");
 }
 
 #[test]

@@ -172,6 +172,7 @@ impl Plain<'_> {
                         project_id: Some(request.project_id.clone()),
                         site: self.site.clone(),
                         found: None,
+                        remember: None,
                     });
                     match self.explain(&e, &answers).await? {
                         Next::Ask(which) => ask = which,

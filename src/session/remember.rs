@@ -7,7 +7,7 @@ use crate::config::{self, ConfigError, RememberedConnection};
 use crate::infisical::Domain;
 
 /// The non-secret facts of a finished create or rotation.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Record {
     pub site: String,
     /// `None` for an organization-wide connection: the remembered project stays as it was.

@@ -63,6 +63,9 @@ pub struct InFlight {
     pub site: String,
     /// A lookup by name on the way out found the connection (its id): it was created.
     pub found: Option<String>,
+    /// What the config keeps once the create is known to have worked (a create's only; its
+    /// connection id is filled in from the lookup).
+    pub remember: Option<Box<super::remember::Record>>,
 }
 
 /// What is printed when the program ends while a create or rotation is in flight.

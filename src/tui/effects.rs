@@ -89,6 +89,16 @@ impl Driver {
         let lookup =
             client.find_connection_by_name(&in_flight.name, in_flight.project_id.as_deref());
         if let Ok(Ok(Some(found))) = tokio::time::timeout(QUICK_LOOKUP, lookup).await {
+            // It was created: remembered as a create that was answered would be.
+            if let (Some(mut record), Some(path)) =
+                (in_flight.remember.take(), &self.context.config_path)
+            {
+                record.connection_id = found.id.clone();
+                record.project_id = found.project_id.clone();
+                if let Err(e) = remember::remember(path, &record) {
+                    tracing::warn!("the config could not be written: {e}");
+                }
+            }
             in_flight.found = Some(found.id);
         }
         Outcome::Abandoned(in_flight)

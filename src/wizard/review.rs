@@ -4,10 +4,9 @@
 use super::form::{self, Field};
 use super::msg::{Effect, Intent};
 use super::sign_in::sign_in_again;
-use super::state::{Flow, Screen, State};
+use super::state::{Flow, Screen, State, create_record};
 use crate::infisical::{CreateError, Created as CreatedAnswer};
 use crate::session::placement::{self, Place, Retry};
-use crate::session::remember::Record;
 use crate::session::summary::Created;
 use crate::validate;
 
@@ -111,14 +110,13 @@ pub(super) fn on_submitted(
     let error = match result {
         Ok(answer) => {
             let connection = answer.connection;
-            let record = Record {
-                site: state.sign_in.site_text(),
-                project_id: connection.project_id.clone(),
-                client_id: state.sign_in.universal_auth_client_id(),
-                name: connection.name.clone(),
-                connection_id: connection.id.clone(),
-                token_expires: state.form.token_expiry().and_then(|e| e.date.clone()),
-            };
+            let record = create_record(
+                &state.sign_in,
+                &state.form,
+                &connection.name,
+                connection.project_id.clone(),
+                connection.id.clone(),
+            );
             *created = Some(Created {
                 project_name: state.form.chosen_project().and_then(|p| p.name),
                 site,

@@ -15,6 +15,7 @@ use super::sign_in::{
 use super::token_check::OnaCheck;
 use crate::infisical::AppConnection;
 use crate::secret::SecretInput;
+use crate::session::remember::Record;
 use crate::session::reminder::Reminder;
 use crate::session::summary::{Created, InFlight, Rotated, SentBefore};
 
@@ -384,14 +385,26 @@ impl State {
                 project_id: r.target.as_ref().and_then(|c| c.project_id.clone()),
                 site,
                 found: None,
+                remember: None,
             },
-            Flow::Create { .. } => InFlight {
-                rotation: false,
-                name: self.form.name.value().trim().to_string(),
-                project_id: self.form.chosen_project().map(|p| p.id),
-                site,
-                found: None,
-            },
+            Flow::Create { .. } => {
+                let name = self.form.name.value().trim().to_string();
+                let project_id = self.form.chosen_project().map(|p| p.id);
+                InFlight {
+                    rotation: false,
+                    remember: Some(Box::new(create_record(
+                        &self.sign_in,
+                        &self.form,
+                        &name,
+                        project_id.clone(),
+                        String::new(),
+                    ))),
+                    name,
+                    project_id,
+                    site,
+                    found: None,
+                }
+            }
         })
     }
 
@@ -412,5 +425,24 @@ impl State {
             || !self.sign_in.browser_token.is_empty()
             || self.typed_on_sign_in
             || (self.screen != Screen::SignIn && self.screen != Screen::Done)
+    }
+}
+
+/// What the config keeps about a connection this wizard created (a free function, so it can
+/// be called while the flow is borrowed).
+pub(in crate::wizard) fn create_record(
+    sign_in: &SignIn,
+    form: &Form,
+    name: &str,
+    project_id: Option<String>,
+    connection_id: String,
+) -> Record {
+    Record {
+        site: sign_in.site_text(),
+        project_id,
+        client_id: sign_in.universal_auth_client_id(),
+        name: name.to_string(),
+        connection_id,
+        token_expires: form.token_expiry().and_then(|e| e.date.clone()),
     }
 }
