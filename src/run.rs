@@ -54,7 +54,7 @@ pub fn main(cli: Cli) -> i32 {
                 let wanted = args.id.clone().or(args.name.clone());
                 wizard_command(&global, settings, path, None, Some(wanted), None)
             }
-            Ok((settings, _)) => block_on(commands::rotate(&global, settings, args)),
+            Ok((settings, path)) => block_on(commands::rotate(&global, settings, path, args)),
             Err(code) => code,
         },
         Some(Command::Completions(w)) => commands::completions(w.args.shell),

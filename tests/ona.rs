@@ -509,6 +509,67 @@ fn a_create_from_a_script_records_the_expiry_for_status() {
     assert_eq!(rows[0]["daysLeft"], 5);
 }
 
+/// A rotation from a script records the new token's expiry in place of the old one's, so
+/// `status` watches the token now in use.
+#[test]
+fn a_rotation_from_a_script_records_the_new_expiry() {
+    let sb = sandbox();
+    sb.add_ona_pat("short-pat", pat(SUGGESTED_DESCRIPTION, 5, true));
+    let home = Home::new();
+    let (url, ona) = (sb.url(), sb.ona_api_url());
+    let config = home.config_file().display().to_string();
+    let env = [
+        ("INFISICAL_UNIVERSAL_AUTH_CLIENT_ID", demo::CLIENT_ID),
+        (
+            "INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET",
+            demo::CLIENT_SECRET,
+        ),
+    ];
+    let common_args = [
+        "--project",
+        demo::BACKEND_PROJECT_ID,
+        "--pat-stdin",
+        "--json",
+        "--domain",
+        &url,
+        "--config",
+        &config,
+        "--ona-api-url",
+        &ona,
+    ];
+    let with = |first: &[&'static str]| -> Vec<&str> {
+        first
+            .iter()
+            .copied()
+            .chain(common_args.iter().copied())
+            .collect()
+    };
+    let token = format!("{}\n", demo::ONA_PAT);
+    let create = with(&["create", "--name", "scripted"]);
+    common::run(&home, &create, &env, Stdin::Text(&token)).expect(0);
+    // The old token is gone (revoked, as a replaced token should be): the new one is then
+    // the only token of the user's it can be.
+    assert!(sb.revoke_ona_pat(demo::ONA_PAT));
+    let rotate = with(&["rotate", "--name", "scripted"]);
+    let run = common::run(&home, &rotate, &env, Stdin::Text("short-pat\n"));
+    run.expect(0).assert_never_printed("short-pat");
+    let expires = date_in(5);
+    assert_eq!(
+        run.stdout_json()["tokenExpires"],
+        expires.as_str(),
+        "{}\n{}",
+        run.stdout,
+        run.stderr
+    );
+    let file = ona_connect::config::load(&home.config_file()).unwrap();
+    assert_eq!(file.connections.len(), 1, "{:?}", file.connections);
+    assert_eq!(
+        file.connections[0].token_expires.as_deref(),
+        Some(expires.as_str())
+    );
+    status(&sb, &home, &["--json"]).expect(1);
+}
+
 /// Ten scripts finishing at once against one config file keep all ten records.
 #[test]
 fn ten_concurrent_creates_keep_every_record_in_the_config() {

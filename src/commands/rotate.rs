@@ -2,19 +2,31 @@
 
 use super::{Failure, credentials, ona_precheck, print_json, sign_in_with, token_from_stdin};
 use std::io::IsTerminal;
+use std::path::PathBuf;
 
 use crate::cli::{EXIT_OK, Global, RotateArgs};
 use crate::config::Settings;
 use crate::infisical::UpdateRequest;
 use crate::sanitize;
+use crate::session::remember::{self, Record};
 use crate::session::summary::rotation_report;
 
-pub async fn rotate(global: &Global, settings: Settings, args: RotateArgs) -> i32 {
+pub async fn rotate(
+    global: &Global,
+    settings: Settings,
+    config_path: Option<PathBuf>,
+    args: RotateArgs,
+) -> i32 {
     let json = args.json;
-    Failure::reported(run(global, settings, args).await, json)
+    Failure::reported(run(global, settings, config_path, args).await, json)
 }
 
-async fn run(global: &Global, settings: Settings, args: RotateArgs) -> Result<i32, Failure> {
+async fn run(
+    global: &Global,
+    settings: Settings,
+    config_path: Option<PathBuf>,
+    args: RotateArgs,
+) -> Result<i32, Failure> {
     let can_ask = global.plain && std::io::stdin().is_terminal();
     if !args.pat_stdin && !can_ask {
         // Without a terminal there is nobody to ask: say how to give the token.
@@ -54,8 +66,7 @@ async fn run(global: &Global, settings: Settings, args: RotateArgs) -> Result<i3
             ));
         }
     };
-    // The expiry is not recorded for a rotation from a script yet; the check still gates it.
-    ona_precheck(global, &token).await?;
+    let expiry = ona_precheck(global, &token).await?;
     let update = UpdateRequest {
         token: Some(token),
         ..UpdateRequest::default()
@@ -64,11 +75,33 @@ async fn run(global: &Global, settings: Settings, args: RotateArgs) -> Result<i3
         .update_connection(&current.id, &update)
         .await
         .map_err(|e| Failure::from(&e))?;
+    // The new token's expiry is recorded as a create's is, so `status` watches it.
+    let token_expires = expiry.as_ref().and_then(|e| e.date.clone());
+    if let Some(path) = &config_path {
+        let record = Record {
+            site: settings.domain.site().to_string(),
+            project_id: updated.project_id.clone(),
+            client_id: None,
+            name: updated.name.clone(),
+            connection_id: updated.id.clone(),
+            token_expires: token_expires.clone(),
+        };
+        if let Err(e) = remember::remember(path, &record) {
+            eprintln!("ona-connect: warning: the token was replaced, but {e}");
+        }
+    }
     if args.json {
-        print_json(&updated);
+        let mut value = serde_json::to_value(&updated).unwrap_or_default();
+        if let Some(object) = value.as_object_mut() {
+            object.insert("tokenExpires".into(), token_expires.into());
+        }
+        print_json(&value);
     } else {
         for line in rotation_report(&current, &updated) {
             println!("{line}");
+        }
+        if let Some(expiry) = &expiry {
+            println!("The Ona token {}", expiry.text());
         }
     }
     Ok(EXIT_OK)
