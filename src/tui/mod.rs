@@ -1,6 +1,7 @@
 //! The full-screen front end: the terminal, the driver that runs the wizard's effects, and
 //! the view that draws its state.
 
+mod backend;
 mod context;
 pub mod driver;
 mod effects;
