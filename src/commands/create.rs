@@ -1,13 +1,15 @@
 //! `create`: the connection without the wizard; the token comes from stdin.
 
-use super::{Failure, credentials, ona_precheck, print_json, sign_in_with, token_from_stdin};
+use super::{
+    Failure, credentials, ona_precheck, print_json_with_expiry, remember_token, sign_in_with,
+    token_from_stdin,
+};
 use std::path::PathBuf;
 
 use crate::cli::{CreateArgs, EXIT_OK, Global};
 use crate::config::Settings;
 use crate::infisical::{CreateError, CreateRequest, Credentials, Error};
 use crate::session::ona_check::description_to_send;
-use crate::session::remember::{self, Record};
 use crate::session::summary::{one_line, rotate_by_id, rotate_by_name};
 use crate::validate;
 
@@ -94,26 +96,16 @@ async fn run(
             failure
         })?;
     let token_expires = expiry.as_ref().and_then(|e| e.date.clone());
-    if let Some(path) = &config_path {
-        let record = Record {
-            site: settings.domain.site().to_string(),
-            project_id: created.connection.project_id.clone(),
-            client_id,
-            name: created.connection.name.clone(),
-            connection_id: created.connection.id.clone(),
-            token_expires: token_expires.clone(),
-        };
-        // The connection exists either way: a config that cannot be written is a warning.
-        if let Err(e) = remember::remember(path, &record) {
-            eprintln!("ona-connect: warning: the connection was created, but {e}");
-        }
-    }
+    remember_token(
+        config_path.as_deref(),
+        &settings,
+        &created.connection,
+        client_id,
+        token_expires.clone(),
+        "the connection was created",
+    );
     if args.json {
-        let mut value = serde_json::to_value(&created.connection).unwrap_or_default();
-        if let Some(object) = value.as_object_mut() {
-            object.insert("tokenExpires".into(), token_expires.into());
-        }
-        print_json(&value);
+        print_json_with_expiry(&created.connection, token_expires);
         return Ok(EXIT_OK);
     }
     if created.recovered {

@@ -197,6 +197,43 @@ pub(super) fn print_json(value: &impl serde::Serialize) {
     println!("{}", sanitize::json(value, false));
 }
 
+/// A connection whose token was just set (created or replaced): recorded in the config with
+/// the token's expiry, so `status` watches the token now in use. The connection is there
+/// either way, so a config that cannot be written is a warning that says what was `done`.
+pub(super) fn remember_token(
+    config_path: Option<&std::path::Path>,
+    settings: &Settings,
+    connection: &crate::infisical::AppConnection,
+    client_id: Option<String>,
+    token_expires: Option<String>,
+    done: &str,
+) {
+    let Some(path) = config_path else { return };
+    let record = crate::session::remember::Record {
+        site: settings.domain.site().to_string(),
+        project_id: connection.project_id.clone(),
+        client_id,
+        name: connection.name.clone(),
+        connection_id: connection.id.clone(),
+        token_expires,
+    };
+    if let Err(e) = crate::session::remember::remember(path, &record) {
+        eprintln!("ona-connect: warning: {done}, but {e}");
+    }
+}
+
+/// The connection as `--json` prints it after its token was set: with `tokenExpires`.
+pub(super) fn print_json_with_expiry(
+    connection: &crate::infisical::AppConnection,
+    token_expires: Option<String>,
+) {
+    let mut value = serde_json::to_value(connection).unwrap_or_default();
+    if let Some(object) = value.as_object_mut() {
+        object.insert("tokenExpires".into(), token_expires.into());
+    }
+    print_json(&value);
+}
+
 /// `completions <shell>`: generated from the command-line definition.
 pub fn completions(shell: clap_complete::Shell) -> i32 {
     let mut command = <crate::cli::Cli as clap::CommandFactory>::command();

@@ -1,6 +1,9 @@
 //! `rotate`: a new Ona token for an existing connection, from stdin.
 
-use super::{Failure, credentials, ona_precheck, print_json, sign_in_with, token_from_stdin};
+use super::{
+    Failure, credentials, ona_precheck, print_json_with_expiry, remember_token, sign_in_with,
+    token_from_stdin,
+};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -8,7 +11,6 @@ use crate::cli::{EXIT_OK, Global, RotateArgs};
 use crate::config::Settings;
 use crate::infisical::UpdateRequest;
 use crate::sanitize;
-use crate::session::remember::{self, Record};
 use crate::session::summary::rotation_report;
 
 pub async fn rotate(
@@ -75,27 +77,17 @@ async fn run(
         .update_connection(&current.id, &update)
         .await
         .map_err(|e| Failure::from(&e))?;
-    // The new token's expiry is recorded as a create's is, so `status` watches it.
     let token_expires = expiry.as_ref().and_then(|e| e.date.clone());
-    if let Some(path) = &config_path {
-        let record = Record {
-            site: settings.domain.site().to_string(),
-            project_id: updated.project_id.clone(),
-            client_id: None,
-            name: updated.name.clone(),
-            connection_id: updated.id.clone(),
-            token_expires: token_expires.clone(),
-        };
-        if let Err(e) = remember::remember(path, &record) {
-            eprintln!("ona-connect: warning: the token was replaced, but {e}");
-        }
-    }
+    remember_token(
+        config_path.as_deref(),
+        &settings,
+        &updated,
+        None,
+        token_expires.clone(),
+        "the token was replaced",
+    );
     if args.json {
-        let mut value = serde_json::to_value(&updated).unwrap_or_default();
-        if let Some(object) = value.as_object_mut() {
-            object.insert("tokenExpires".into(), token_expires.into());
-        }
-        print_json(&value);
+        print_json_with_expiry(&updated, token_expires);
     } else {
         for line in rotation_report(&current, &updated) {
             println!("{line}");
