@@ -106,13 +106,7 @@ fn no_front_end_lets_a_secret_out() {
         "--log",
         log,
     ];
-    let ua = [
-        ("INFISICAL_UNIVERSAL_AUTH_CLIENT_ID", demo::CLIENT_ID),
-        (
-            "INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET",
-            demo::CLIENT_SECRET,
-        ),
-    ];
+    let ua = common::UA_ENV;
     let mut leaks = Leaks::default();
 
     // The full-screen wizard in a terminal, the token pasted.

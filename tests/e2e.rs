@@ -13,14 +13,6 @@ fn sandbox() -> Sandbox {
     Sandbox::start(SandboxOptions::default()).expect("sandbox starts")
 }
 
-const UA_ENV: [(&str, &str); 2] = [
-    ("INFISICAL_UNIVERSAL_AUTH_CLIENT_ID", demo::CLIENT_ID),
-    (
-        "INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET",
-        demo::CLIENT_SECRET,
-    ),
-];
-
 /// Starts the wizard against `sandbox`, signed in from the environment.
 fn wizard(home: &Home, sandbox: &Sandbox, extra: &[&str]) -> Wizard {
     let url = sandbox.url();

@@ -292,13 +292,7 @@ fn status(sb: &Sandbox, home: &Home, extra: &[&str]) -> Run {
     let config = home.config_file().display().to_string();
     let mut args = vec!["status", "--domain", &url, "--config", &config];
     args.extend_from_slice(extra);
-    let env = [
-        ("INFISICAL_UNIVERSAL_AUTH_CLIENT_ID", demo::CLIENT_ID),
-        (
-            "INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET",
-            demo::CLIENT_SECRET,
-        ),
-    ];
+    let env = common::UA_ENV;
     let run = common::run(home, &args, &env, Stdin::Null);
     run.assert_never_printed(demo::ONA_PAT)
         .assert_never_printed(demo::CLIENT_SECRET);
@@ -460,13 +454,7 @@ fn a_create_from_a_script_records_the_expiry_for_status() {
     let url = sb.url();
     let ona = sb.ona_api_url();
     let config = home.config_file().display().to_string();
-    let env = [
-        ("INFISICAL_UNIVERSAL_AUTH_CLIENT_ID", demo::CLIENT_ID),
-        (
-            "INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET",
-            demo::CLIENT_SECRET,
-        ),
-    ];
+    let env = common::UA_ENV;
     let args = [
         "create",
         "--name",
@@ -518,13 +506,7 @@ fn a_rotation_from_a_script_records_the_new_expiry() {
     let home = Home::new();
     let (url, ona) = (sb.url(), sb.ona_api_url());
     let config = home.config_file().display().to_string();
-    let env = [
-        ("INFISICAL_UNIVERSAL_AUTH_CLIENT_ID", demo::CLIENT_ID),
-        (
-            "INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET",
-            demo::CLIENT_SECRET,
-        ),
-    ];
+    let env = common::UA_ENV;
     let common_args = [
         "--project",
         demo::BACKEND_PROJECT_ID,
@@ -597,13 +579,7 @@ fn ten_concurrent_creates_keep_every_record_in_the_config() {
                     "--ona-api-url",
                     ona,
                 ];
-                let env = [
-                    ("INFISICAL_UNIVERSAL_AUTH_CLIENT_ID", demo::CLIENT_ID),
-                    (
-                        "INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET",
-                        demo::CLIENT_SECRET,
-                    ),
-                ];
+                let env = common::UA_ENV;
                 let pat = format!("{}\n", demo::ONA_PAT);
                 common::run(home, &args, &env, Stdin::Text(&pat)).expect(0);
             });

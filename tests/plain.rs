@@ -4,18 +4,10 @@
 mod common;
 
 use common::browser::{callback_port, hand_off, page_token};
-use common::{ENTER, Home, Run, Stdin, Wizard};
+use common::{ENTER, Home, Run, Stdin, UA_ENV, Wizard};
 use ona_connect::sandbox::{Sandbox, SandboxOptions, demo};
 
 const TOKEN: &str = demo::ONA_PAT;
-
-const UA_ENV: [(&str, &str); 2] = [
-    ("INFISICAL_UNIVERSAL_AUTH_CLIENT_ID", demo::CLIENT_ID),
-    (
-        "INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET",
-        demo::CLIENT_SECRET,
-    ),
-];
 
 /// Runs `--plain` with `answers` on stdin (a pipe), against the sandbox; fails when the token
 /// or an escape sequence shows up on stdout or stderr.

@@ -14,14 +14,6 @@ const CREATE_PATH: &str = "/api/v1/app-connections/ona";
 const ONA_URL: &str = "https://app.ona.com";
 const DOCS_URL: &str = "https://ona.com/docs/ona/integrations/personal-access-token";
 
-const UA_ENV: [(&str, &str); 2] = [
-    ("INFISICAL_UNIVERSAL_AUTH_CLIENT_ID", demo::CLIENT_ID),
-    (
-        "INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET",
-        demo::CLIENT_SECRET,
-    ),
-];
-
 fn sandbox() -> Sandbox {
     Sandbox::start(SandboxOptions::default()).expect("sandbox starts")
 }

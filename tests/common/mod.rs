@@ -30,6 +30,18 @@ pub use process::*;
 #[allow(unused_imports)]
 pub use pty::*;
 
+/// The sandbox's demo machine identity, as the environment gives Universal Auth credentials.
+pub const UA_ENV: [(&str, &str); 2] = [
+    (
+        "INFISICAL_UNIVERSAL_AUTH_CLIENT_ID",
+        ona_connect::sandbox::demo::CLIENT_ID,
+    ),
+    (
+        "INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET",
+        ona_connect::sandbox::demo::CLIENT_SECRET,
+    ),
+];
+
 /// The path of the binary under test, built by Cargo for integration tests.
 pub const BIN: &str = env!("CARGO_BIN_EXE_ona-connect");
 
