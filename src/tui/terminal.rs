@@ -190,13 +190,15 @@ pub fn suspend() {
 /// shell's group), Ctrl-Z is ignored, as the kernel ignores it for a process group nobody
 /// could bring back; a SIGTSTP from outside is obeyed, for its sender can.
 pub fn a_shell_can_continue_us() -> bool {
+    // nix, not rustix: across a PID namespace (a container) the kernel answers 0 for a
+    // session or group led from outside it, which rustix's non-zero `Pid` cannot hold.
     #[cfg(unix)]
     {
-        use rustix::process::{getpgid, getpgrp, getppid, getsid};
-        getppid().is_some_and(|parent| {
-            getsid(Some(parent)).ok() == getsid(None).ok()
-                && getpgid(Some(parent)).is_ok_and(|group| group != getpgrp())
-        })
+        use nix::unistd::{Pid, getpgid, getpgrp, getppid, getsid};
+        let parent = getppid();
+        parent != Pid::from_raw(0)
+            && getsid(Some(parent)).ok() == getsid(None).ok()
+            && getpgid(Some(parent)).is_ok_and(|group| group != getpgrp())
     }
     #[cfg(not(unix))]
     false
