@@ -611,17 +611,82 @@ fn an_answer_while_the_quit_dialog_is_open_closes_it_and_shows_the_outcome() {
     assert!(w.screen().contains("Ona connection created"));
 }
 
+const FOUND_LINE: &str =
+    "the create of ona was sent and a lookup just now found it: the connection was created";
+
+/// SIGTERM while the create is stored but unanswered: the lookup on the way out finds it.
 #[test]
-fn sigterm_during_a_create_prints_the_truth() {
+fn sigterm_during_a_stored_create_says_it_was_created() {
     let sandbox = sandbox();
     let home = Home::new();
     let mut w = to_a_held_create(&home, &sandbox, &[]);
     w.sigterm();
     assert_eq!(w.exit_code(), 143);
     let after = w.screen();
+    assert!(after.contains(FOUND_LINE), "{after}");
+    assert!(!after.contains("nothing was created"), "{after}");
+    let id = sandbox.connections()[0].id.to_string();
+    let config = std::fs::read_to_string(home.config_file()).expect("config written");
+    assert!(config.contains(&id), "{config}");
+}
+
+#[test]
+fn sigterm_during_a_create_not_stored_yet_says_the_outcome_is_unknown() {
+    let sandbox = sandbox();
+    let home = Home::new();
+    let mut w = to_a_create_in_flight(
+        &home,
+        &sandbox,
+        ona_connect::sandbox::FaultAction::Hang,
+        &[],
+    );
+    w.sigterm();
+    assert_eq!(w.exit_code(), 143);
+    let after = w.screen();
     assert!(after.contains(IN_FLIGHT_LINE), "{after}");
     assert!(!after.contains("nothing was created"), "{after}");
+}
+
+/// A create whose answer was lost, and whose lookup failed too, is back on Review; quitting
+/// there is not "nothing was created": the lookup on the way out finds it.
+#[test]
+fn quitting_after_a_lost_answer_looks_the_create_up() {
+    use ona_connect::sandbox::{Fault, FaultAction, FaultRoute};
+    let sandbox = sandbox();
+    let home = Home::new();
+    let url = sandbox.url();
+    let ona = sandbox.ona_api_url();
+    let mut w = wizard(&home, &sandbox, &["--ona-api-url", ona.as_str()]);
+    to_form(&mut w, &url);
+    w.paste(demo::ONA_PAT);
+    w.wait_for("✓ valid: ");
+    w.send(ENTER);
+    w.wait_for(REVIEW_SETTLED);
+    // The lookup before the create passes, the create is stored and its answer lost, and
+    // every lookup after it fails.
+    sandbox.add_fault(Fault::new(FaultRoute::GetByName, 1, FaultAction::Pass));
+    sandbox.add_fault(Fault::new(
+        FaultRoute::Create,
+        1,
+        FaultAction::StoreThenDrop,
+    ));
+    let refused = r#"{"reqId":"req-1","statusCode":400,"message":"refused","error":"BadRequest"}"#;
+    sandbox.add_fault(Fault::new(
+        FaultRoute::GetByName,
+        100,
+        FaultAction::Status(400, refused.into(), Some("application/json".into())),
+    ));
+    w.send(ENTER);
+    w.wait_for("A create was sent; its outcome is unknown");
     assert_eq!(sandbox.connections().len(), 1);
+    sandbox.clear_faults();
+    w.send(CTRL_C);
+    w.wait_for("its answer was lost");
+    w.send("y");
+    assert_eq!(w.exit_code(), 0);
+    let after = w.screen();
+    assert!(after.contains(FOUND_LINE), "{after}");
+    assert!(!after.contains("nothing was created"), "{after}");
 }
 
 /// Enter on Review while Ona's check is still out does not send: what goes out is what the
@@ -688,6 +753,6 @@ fn a_hang_up_during_a_create_writes_the_truth_to_the_log() {
     assert_eq!(w.exit_code(), 129);
     // After a hang-up stderr may be gone; the log keeps the line.
     let written = std::fs::read_to_string(&log).expect("the log");
-    assert!(written.contains(IN_FLIGHT_LINE), "{written}");
+    assert!(written.contains(FOUND_LINE), "{written}");
     assert_eq!(sandbox.connections().len(), 1);
 }

@@ -647,6 +647,18 @@ fn overlays_and_sizes() {
     let mut s = submitting();
     key(&mut s, Intent::Quit);
     snapshot!("confirm_quit_create_in_flight", s);
+    let mut s = failed(CreateError::OutcomeUnknown {
+        cause: infisical::Error::Network {
+            host: "app.infisical.com".into(),
+            detail: "connection reset".into(),
+        },
+        lookup: infisical::Error::Connect {
+            host: "app.infisical.com".into(),
+            detail: "connection refused".into(),
+        },
+    });
+    key(&mut s, Intent::Quit);
+    snapshot!("confirm_quit_after_a_lost_answer", s);
     snapshot!("too_small_40x12", filled(), 40, 12);
 }
 

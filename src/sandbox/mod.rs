@@ -351,6 +351,11 @@ impl Sandbox {
         routes::lock(&self.shared.state).faults.push(fault);
     }
 
+    /// Drops the rest of the fault script: from now on every request is answered normally.
+    pub fn clear_faults(&self) {
+        routes::lock(&self.shared.state).faults.clear();
+    }
+
     /// Stops the server and closes every connection, hanging ones included.
     pub fn shutdown(mut self) {
         self.stop();

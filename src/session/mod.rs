@@ -10,7 +10,9 @@
 //! - [`summary`]: the outcome of a create or rotation, its summary lines, the connection's
 //!   page and the equivalent non-interactive command;
 //! - [`ona_check`]: the token check with Ona and the match that finds its expiry;
-//! - [`reminder`]: the calendar file that reminds the user to rotate a token before it expires.
+//! - [`reminder`]: the calendar file that reminds the user to rotate a token before it expires;
+//! - [`unsettled`]: a write whose outcome is not known, what may be said of it, and the lookup
+//!   that settles it on the way out.
 
 pub mod browser_login;
 pub mod credentials;
@@ -20,6 +22,7 @@ pub mod remember;
 pub mod reminder;
 pub mod sign_in;
 pub mod summary;
+pub mod unsettled;
 
 use crate::cli::Global;
 

@@ -19,8 +19,8 @@ use super::ui::{self};
 use crate::session::summary::InFlight;
 use crate::wizard::{self, Effect, Msg, Outcome, State, Viewport};
 
-/// Why the loop ended other than through the wizard, with the create or rotation that was
-/// in flight then (its outcome is unknown, and the program must say so).
+/// Why the loop ended other than through the wizard, with the create or rotation whose
+/// outcome was unknown then (in flight, or its answer lost), after the lookup on the way out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Interrupted {
     /// A signal such as SIGTERM or SIGHUP (the number).
@@ -71,12 +71,18 @@ where
                 }
                 Some(Ok(_)) => None,
                 // EOF or EIO: the terminal is gone (SSH dropped); leave instead of spinning.
-                Some(Err(_)) | None => return Err(Interrupted::TerminalClosed(state.in_flight())),
+                Some(Err(_)) | None => {
+                    let write = looked_up(&driver, state.unsettled()).await;
+                    return Err(Interrupted::TerminalClosed(write));
+                }
             },
             report = rx.recv() => report.map(|r| driver.receive(r)),
             _ = tick.tick(), if state.busy() => Some(Msg::Tick),
             signal = signals.recv() => match signal {
-                Signaled::End(n) => return Err(Interrupted::Signal(n, state.in_flight())),
+                Signaled::End(n) => {
+                    let write = looked_up(&driver, state.unsettled()).await;
+                    return Err(Interrupted::Signal(n, write));
+                }
                 Signaled::Stop => {
                     super::terminal::suspend();
                     None
@@ -101,10 +107,19 @@ where
             }
         }
         if exit {
-            let outcome = state.take_exit().unwrap_or(Outcome::Cancelled);
-            return Ok(driver.look_up_abandoned(outcome).await);
+            return Ok(match state.take_exit().unwrap_or(Outcome::Cancelled) {
+                Outcome::Abandoned(write) => Outcome::Abandoned(driver.look_up(write).await),
+                outcome => outcome,
+            });
         }
         redraw(terminal, &mut state, &driver.context);
+    }
+}
+
+async fn looked_up(driver: &Driver, write: Option<InFlight>) -> Option<InFlight> {
+    match write {
+        Some(write) => Some(driver.look_up(write).await),
+        None => None,
     }
 }
 

@@ -10,8 +10,9 @@ use tokio::sync::mpsc;
 
 use super::context::Context;
 use crate::infisical::{Client, CreateError, Error, UpdateRequest};
-use crate::session::{browser_login, credentials, ona_check, remember, sign_in};
-use crate::wizard::{Effect, Msg, Outcome};
+use crate::session::summary::InFlight;
+use crate::session::{browser_login, credentials, ona_check, remember, sign_in, unsettled};
+use crate::wizard::{Effect, Msg};
 
 /// A result from a task, with the signed-in client when a sign-in produced one.
 pub(super) struct Report {
@@ -30,9 +31,6 @@ pub(super) struct Driver {
     /// The same for the name (and project) before it is looked up.
     name_debounce: Option<tokio::task::JoinHandle<()>>,
 }
-
-/// How long quitting during a create may wait for a lookup of what became of it.
-const QUICK_LOOKUP: Duration = Duration::from_secs(3);
 
 /// How long typing must pause before the token is checked with Ona.
 const ONA_CHECK_PAUSE: Duration = Duration::from_millis(700);
@@ -76,32 +74,15 @@ impl Driver {
         tokio::spawn(async move { send(&tx, work(client).await) });
     }
 
-    /// The user quit while a create was in flight: a quick lookup by name says whether it
-    /// has been stored, so the exit can tell the truth instead of "unknown" where it can.
-    pub(super) async fn look_up_abandoned(&self, outcome: Outcome) -> Outcome {
-        let (Outcome::Abandoned(mut in_flight), Some(client)) = (outcome.clone(), &self.client)
-        else {
-            return outcome;
-        };
-        if in_flight.rotation {
-            return outcome;
-        }
-        let lookup =
-            client.find_connection_by_name(&in_flight.name, in_flight.project_id.as_deref());
-        if let Ok(Ok(Some(found))) = tokio::time::timeout(QUICK_LOOKUP, lookup).await {
-            // It was created: remembered as a create that was answered would be.
-            if let (Some(mut record), Some(path)) =
-                (in_flight.remember.take(), &self.context.config_path)
-            {
-                record.connection_id = found.id.clone();
-                record.project_id = found.project_id.clone();
-                if let Err(e) = remember::remember(path, &record) {
-                    tracing::warn!("the config could not be written: {e}");
-                }
+    /// Leaving with a write whose outcome is unknown: a quick lookup by name says whether a
+    /// create was stored, so the exit can tell the truth instead of "unknown" where it can.
+    pub(super) async fn look_up(&self, write: InFlight) -> InFlight {
+        match &self.client {
+            Some(client) => {
+                unsettled::look_up(write, client, self.context.config_path.as_deref()).await
             }
-            in_flight.found = Some(found.id);
+            None => write,
         }
-        Outcome::Abandoned(in_flight)
     }
 
     /// Closes the port: a hand-off that arrives later reaches nothing.

@@ -255,8 +255,8 @@ fn close_quit_question_once_answered(state: &mut State) {
 
 fn quit(state: &mut State) -> Vec<Effect> {
     state.overlay = Overlay::None;
-    state.exit = Some(match state.in_flight() {
-        Some(in_flight) => Outcome::Abandoned(in_flight),
+    state.exit = Some(match state.unsettled() {
+        Some(unsettled) => Outcome::Abandoned(unsettled),
         None => Outcome::Cancelled,
     });
     vec![Effect::Exit]

@@ -63,17 +63,13 @@ fn submit(state: &mut State) -> Vec<Effect> {
         state.screen = Screen::Form;
         return form::continue_to_review(state);
     };
-    let Flow::Create {
-        after_unknown_outcome,
-        ..
-    } = state.flow
-    else {
+    if !matches!(state.flow, Flow::Create { .. }) {
         return vec![];
-    };
+    }
     vec![Effect::Submit {
+        after_unknown_outcome: state.lost_answer.repeated_by(&request),
         attempt: start_sending(state),
         request,
-        after_unknown_outcome,
     }]
 }
 
@@ -99,12 +95,10 @@ pub(super) fn on_submitted(
         return vec![];
     }
     let site = state.site();
-    let Flow::Create {
-        created,
-        existing,
-        after_unknown_outcome,
-    } = &mut state.flow
-    else {
+    if let Some(sent) = state.in_flight() {
+        state.lost_answer.after_create(&sent, &result);
+    }
+    let Flow::Create { created, existing } = &mut state.flow else {
         return vec![];
     };
     let error = match result {
@@ -124,7 +118,6 @@ pub(super) fn on_submitted(
                 recovered: answer.recovered,
                 config_warning: None,
             });
-            *after_unknown_outcome = false;
             // The token has done its job; wipe it now rather than at exit.
             state.form.token.clear();
             state.screen = Screen::Done;
@@ -132,9 +125,6 @@ pub(super) fn on_submitted(
         }
         Err(e) => e,
     };
-    // A failed lookup sent nothing: what was unknown before stays unknown.
-    *after_unknown_outcome = matches!(error, CreateError::OutcomeUnknown { .. })
-        || (*after_unknown_outcome && matches!(error, CreateError::LookupFailed(_)));
     let placed = placement::create_error(&error);
     if let Some(c) = &placed.existing {
         *existing = Some(c.clone());

@@ -245,6 +245,9 @@ pub(super) fn on_rotated(
     if !is_current(state, attempt) {
         return vec![];
     }
+    if let Some(sent) = state.in_flight() {
+        state.lost_answer.after_rotation(&sent, &result);
+    }
     let after = match result {
         Ok(after) => after,
         Err(e) => return misplaced(state, &e),

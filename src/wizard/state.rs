@@ -18,6 +18,7 @@ use crate::secret::SecretInput;
 use crate::session::remember::Record;
 use crate::session::reminder::Reminder;
 use crate::session::summary::{Created, InFlight, Rotated, SentBefore};
+use crate::session::unsettled::LostAnswer;
 
 /// Screens, in the order the user meets them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,8 +60,6 @@ pub enum Flow {
         /// The connection that holds the name, found taken by the lookup as the name
         /// settled or by Infisical's refusal.
         existing: Option<AppConnection>,
-        /// The last create ended without an answer; the next one looks the name up first.
-        after_unknown_outcome: bool,
     },
     /// Replace the Ona token of an existing connection.
     Rotate(Box<Rotation>),
@@ -91,7 +90,8 @@ pub enum Outcome {
     Created(Box<Created>),
     Rotated(Box<Rotated>),
     Cancelled,
-    /// The user quit while a create or rotation was in flight: its outcome is unknown.
+    /// The user quit while a create or rotation was in flight, or after its answer was lost:
+    /// its outcome is unknown (unless the lookup on the way out found it).
     Abandoned(InFlight),
 }
 
@@ -110,6 +110,8 @@ pub struct State {
     pub(in crate::wizard) form: Form,
     /// Increases with every submit; answers to older ones are ignored.
     pub(in crate::wizard) attempt: u64,
+    /// The last create or rotation whose answer never came: it may have been carried out.
+    pub(in crate::wizard) lost_answer: LostAnswer,
     pub(in crate::wizard) submit_error: Option<SubmitError>,
     pub(in crate::wizard) overlay: Overlay,
     /// The selected link on screens that show links, and how it is shown.
@@ -302,7 +304,6 @@ impl State {
             Flow::Create {
                 created: None,
                 existing: None,
-                after_unknown_outcome: false,
             }
         };
         let form = Form::new(
@@ -321,6 +322,7 @@ impl State {
             sign_in,
             form,
             attempt: 0,
+            lost_answer: LostAnswer::default(),
             submit_error: None,
             overlay: Overlay::None,
             link: 0,
@@ -359,14 +361,14 @@ impl State {
 
     /// What is known about earlier creates of this connection, for Review's header.
     pub fn sent_before(&self) -> SentBefore {
-        match &self.flow {
-            _ if self.attempt == 0 => SentBefore::Never,
-            Flow::Create {
-                after_unknown_outcome: true,
-                ..
-            } => SentBefore::OutcomeUnknown,
-            _ => SentBefore::NotCreated,
-        }
+        self.lost_answer.sent_before(self.attempt > 0)
+    }
+
+    /// What leaving now would leave unknown: the write in flight, or else the last one whose
+    /// answer was lost.
+    pub fn unsettled(&self) -> Option<InFlight> {
+        self.in_flight()
+            .or_else(|| self.lost_answer.write().cloned())
     }
 
     /// The create or rotation that was sent and has not been answered yet.

@@ -242,3 +242,37 @@ fn quitting_while_a_rotation_is_in_flight_says_so() {
             .starts_with("the new token for only was sent and its outcome is unknown")
     );
 }
+
+#[test]
+fn quitting_after_a_rotation_whose_answer_was_lost_says_so() {
+    let mut s = rotating(Some("only"));
+    update(&mut s, Msg::ConnectionsLoaded(Ok(vec![connection("only")])));
+    for _ in 0..5 {
+        key(&mut s, Intent::Next);
+    }
+    update(&mut s, Msg::Paste(TOKEN.into()));
+    key(&mut s, Intent::Next);
+    let [Effect::Rotate { attempt, .. }] = key(&mut s, Intent::Next)[..] else {
+        panic!("no rotation sent")
+    };
+    let timeout = crate::infisical::Error::Timeout {
+        host: "h".into(),
+        seconds: 120,
+        sent: true,
+        attempts: 1,
+    };
+    update(
+        &mut s,
+        Msg::RotateFinished {
+            attempt,
+            result: Err(timeout),
+        },
+    );
+    assert_ne!(s.screen(), Screen::Submitting);
+    key(&mut s, Intent::Quit);
+    key(&mut s, Intent::Yes);
+    let Some(Outcome::Abandoned(lost)) = s.take_exit() else {
+        panic!("a rotation whose answer was lost ended as a cancel")
+    };
+    assert_eq!((lost.rotation, lost.name.as_str()), (true, "only"));
+}

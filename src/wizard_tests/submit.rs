@@ -267,14 +267,9 @@ fn an_unknown_outcome_makes_the_retry_look_the_name_up_first() {
             result: Err(CreateError::NotCreated { cause: timeout }),
         },
     );
-    assert!(
-        matches!(
-            s.flow(),
-            Flow::Create {
-                after_unknown_outcome: false,
-                ..
-            }
-        ),
+    assert_eq!(
+        (s.sent_before(), s.unsettled()),
+        (crate::session::summary::SentBefore::NotCreated, None),
         "absent for sure now: a plain send again"
     );
     assert!(
@@ -284,4 +279,105 @@ fn an_unknown_outcome_makes_the_retry_look_the_name_up_first() {
             .hint
             .contains("no connection was created")
     );
+}
+
+/// A create whose answer was lost and whose lookup failed too.
+fn answer_lost() -> State {
+    let (mut s, attempt) = at_submitting();
+    let lost = |detail: &str| infisical::Error::Network {
+        host: "h".into(),
+        detail: detail.into(),
+    };
+    update(
+        &mut s,
+        Msg::SubmitFinished {
+            attempt,
+            result: Err(CreateError::OutcomeUnknown {
+                cause: lost("reset"),
+                lookup: lost("reset again"),
+            }),
+        },
+    );
+    assert_eq!(s.screen(), Screen::Review);
+    s
+}
+
+#[test]
+fn after_a_lost_answer_another_name_found_taken_is_not_taken_for_the_lost_create() {
+    let mut s = answer_lost();
+    key(&mut s, Intent::Back);
+    focus(&mut s, Field::Name);
+    type_text(&mut s, "-2");
+    key(&mut s, Intent::Next);
+    assert_eq!(s.screen(), Screen::Review);
+    let effects = key(&mut s, Intent::Next);
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [Effect::Submit { after_unknown_outcome: false, request, .. }] if request.name == "ona-2"
+        ),
+        "only the lost create's own name, found, means that it worked: {effects:?}"
+    );
+    // The first create is still unknown whatever becomes of this one.
+    update(
+        &mut s,
+        Msg::SubmitFinished {
+            attempt: 2,
+            result: Err(api_error(500, "InternalServerError", "boom".into())),
+        },
+    );
+    assert_eq!(
+        s.unsettled().map(|w| w.name),
+        Some(DEFAULT_NAME.to_string())
+    );
+}
+
+#[test]
+fn quitting_after_a_lost_answer_is_not_a_cancel() {
+    let mut s = answer_lost();
+    key(&mut s, Intent::Quit);
+    assert_eq!(s.overlay(), Overlay::ConfirmQuit);
+    key(&mut s, Intent::Yes);
+    let Some(Outcome::Abandoned(lost)) = s.take_exit() else {
+        panic!("a create whose answer was lost ended as a cancel")
+    };
+    assert_eq!(
+        (
+            lost.rotation,
+            lost.name.as_str(),
+            lost.project_id.as_deref()
+        ),
+        (false, DEFAULT_NAME, Some("p2"))
+    );
+    assert!(lost.remember.is_some(), "a lookup that finds it records it");
+}
+
+#[test]
+fn a_resend_that_is_answered_settles_the_lost_create() {
+    let mut s = answer_lost();
+    let effects = key(&mut s, Intent::Next);
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Submit {
+            after_unknown_outcome: true,
+            ..
+        }]
+    ));
+    // The lookup before the resend found no such connection and Infisical refused the
+    // resend: the lost create did not happen.
+    update(
+        &mut s,
+        Msg::SubmitFinished {
+            attempt: 2,
+            result: Err(api_error(
+                400,
+                "BadRequest",
+                "Could not find project".into(),
+            )),
+        },
+    );
+    assert_eq!(s.unsettled(), None);
+    key(&mut s, Intent::Quit);
+    key(&mut s, Intent::Yes);
+    assert_eq!(s.take_exit(), Some(Outcome::Cancelled));
 }

@@ -61,8 +61,8 @@ pub(super) fn help(state: &State, theme: Theme, frame: &mut Frame, area: Rect) -
 
 pub(super) fn confirm_quit(state: &State, theme: Theme, frame: &mut Frame, area: Rect) {
     let mut lines = vec![Line::styled("Quit ona-connect?", theme.title())];
-    let (quit, stay) = match state.in_flight() {
-        Some(in_flight) => {
+    let (quit, stay) = match (state.in_flight(), state.unsettled()) {
+        (Some(in_flight), _) => {
             let (what, maybe) = if in_flight.rotation {
                 (
                     "The new token was sent",
@@ -79,7 +79,16 @@ pub(super) fn confirm_quit(state: &State, theme: Theme, frame: &mut Frame, area:
             )));
             (" quit anyway (outcome unknown)   ", " wait for the answer")
         }
-        None => {
+        (None, Some(lost)) => {
+            let what = if lost.rotation {
+                "The new token was sent earlier and its answer was lost: the token may already be replaced."
+            } else {
+                "A create was sent earlier and its answer was lost: the connection may already be stored. Quitting first looks it up by name and says what it finds."
+            };
+            lines.push(Line::raw(what));
+            (" quit   ", " stay")
+        }
+        (None, None) => {
             lines.push(Line::raw("What you entered is not saved anywhere."));
             (" quit   ", " stay")
         }
