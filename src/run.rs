@@ -214,7 +214,7 @@ fn wizard_command(
             EXIT_CANCELLED
         }
         Ok(Outcome::Abandoned(in_flight)) => {
-            report_in_flight(&in_flight);
+            session::unsettled::report(&in_flight, false);
             if in_flight.found.is_some() {
                 EXIT_OK
             } else {
@@ -222,24 +222,20 @@ fn wizard_command(
             }
         }
         Err(Interrupted::Signal(n, in_flight)) => {
-            in_flight.as_ref().map(report_in_flight);
+            if let Some(w) = &in_flight {
+                session::unsettled::report(w, false);
+            }
             128 + n
         }
         // The terminal went away: the status of a hang-up, whether SIGHUP or the hang-up
         // watcher noticed first.
         Err(Interrupted::TerminalClosed(in_flight)) => {
-            in_flight.as_ref().map(report_in_flight);
+            if let Some(w) = &in_flight {
+                session::unsettled::report(w, false);
+            }
             128 + 1
         }
     }
-}
-
-/// The truth about a write the program stopped waiting for, on stderr and in the log (after
-/// a hang-up stderr may be gone).
-fn report_in_flight(in_flight: &session::summary::InFlight) {
-    let line = summary::in_flight_line(in_flight);
-    tracing::warn!("{line}");
-    let _ = writeln!(std::io::stderr(), "ona-connect: {line}");
 }
 
 /// The summary again on the normal screen, so it stays in the scrollback after exit.

@@ -1103,3 +1103,115 @@ fn completions_for_every_shell_and_the_man_page() {
     bad.expect(2).stderr_has("nosuch");
     assert_eq!(bad.stdout, "");
 }
+
+// ---------------------------------------------------------------------------------------
+// Outcomes nobody knows: a signal or a lost answer during the write.
+
+const FOUND: &str = "was sent and a lookup just now found it: the connection was created";
+
+/// SIGTERM while Infisical holds a create it has already stored: the lookup on the way out
+/// finds it, says so, and records it as an answered create would be.
+#[test]
+fn sigterm_during_a_stored_create_looks_it_up_and_says_it_was_created() {
+    let sb = sandbox();
+    sb.add_fault(Fault::new(
+        FaultRoute::Create,
+        1,
+        FaultAction::StoreThenHold,
+    ));
+    let cli = signed_in(&sb);
+    let config = cli.home().config_file().display().to_string();
+    let running = cli.start(
+        &create_args(
+            "held",
+            demo::BACKEND_PROJECT_ID,
+            &["--json", "--config", &config],
+        ),
+        &line(demo::ONA_PAT),
+    );
+    common::eventually("the create is stored", || sb.connections().len() == 1);
+    running.signal("TERM");
+    let run = cli.wait(running);
+    run.expect(143)
+        .stderr_has(&format!("ona-connect: the create of held {FOUND}"));
+    let id = sb.connections()[0].id.to_string();
+    assert!(run.stderr.contains(&id), "{run:#?}");
+    let error = run.stderr_json();
+    assert_eq!(error["error"], "CreatedAfterAll");
+    assert_eq!(error["connectionId"], id.as_str());
+    assert!(run.stdout.is_empty(), "{run:#?}");
+    let config = std::fs::read_to_string(cli.home().config_file()).expect("config written");
+    assert!(config.contains(&id), "{config}");
+}
+
+#[test]
+fn sigint_during_a_create_that_never_arrives_says_the_outcome_is_unknown() {
+    let sb = sandbox();
+    sb.add_fault(Fault::new(FaultRoute::Create, 1, FaultAction::Hang));
+    let cli = signed_in(&sb);
+    let running = cli.start(
+        &create_args("hung", demo::BACKEND_PROJECT_ID, &[]),
+        &line(demo::ONA_PAT),
+    );
+    common::eventually("the create is sent", || !creates(&sb).is_empty());
+    running.signal("INT");
+    let run = cli.wait(running);
+    run.expect(130)
+        .stderr_has("the create of hung was sent and its outcome is unknown")
+        .stderr_has(&format!("--project {} list", demo::BACKEND_PROJECT_ID));
+    assert!(!run.stderr.contains("nothing was created"), "{run:#?}");
+}
+
+/// The create's answer is lost and every lookup after it fails: not a plain failure (1) but
+/// an unknown outcome (3), with how to check.
+#[test]
+fn a_create_whose_answer_and_lookups_are_lost_exits_3_and_says_how_to_check() {
+    let sb = sandbox();
+    let refused = r#"{"reqId":"req-1","statusCode":400,"message":"refused","error":"BadRequest"}"#;
+    sb.add_fault(Fault::new(FaultRoute::GetByName, 1, FaultAction::Pass));
+    sb.add_fault(Fault::new(
+        FaultRoute::Create,
+        1,
+        FaultAction::StoreThenDrop,
+    ));
+    sb.add_fault(Fault::new(
+        FaultRoute::GetByName,
+        100,
+        FaultAction::Status(400, refused.into(), Some("application/json".into())),
+    ));
+    let cli = signed_in(&sb);
+    let run = cli.run(
+        &create_args("lost", demo::BACKEND_PROJECT_ID, &["--json"]),
+        &line(demo::ONA_PAT),
+    );
+    run.expect(3)
+        .stderr_has("the create of lost was sent and its outcome is unknown; check whether it exists with: ona-connect --domain");
+    assert_eq!(run.stderr_json()["error"], "OutcomeUnknown");
+    assert_eq!(sb.connections().len(), 1, "it was stored after all");
+}
+
+#[test]
+fn sigterm_during_a_rotation_says_the_token_may_be_replaced() {
+    let sb = sandbox();
+    let cli = signed_in(&sb);
+    create_ok(&cli, "to-rotate", demo::BACKEND_PROJECT_ID);
+    sb.add_ona_pat(NEW_PAT, pat("rotated"));
+    sb.add_fault(Fault::new(FaultRoute::Update, 1, FaultAction::Hang));
+    let running = cli.start(
+        &[
+            "rotate",
+            "--name",
+            "to-rotate",
+            "--project",
+            demo::BACKEND_PROJECT_ID,
+            "--pat-stdin",
+        ],
+        &line(NEW_PAT),
+    );
+    common::eventually("the new token is sent", || !patches(&sb).is_empty());
+    running.signal("TERM");
+    let run = cli.wait(running);
+    run.expect(143)
+        .stderr_has("the new token for to-rotate was sent and its outcome is unknown");
+    assert!(!run.stderr.contains("no token was replaced"), "{run:#?}");
+}

@@ -352,3 +352,72 @@ fn leaving_after_an_unknown_outcome_does_not_claim_nothing_was_created() {
     );
     assert_eq!(sb.connections().len(), 1);
 }
+
+/// The same lost answer, but Infisical answers again by the time the user leaves: the lookup
+/// on the way out finds the connection, and the exit says it was created.
+#[test]
+fn leaving_after_a_lost_answer_looks_the_create_up_on_the_way_out() {
+    use ona_connect::sandbox::{Fault, FaultAction, FaultRoute};
+    let sb = Sandbox::start(SandboxOptions::default()).unwrap();
+    let elsewhere = "http://127.0.0.1:9/moved".to_string();
+    sb.add_fault(Fault::new(FaultRoute::GetByName, 1, FaultAction::Pass));
+    sb.add_fault(Fault::new(
+        FaultRoute::Create,
+        1,
+        FaultAction::StoreThenDrop,
+    ));
+    // Each of the client's four lookups after the lost answer fails; the next one works.
+    sb.add_fault(Fault::new(
+        FaultRoute::GetByName,
+        4,
+        FaultAction::Redirect(elsewhere),
+    ));
+    let home = Home::new();
+    let answers = format!("{GUIDE}lost-answer\n\n{TOKEN}\n1\n\n\nn\n");
+    let run = plain(&sb, &home, &[], &answers);
+    let id = sb.connections()[0].id.to_string();
+    run.expect(0).stderr_has(&format!(
+        "the create of lost-answer was sent and a lookup just now found it: the connection was created ({id})"
+    ));
+    let config = std::fs::read_to_string(home.config_file()).expect("config written");
+    assert!(config.contains(&id), "{config}");
+}
+
+/// SIGTERM while Infisical holds a create it has stored: the plain mode says what became of
+/// it instead of ending silently.
+#[test]
+fn sigterm_during_a_create_in_plain_mode_says_what_became_of_it() {
+    use ona_connect::sandbox::{Fault, FaultAction, FaultRoute};
+    let sb = Sandbox::start(SandboxOptions::default()).unwrap();
+    sb.add_fault(Fault::new(
+        FaultRoute::Create,
+        1,
+        FaultAction::StoreThenHold,
+    ));
+    let home = Home::new();
+    let (url, ona) = (sb.url(), sb.ona_api_url());
+    let config = home.config_file().display().to_string();
+    let answers = format!("{GUIDE}held\n\n{TOKEN}\n1\n\n\n");
+    let running = common::start(
+        &home,
+        &[
+            "--plain",
+            "--domain",
+            &url,
+            "--ona-api-url",
+            &ona,
+            "--config",
+            &config,
+        ],
+        &UA_ENV,
+        Stdin::Text(&answers),
+    );
+    common::eventually("the create is stored", || sb.connections().len() == 1);
+    running.signal("TERM");
+    let run = running.wait();
+    let id = sb.connections()[0].id.to_string();
+    run.expect(143).stderr_has(&format!(
+        "the create of held was sent and a lookup just now found it: the connection was created ({id})"
+    ));
+    run.assert_never_printed(TOKEN);
+}

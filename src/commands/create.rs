@@ -5,12 +5,15 @@ use super::{
     token_from_stdin,
 };
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::cli::{CreateArgs, EXIT_OK, Global};
 use crate::config::Settings;
 use crate::infisical::{CreateError, CreateRequest, Credentials, Error};
 use crate::session::ona_check::description_to_send;
-use crate::session::summary::{one_line, rotate_by_id, rotate_by_name};
+use crate::session::remember::Record;
+use crate::session::summary::{InFlight, one_line, rotate_by_id, rotate_by_name};
+use crate::session::unsettled::SignalWatch;
 use crate::validate;
 
 pub async fn create(
@@ -76,26 +79,50 @@ async fn run(
         return Ok(EXIT_OK);
     }
     let site = settings.domain.site();
-    let created = client
-        .create_connection(&request, false)
-        .await
-        .map_err(|e| {
-            let mut failure = Failure::from(&e);
-            // A taken name: say how to replace that connection's token instead.
-            let rotate = match &e {
-                CreateError::NameTaken(holder) => Some(rotate_by_id(site, &holder.id)),
-                CreateError::Rejected(Error::Api(api)) if api.is_duplicate_name() => {
-                    Some(rotate_by_name(site, &request.name, &request.project_id))
-                }
-                _ => None,
-            };
-            if let Some(command) = rotate {
-                failure.line = format!("{}; to replace its token instead: {command}", failure.line);
-                failure.json["rotate"] = serde_json::Value::String(command);
-            }
-            failure
-        })?;
     let token_expires = expiry.as_ref().and_then(|e| e.date.clone());
+    let client = Arc::new(client);
+    let write = InFlight {
+        rotation: false,
+        name: request.name.clone(),
+        project_id: Some(request.project_id.clone()),
+        site: site.to_string(),
+        found: None,
+        remember: Some(Box::new(Record {
+            site: site.to_string(),
+            project_id: Some(request.project_id.clone()),
+            client_id: client_id.clone(),
+            name: request.name.clone(),
+            connection_id: String::new(),
+            token_expires: token_expires.clone(),
+        })),
+    };
+    let signals = SignalWatch::start(config_path.clone(), args.json, "nothing was created");
+    signals.unsettled(write.clone(), client.clone());
+    let result = client.create_connection(&request, false).await;
+    match &result {
+        Ok(_) => signals.done(),
+        Err(CreateError::OutcomeUnknown { .. }) => {}
+        Err(_) => signals.nothing_created(),
+    }
+    let created = result.map_err(|e| {
+        if let CreateError::OutcomeUnknown { .. } = e {
+            return Failure::outcome_unknown(&e, &write);
+        }
+        let mut failure = Failure::from(&e);
+        // A taken name: say how to replace that connection's token instead.
+        let rotate = match &e {
+            CreateError::NameTaken(holder) => Some(rotate_by_id(site, &holder.id)),
+            CreateError::Rejected(Error::Api(api)) if api.is_duplicate_name() => {
+                Some(rotate_by_name(site, &request.name, &request.project_id))
+            }
+            _ => None,
+        };
+        if let Some(command) = rotate {
+            failure.line = format!("{}; to replace its token instead: {command}", failure.line);
+            failure.json["rotate"] = serde_json::Value::String(command);
+        }
+        failure
+    })?;
     remember_token(
         config_path.as_deref(),
         &settings,

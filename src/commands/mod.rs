@@ -4,7 +4,7 @@
 
 use std::io::IsTerminal;
 
-use crate::cli::{EXIT_CANCELLED, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, Global};
+use crate::cli::{EXIT_CANCELLED, EXIT_FAILURE, EXIT_OK, EXIT_OUTCOME_UNKNOWN, EXIT_USAGE, Global};
 use crate::config::Settings;
 use crate::infisical::{Client, CreateError, Error};
 use crate::prompt::{self, PromptError};
@@ -46,6 +46,23 @@ impl Failure {
         Failure {
             code: EXIT_FAILURE,
             json: serde_json::json!({ "error": "Failed", "message": line }),
+            line,
+        }
+    }
+
+    /// A write sent whose outcome nobody knows: what went wrong, and how to check.
+    pub(super) fn outcome_unknown(
+        error: &impl std::fmt::Display,
+        write: &crate::session::summary::InFlight,
+    ) -> Failure {
+        let line = format!(
+            "{}; {}",
+            sanitize::for_terminal(&error.to_string(), 1000),
+            crate::session::summary::in_flight_line(write)
+        );
+        Failure {
+            code: EXIT_OUTCOME_UNKNOWN,
+            json: serde_json::json!({ "error": "OutcomeUnknown", "message": line }),
             line,
         }
     }

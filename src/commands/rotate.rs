@@ -6,12 +6,14 @@ use super::{
 };
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::cli::{EXIT_OK, Global, RotateArgs};
 use crate::config::Settings;
 use crate::infisical::UpdateRequest;
 use crate::sanitize;
-use crate::session::summary::rotation_report;
+use crate::session::summary::{InFlight, rotation_report};
+use crate::session::unsettled::SignalWatch;
 
 pub async fn rotate(
     global: &Global,
@@ -73,10 +75,30 @@ async fn run(
         token: Some(token),
         ..UpdateRequest::default()
     };
-    let updated = client
-        .update_connection(&current.id, &update)
-        .await
-        .map_err(|e| Failure::from(&e))?;
+    let write = InFlight {
+        rotation: true,
+        name: current.name.clone(),
+        project_id: current.project_id.clone(),
+        site: settings.domain.site().to_string(),
+        found: None,
+        remember: None,
+    };
+    let signals = SignalWatch::start(config_path.clone(), args.json, "no token was replaced");
+    let client = Arc::new(client);
+    signals.unsettled(write.clone(), client.clone());
+    let result = client.update_connection(&current.id, &update).await;
+    match &result {
+        Ok(_) => signals.done(),
+        Err(e) if e.outcome_unknown() => {}
+        Err(_) => signals.nothing_created(),
+    }
+    let updated = result.map_err(|e| {
+        if e.outcome_unknown() {
+            Failure::outcome_unknown(&e, &write)
+        } else {
+            Failure::from(&e)
+        }
+    })?;
     let token_expires = expiry.as_ref().and_then(|e| e.date.clone());
     remember_token(
         config_path.as_deref(),

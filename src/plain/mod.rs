@@ -14,12 +14,13 @@ use std::sync::Arc;
 use crate::cli::{EXIT_CANCELLED, EXIT_OK, EXIT_OUTCOME_UNKNOWN, EXIT_USAGE, Global};
 use crate::config::Settings;
 use crate::guide;
-use crate::infisical::{Client, CreateError, Project};
+use crate::infisical::{Client, Project};
 use crate::prompt::PromptError;
 use crate::secret::Secret;
 use crate::session::ona_check::TokenExpiry;
 use crate::session::placement::Field;
-use crate::session::summary::{self, InFlight, SentBefore};
+use crate::session::summary::InFlight;
+use crate::session::unsettled::{self, LostAnswer, SignalWatch};
 use crate::wizard::Demo;
 use io::{ask, say, step};
 
@@ -54,7 +55,9 @@ struct Plain<'a> {
     projects: Result<Vec<Project>, String>,
     /// A create was sent and neither its answer nor a lookup said what became of it: leaving
     /// now must not claim that nothing was created.
-    outcome_unknown: Option<InFlight>,
+    lost_answer: LostAnswer,
+    /// What a signal would interrupt, so that it says so.
+    signals: SignalWatch,
 }
 
 pub async fn run(
@@ -70,6 +73,7 @@ pub async fn run(
             return EXIT_USAGE;
         }
     };
+    let signals = SignalWatch::start(config_path.clone(), false, "nothing was created");
     let mut plain = Plain {
         global,
         site: settings.domain.site().to_string(),
@@ -85,12 +89,19 @@ pub async fn run(
         ona_api,
         client: None,
         projects: Err(String::new()),
-        outcome_unknown: None,
+        lost_answer: LostAnswer::default(),
+        signals,
     };
     let result = plain.flow().await;
-    if let (Err(_), Some(in_flight)) = (&result, &plain.outcome_unknown) {
-        eprintln!("ona-connect: {}", summary::in_flight_line(in_flight));
-        return EXIT_OUTCOME_UNKNOWN;
+    if let (Err(_), Some(lost), Some(client)) = (&result, plain.lost_answer.write(), &plain.client)
+    {
+        let lost = unsettled::look_up(lost.clone(), client, plain.config_path.as_deref()).await;
+        unsettled::report(&lost, false);
+        return if lost.found.is_some() {
+            EXIT_OK
+        } else {
+            EXIT_OUTCOME_UNKNOWN
+        };
     }
     match result {
         Ok(()) => EXIT_OK,
@@ -124,7 +135,6 @@ impl Plain<'_> {
             ..Answers::default()
         };
         let mut ask = Field::ALL.to_vec();
-        let mut after_unknown = false;
         let mut sent = false;
         loop {
             step(6, "Connection details");
@@ -141,11 +151,7 @@ impl Plain<'_> {
                 self.ask_project(&mut answers)?;
             }
             step(7, "Review");
-            let sent_before = match (sent, after_unknown) {
-                (false, _) => SentBefore::Never,
-                (true, true) => SentBefore::OutcomeUnknown,
-                (true, false) => SentBefore::NotCreated,
-            };
+            let sent_before = self.lost_answer.sent_before(sent);
             let Some(request) = self.review(&mut answers, sent_before)? else {
                 ask = Field::ALL.to_vec();
                 continue;
@@ -157,23 +163,35 @@ impl Plain<'_> {
                 continue;
             };
             sent = true;
-            match client.create_connection(&request, after_unknown).await {
+            let write = InFlight {
+                rotation: false,
+                name: request.name.clone(),
+                project_id: Some(request.project_id.clone()),
+                site: self.site.clone(),
+                found: None,
+                remember: Some(Box::new(self.record(
+                    &answers,
+                    &request.name,
+                    Some(request.project_id.clone()),
+                    String::new(),
+                ))),
+            };
+            self.signals.unsettled(write.clone(), client.clone());
+            let result = client
+                .create_connection(&request, self.lost_answer.repeated_by(&request))
+                .await;
+            self.lost_answer.after_create(&write, &result);
+            match result {
                 Ok(created) => {
+                    self.signals.done();
                     self.done(&answers, created);
                     return Ok(());
                 }
                 Err(e) => {
-                    // A failed lookup sent nothing: what was unknown before stays unknown.
-                    after_unknown = matches!(e, CreateError::OutcomeUnknown { .. })
-                        || (after_unknown && matches!(e, CreateError::LookupFailed(_)));
-                    self.outcome_unknown = after_unknown.then(|| InFlight {
-                        rotation: false,
-                        name: request.name.clone(),
-                        project_id: Some(request.project_id.clone()),
-                        site: self.site.clone(),
-                        found: None,
-                        remember: None,
-                    });
+                    match self.lost_answer.write() {
+                        Some(lost) => self.signals.unsettled(lost.clone(), client),
+                        None => self.signals.nothing_created(),
+                    }
                     match self.explain(&e, &answers).await? {
                         Next::Ask(which) => ask = which,
                         Next::Finished => return Ok(()),

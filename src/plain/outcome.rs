@@ -180,14 +180,25 @@ impl Plain<'_> {
             say(line);
         }
         let c = &created.connection;
-        self.remember(Record {
+        self.remember(self.record(answers, &c.name, c.project_id.clone(), c.id.clone()));
+    }
+
+    /// What the config keeps for a connection created from these answers.
+    pub(super) fn record(
+        &self,
+        answers: &Answers,
+        name: &str,
+        project_id: Option<String>,
+        connection_id: String,
+    ) -> Record {
+        Record {
             site: self.site.clone(),
-            project_id: c.project_id.clone(),
+            project_id,
             client_id: self.client_id_used.clone(),
-            name: c.name.clone(),
-            connection_id: c.id.clone(),
+            name: name.to_string(),
+            connection_id,
             token_expires: answers.expiry.as_ref().and_then(|e| e.date.clone()),
-        });
+        }
     }
 
     fn remember(&self, record: Record) {

@@ -88,3 +88,126 @@ pub async fn look_up(mut write: InFlight, client: &Client, config: Option<&Path>
     }
     write
 }
+
+/// Says the truth about `write` on stderr and in the log (after a hang-up stderr may be
+/// gone); with `json`, also as one JSON object, like the commands' other errors.
+pub fn report(write: &InFlight, json: bool) {
+    use std::io::Write;
+    let line = super::summary::in_flight_line(write);
+    tracing::warn!("{line}");
+    let mut stderr = std::io::stderr();
+    let _ = writeln!(stderr, "ona-connect: {line}");
+    if json {
+        let error = if write.found.is_some() {
+            "CreatedAfterAll"
+        } else {
+            "OutcomeUnknown"
+        };
+        let object =
+            serde_json::json!({ "error": error, "message": line, "connectionId": write.found });
+        let _ = writeln!(stderr, "{}", crate::sanitize::json(&object, false));
+    }
+}
+
+/// What a signal would interrupt, for the front ends without an event loop (the plain mode
+/// and the commands).
+enum Watched {
+    /// No create was sent, or every one sent was answered without a connection.
+    NothingCreated,
+    /// A write in flight, or one whose answer was lost, with the client to look it up.
+    Unsettled(InFlight, std::sync::Arc<Client>),
+    /// A connection was created or a token replaced: nothing is left to say.
+    Done,
+}
+
+/// Watches SIGINT, SIGTERM and SIGHUP for the rest of the run, so that a signal during or
+/// after an unanswered write says what became of it (after the quick lookup) instead of
+/// ending silently. The terminal is given back first: a prompt may have it in raw mode.
+#[derive(Clone)]
+pub struct SignalWatch {
+    watched: std::sync::Arc<std::sync::Mutex<Watched>>,
+}
+
+impl SignalWatch {
+    /// `json`: the commands' `--json`; `nothing_changed`: what to say when a signal comes before
+    /// anything was changed ("nothing was created"). Must run inside the tokio runtime.
+    pub fn start(
+        config: Option<std::path::PathBuf>,
+        json: bool,
+        nothing_changed: &'static str,
+    ) -> SignalWatch {
+        let watch = SignalWatch {
+            watched: std::sync::Arc::new(std::sync::Mutex::new(Watched::NothingCreated)),
+        };
+        #[cfg(unix)]
+        {
+            let watched = watch.watched.clone();
+            tokio::spawn(async move {
+                let n = next_signal().await;
+                let _ = crossterm::terminal::disable_raw_mode();
+                let now = std::mem::replace(&mut *lock(&watched), Watched::Done);
+                match now {
+                    Watched::Unsettled(write, client) => {
+                        report(&look_up(write, &client, config.as_deref()).await, json);
+                    }
+                    Watched::NothingCreated => {
+                        eprintln!("\nona-connect: cancelled; {nothing_changed}.");
+                    }
+                    Watched::Done => {}
+                }
+                std::process::exit(128 + n);
+            });
+        }
+        #[cfg(not(unix))]
+        let _ = (config, json, nothing_changed);
+        watch
+    }
+
+    /// `write` went out (or its answer was lost): a signal now looks it up and reports it.
+    pub fn unsettled(&self, write: InFlight, client: std::sync::Arc<Client>) {
+        *lock(&self.watched) = Watched::Unsettled(write, client);
+    }
+
+    /// Every create sent so far was answered without a connection.
+    pub fn nothing_created(&self) {
+        *lock(&self.watched) = Watched::NothingCreated;
+    }
+
+    /// The connection exists or the token was replaced.
+    pub fn done(&self) {
+        *lock(&self.watched) = Watched::Done;
+    }
+}
+
+fn lock(watched: &std::sync::Mutex<Watched>) -> std::sync::MutexGuard<'_, Watched> {
+    watched
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The number of the first of SIGINT, SIGTERM and SIGHUP to arrive.
+#[cfg(unix)]
+async fn next_signal() -> i32 {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut streams = Vec::new();
+    for (n, kind) in [
+        (2, SignalKind::interrupt()),
+        (15, SignalKind::terminate()),
+        (1, SignalKind::hangup()),
+    ] {
+        if let Ok(stream) = signal(kind) {
+            streams.push((n, stream));
+        }
+    }
+    if streams.is_empty() {
+        return std::future::pending().await;
+    }
+    let waits = streams.iter_mut().map(|(n, stream)| {
+        let n = *n;
+        Box::pin(async move {
+            stream.recv().await;
+            n
+        })
+    });
+    futures::future::select_all(waits).await.0
+}

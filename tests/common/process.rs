@@ -114,6 +114,21 @@ pub fn only_json_value(text: &str) -> Value {
 
 /// Runs `ona-connect <args>` in `home` with `env` on top of its base environment.
 pub fn run(home: &Home, args: &[&str], env: &[(&str, &str)], stdin: Stdin) -> Run {
+    start(home, args, env, stdin).wait()
+}
+
+/// A child started by [`start`]: signal it, then [`Running::wait`] for its exit.
+pub struct Running {
+    child: std::process::Child,
+    args: Vec<String>,
+    started: Instant,
+    pipe: Option<std::process::ChildStdin>,
+    stdout: JoinHandle<Vec<u8>>,
+    stderr: JoinHandle<Vec<u8>>,
+}
+
+/// Starts `ona-connect <args>` as [`run`] does, without waiting for it.
+pub fn start(home: &Home, args: &[&str], env: &[(&str, &str)], stdin: Stdin) -> Running {
     let mut child = Command::new(BIN)
         .args(args)
         .env_clear()
@@ -142,33 +157,57 @@ pub fn run(home: &Home, args: &[&str], env: &[(&str, &str)], stdin: Stdin) -> Ru
     }
     let stdout = drain(child.stdout.take().expect("stdout"));
     let stderr = drain(child.stderr.take().expect("stderr"));
-    let guard = hang_guard();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("try_wait") {
-            break Some(status);
-        }
-        if started.elapsed() > guard {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
-    drop(pipe);
-    let text = |h: JoinHandle<Vec<u8>>, what: &str| {
-        String::from_utf8(h.join().expect("drain thread"))
-            .unwrap_or_else(|e| panic!("{what} of {args:?} is not UTF-8: {e}"))
-    };
-    let (stdout, stderr) = (text(stdout, "stdout"), text(stderr, "stderr"));
-    let Some(status) = status else {
-        panic!(
-            "ona-connect {args:?} hung for {guard:?} and was killed\nstdout:\n{stdout}\nstderr:\n{stderr}"
-        );
-    };
-    Run {
-        code: status.code().unwrap_or(-1),
+    Running {
+        child,
+        args: args.iter().map(|a| a.to_string()).collect(),
+        started,
+        pipe,
         stdout,
         stderr,
+    }
+}
+
+impl Running {
+    /// Sends the signal `name` ("TERM", "INT", "HUP").
+    pub fn signal(&self, name: &str) {
+        let status = Command::new("kill")
+            .args([&format!("-{name}"), &self.child.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(status.success(), "kill -{name} failed");
+    }
+
+    /// Waits for the exit under [`hang_guard`] and collects what the child wrote.
+    pub fn wait(mut self) -> Run {
+        let guard = hang_guard();
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                break Some(status);
+            }
+            if self.started.elapsed() > guard {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                break None;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        };
+        drop(self.pipe);
+        let args = &self.args;
+        let text = |h: JoinHandle<Vec<u8>>, what: &str| {
+            String::from_utf8(h.join().expect("drain thread"))
+                .unwrap_or_else(|e| panic!("{what} of {args:?} is not UTF-8: {e}"))
+        };
+        let (stdout, stderr) = (text(self.stdout, "stdout"), text(self.stderr, "stderr"));
+        let Some(status) = status else {
+            panic!(
+                "ona-connect {args:?} hung for {guard:?} and was killed\nstdout:\n{stdout}\nstderr:\n{stderr}"
+            );
+        };
+        Run {
+            code: status.code().unwrap_or(-1),
+            stdout,
+            stderr,
+        }
     }
 }
 
@@ -227,13 +266,30 @@ impl Cli {
 
     /// Runs with `extra` variables on top of this one's.
     pub fn run_with(&self, args: &[&str], extra: &[(&str, &str)], stdin: Stdin) -> Run {
+        self.checked(self.start_with(args, extra, stdin).wait())
+    }
+
+    /// Starts with `input` on stdin; [`Cli::wait`] collects it.
+    pub fn start(&self, args: &[&str], input: &str) -> Running {
+        self.start_with(args, &[], Stdin::Text(input))
+    }
+
+    /// Waits for a child from [`Cli::start`], checking its output for secrets.
+    pub fn wait(&self, running: Running) -> Run {
+        self.checked(running.wait())
+    }
+
+    fn start_with(&self, args: &[&str], extra: &[(&str, &str)], stdin: Stdin) -> Running {
         let mut env: Vec<(&str, &str)> = self
             .env
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
         env.extend_from_slice(extra);
-        let run = run(&self.home, args, &env, stdin);
+        start(&self.home, args, &env, stdin)
+    }
+
+    fn checked(&self, run: Run) -> Run {
         for secret in &self.secrets {
             run.assert_never_printed(secret);
         }
