@@ -87,6 +87,10 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Paste(text) if state.overlay == Overlay::None => match state.screen {
             Screen::Form => form::paste(state, &text),
             Screen::Guide(_) => guide::paste(state, &text),
+            Screen::PickConnection => {
+                rotation::paste_into_filter(state, &text);
+                vec![]
+            }
             Screen::SignIn => {
                 state.typed_on_sign_in = true;
                 sign_in::paste(state, &text);

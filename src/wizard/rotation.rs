@@ -125,7 +125,18 @@ pub(super) fn pick_connection_intent(state: &mut State, intent: Intent) -> Vec<E
         Intent::Down | Intent::FocusNext => {
             r.cursor = (r.cursor + 1).min(r.filtered().len().saturating_sub(1))
         }
-        Intent::Edit(request) if r.filter.handle(request).is_some_and(|c| c.value) => r.cursor = 0,
+        // What is typed must show, as on the form: an invisible character is refused.
+        Intent::Edit(InputRequest::InsertChar(c)) if crate::sanitize::is_invisible(c) => {
+            r.error = Some(format!(
+                "refused U+{:04X}: {}",
+                u32::from(c),
+                validate::TEXT_NOT_VISIBLE
+            ));
+        }
+        Intent::Edit(request) if r.filter.handle(request).is_some_and(|c| c.value) => {
+            r.cursor = 0;
+            r.error = None;
+        }
         Intent::Left => {
             r.filter.handle(InputRequest::GoToPrevChar);
         }
@@ -135,6 +146,20 @@ pub(super) fn pick_connection_intent(state: &mut State, intent: Intent) -> Vec<E
         _ => {}
     }
     vec![]
+}
+
+/// A paste goes into the filter, under the rules of every one-line field.
+pub(super) fn paste_into_filter(state: &mut State, text: &str) {
+    let Flow::Rotate(r) = &mut state.flow else {
+        return;
+    };
+    let mut notice = None;
+    if super::fields::paste_one_line(&mut r.filter, &mut notice, text) {
+        r.cursor = 0;
+        r.error = None;
+    } else {
+        r.error = notice;
+    }
 }
 
 pub(super) fn on_connections_loaded(state: &mut State, result: Result<Vec<AppConnection>, String>) {

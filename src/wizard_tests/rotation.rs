@@ -276,3 +276,27 @@ fn quitting_after_a_rotation_whose_answer_was_lost_says_so() {
     };
     assert_eq!((lost.rotation, lost.name.as_str()), (true, "only"));
 }
+
+#[test]
+fn the_connection_filter_takes_a_paste_and_refuses_text_that_hides() {
+    let mut s = rotating(None);
+    update(
+        &mut s,
+        Msg::ConnectionsLoaded(Ok(vec![connection("alpha"), connection("beta")])),
+    );
+    assert_eq!(s.screen(), Screen::PickConnection);
+    key(&mut s, Intent::Edit(InsertChar('\u{200b}')));
+    let r = s.rotation().unwrap();
+    assert_eq!(r.filter.value(), "");
+    assert!(
+        r.error.as_deref().unwrap().contains("U+200B"),
+        "{:?}",
+        r.error
+    );
+    update(&mut s, Msg::Paste("be\u{202e}ta".into()));
+    assert_eq!(s.rotation().unwrap().filter.value(), "");
+    update(&mut s, Msg::Paste("  beta\n".into()));
+    let r = s.rotation().unwrap();
+    assert_eq!((r.filter.value(), r.error.as_deref()), ("beta", None));
+    assert_eq!(r.selected().map(|c| c.name.as_str()), Some("beta"));
+}
