@@ -117,7 +117,7 @@ pub fn ics(reminders: &[Reminder], now: OffsetDateTime) -> String {
     let mut lines = vec![
         "BEGIN:VCALENDAR".to_string(),
         "VERSION:2.0".into(),
-        "PRODID:-//ona-connect//Ona token reminder//EN".into(),
+        PRODID.into(),
         "CALSCALE:GREGORIAN".into(),
         "METHOD:PUBLISH".into(),
     ];
@@ -167,6 +167,51 @@ pub fn ics(reminders: &[Reminder], now: OffsetDateTime) -> String {
         let _ = write!(out, "{}\r\n", fold(&line));
     }
     out
+}
+
+const PRODID: &str = "PRODID:-//ona-connect//Ona token reminder//EN";
+
+/// Writes `ics` as `file_name` in `dir` without clobbering anything that is not ours: a
+/// reminder this program wrote there before is replaced; any other file, a link or a
+/// directory of that name is left alone and the next free `name-2.ics`, `name-3.ics`… is
+/// used. Returns where it was written.
+pub fn write_beside(
+    dir: &std::path::Path,
+    file_name: &str,
+    ics: &str,
+) -> std::io::Result<std::path::PathBuf> {
+    use std::io::Write;
+    let (stem, extension) = file_name.rsplit_once('.').unwrap_or((file_name, "ics"));
+    for n in 1..100 {
+        let path = if n == 1 {
+            dir.join(file_name)
+        } else {
+            dir.join(format!("{stem}-{n}.{extension}"))
+        };
+        let ours = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file())
+            && std::fs::read_to_string(&path).is_ok_and(|text| text.contains(PRODID));
+        if ours {
+            std::fs::write(&path, ics)?;
+            return Ok(path);
+        }
+        // Refuses an existing name, a dangling link included.
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(mut file) => {
+                file.write_all(ics.as_bytes())?;
+                return Ok(path);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::new(
+        std::io::ErrorKind::AlreadyExists,
+        format!("{file_name} and 98 numbered names after it are taken"),
+    ))
 }
 
 /// A TEXT value (RFC 5545 §3.3.11): backslash, semicolon, comma and line breaks escaped.
@@ -295,6 +340,28 @@ mod tests {
                 .expect("an alarm");
             assert_eq!(alarm.find_prop("ACTION").unwrap().val.as_str(), "DISPLAY");
             assert!(alarm.find_prop("TRIGGER").is_some());
+        }
+    }
+
+    #[test]
+    fn a_reminder_never_replaces_a_file_that_is_not_ours() {
+        let dir = tempfile::tempdir().unwrap();
+        let mine = dir.path().join("ona.ics");
+        std::fs::write(&mine, "my own calendar").unwrap();
+        let ics = format!("BEGIN:VCALENDAR\r\n{PRODID}\r\nEND:VCALENDAR\r\n");
+        let first = write_beside(dir.path(), "ona.ics", &ics).unwrap();
+        assert_eq!(first, dir.path().join("ona-2.ics"));
+        assert_eq!(std::fs::read_to_string(&mine).unwrap(), "my own calendar");
+        // Ours is replaced the next time, not multiplied.
+        let again = write_beside(dir.path(), "ona.ics", &ics).unwrap();
+        assert_eq!(again, first);
+        #[cfg(unix)]
+        {
+            let target = dir.path().join("elsewhere");
+            std::os::unix::fs::symlink(&target, dir.path().join("linked.ics")).unwrap();
+            let linked = write_beside(dir.path(), "linked.ics", &ics).unwrap();
+            assert_eq!(linked, dir.path().join("linked-2.ics"));
+            assert!(!target.exists(), "wrote through a link");
         }
     }
 }

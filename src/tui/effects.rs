@@ -250,17 +250,15 @@ impl Driver {
                 file_name,
                 reminders,
             } => {
-                let path = std::env::current_dir()
-                    .map(|dir| dir.join(&file_name))
-                    .unwrap_or_else(|_| file_name.into());
+                let dir = std::env::current_dir().unwrap_or_else(|_| ".".into());
                 let ics =
                     crate::session::reminder::ics(&reminders, time::OffsetDateTime::now_utc());
-                let notice = match std::fs::write(&path, ics) {
-                    Ok(()) => format!(
+                let notice = match crate::session::reminder::write_beside(&dir, &file_name, &ics) {
+                    Ok(path) => format!(
                         "wrote {}: open it to add the reminder to your calendar",
                         path.display()
                     ),
-                    Err(e) => format!("could not write {}: {e}", path.display()),
+                    Err(e) => format!("could not write {}: {e}", dir.join(&file_name).display()),
                 };
                 send(&tx, Msg::Notice(notice));
             }
