@@ -28,8 +28,10 @@ pub enum PatMatch {
 }
 
 /// There is no lookup from a token to its record (docs/infisical-api.md §11.3), so: the only token; else
-/// the only one used in the last few minutes (the identity check just used this one); else the
-/// only one whose description matches what the guide suggested; else the user chooses.
+/// the only one used in the last few minutes (the identity check just used this one), unless
+/// that use is over a minute old and a token made in the last hour has no use recorded yet
+/// (then the user chooses between them);
+/// else the only one whose description matches what the guide suggested; else the user chooses.
 pub fn match_pat(pats: &[PatRecord], description_hint: &str, now: OffsetDateTime) -> PatMatch {
     let live: Vec<&PatRecord> = pats
         .iter()
@@ -52,8 +54,34 @@ pub fn match_pat(pats: &[PatRecord], description_hint: &str, now: OffsetDateTime
                 .is_some_and(|u| now - u < time::Duration::minutes(5))
         })
         .collect();
-    if let [one] = just_used.as_slice() {
-        return PatMatch::Found((**one).clone());
+    // A use within the last minute is the check's own. One a few minutes old may be another
+    // client's while Ona has not yet recorded the check's use of a token made just now: a
+    // token created in the last hour with no use recorded makes that one uncertain.
+    let used_by_the_check = |p: &PatRecord| {
+        p.last_used
+            .is_some_and(|u| now - u < time::Duration::minutes(1))
+    };
+    let new_unused: Vec<&&PatRecord> = pool
+        .iter()
+        .filter(|p| {
+            p.last_used.is_none()
+                && p.created_at
+                    .is_some_and(|c| now - c < time::Duration::hours(1))
+        })
+        .collect();
+    match (just_used.as_slice(), new_unused.is_empty()) {
+        ([one], unused) if unused || used_by_the_check(one) => {
+            return PatMatch::Found((**one).clone());
+        }
+        ([one], _) => {
+            let mut candidates: Vec<PatRecord> = std::iter::once(one)
+                .chain(&new_unused)
+                .map(|p| (**p).clone())
+                .collect();
+            candidates.sort_by_key(|p| std::cmp::Reverse(p.created_at));
+            return PatMatch::Ambiguous(candidates);
+        }
+        _ => {}
     }
     let hint = description_hint.trim().to_lowercase();
     let described: Vec<&&PatRecord> = pool

@@ -512,6 +512,37 @@ mod tests {
         );
     }
 
+    /// Another client used an old token two minutes ago, and Ona has not recorded the check's use
+    /// of the token made just now: the old one is not taken for it.
+    #[test]
+    fn a_new_token_without_a_recorded_use_is_not_passed_over_for_one_just_used() {
+        let old = pat(
+            "old",
+            "ci runner",
+            datetime!(2026-10-15 0:00 UTC),
+            Some(datetime!(2026-11-28 11:58 UTC)),
+        );
+        let new = pat("new", "laptop", datetime!(2026-11-28 11:50 UTC), None);
+        let PatMatch::Ambiguous(c) =
+            match_pat(&[old.clone(), new.clone()], "infisical integration", NOW)
+        else {
+            panic!("picked one")
+        };
+        assert_eq!(
+            c.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
+            ["new", "old"]
+        );
+        // A use seconds ago is the check's own: that token it is.
+        let checked = PatRecord {
+            last_used: Some(datetime!(2026-11-28 11:59:58 UTC)),
+            ..old
+        };
+        assert_eq!(
+            match_pat(&[checked.clone(), new], "infisical integration", NOW),
+            PatMatch::Found(checked)
+        );
+    }
+
     #[test]
     fn ambiguous_lists_the_live_candidates_newest_first() {
         let a = pat("a", "one", datetime!(2026-11-01 0:00 UTC), None);
