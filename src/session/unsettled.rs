@@ -1,6 +1,8 @@
 //! Writes whose outcome the program does not know: a create or rotation in flight, or one
 //! whose answer was lost. What may be said about them, when a later answer settles them, and
-//! the quick lookup on the way out that can tell the truth instead of "unknown".
+//! the quick lookup on the way out that can tell the truth instead of "unknown". The one
+//! exception to this layer's "nothing here prints": the line that says so ([`report`]) must be
+//! the same from every front end, and a signal ([`SignalWatch`]) leaves no front end to print it.
 
 use std::path::Path;
 use std::time::Duration;
