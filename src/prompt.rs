@@ -12,7 +12,7 @@ pub enum PromptError {
     Cancelled,
     /// Standard input ended before an answer.
     EndOfInput,
-    /// A secret line that is not UTF-8: it is refused, not turned into U+FFFD.
+    /// A line that is not UTF-8: it is refused, not turned into U+FFFD.
     NotText,
     Io(String),
 }
@@ -33,10 +33,12 @@ impl std::fmt::Display for PromptError {
 /// Longest line read; more is cut (a token is far shorter, and this bounds memory).
 const MAX_LINE: u64 = 64 * 1024;
 
-/// Reads one line (without its line break) from stdin.
+/// Reads one line (without its line break) from stdin. A line that is not UTF-8 is refused,
+/// not turned into U+FFFD: what is sent must be what was given. Asking again would take the
+/// next piped line, meant for the next question, so the answers stop there.
 pub fn line() -> Result<String, PromptError> {
     let buffer = read_line(None)?.ok_or(PromptError::EndOfInput)?;
-    let text = String::from_utf8_lossy(&buffer);
+    let text = std::str::from_utf8(&buffer).map_err(|_| PromptError::NotText)?;
     Ok(text.trim_end_matches(['\n', '\r']).to_string())
 }
 

@@ -421,3 +421,37 @@ fn sigterm_during_a_create_in_plain_mode_says_what_became_of_it() {
     ));
     run.assert_never_printed(TOKEN);
 }
+
+/// A piped answer that is not UTF-8 is refused before anything is sent, not turned into
+/// U+FFFD and sent to Infisical.
+#[test]
+fn an_answer_that_is_not_utf8_stops_before_anything_is_sent() {
+    let sb = Sandbox::start(SandboxOptions::default()).unwrap();
+    let home = Home::new();
+    let (url, ona) = (sb.url(), sb.ona_api_url());
+    let config = home.config_file().display().to_string();
+    let mut answers = format!("{GUIDE}bytes\n").into_bytes();
+    answers.extend_from_slice(b"caf\xe9 latin-1\n");
+    answers.extend_from_slice(format!("{TOKEN}\n1\n\n\n").as_bytes());
+    let args = [
+        "--plain",
+        "--domain",
+        &url,
+        "--ona-api-url",
+        &ona,
+        "--config",
+        &config,
+    ];
+    let run = common::run(&home, &args, &UA_ENV, Stdin::Bytes(&answers));
+    run.expect(2)
+        .stderr_has("not valid UTF-8")
+        .assert_never_printed(TOKEN);
+    assert!(sb.connections().is_empty());
+    assert!(
+        sb.requests()
+            .iter()
+            .all(|r| !r.path.starts_with("/api/v1/app-connections/ona") || r.method == "GET"),
+        "{:?}",
+        sb.request_log()
+    );
+}
