@@ -23,6 +23,8 @@ const COLS: u16 = 100;
 #[derive(Clone, Copy, PartialEq)]
 enum Program {
     Ours,
+    /// Another build of ours (`BEFORE_BIN`), for a before/after comparison in one run.
+    Before,
     Minimal,
     Whiptail,
 }
@@ -31,6 +33,7 @@ impl Program {
     fn name(self) -> &'static str {
         match self {
             Program::Ours => "ona-connect demo",
+            Program::Before => "ona-connect (BEFORE_BIN)",
             Program::Minimal => "minimal ratatui form",
             Program::Whiptail => "whiptail --passwordbox",
         }
@@ -38,8 +41,12 @@ impl Program {
 
     fn command(self) -> CommandBuilder {
         let mut c = match self {
-            Program::Ours => {
-                let mut c = CommandBuilder::new(env!("CARGO_BIN_EXE_ona-connect"));
+            Program::Ours | Program::Before => {
+                let path = match self {
+                    Program::Before => std::env::var("BEFORE_BIN").expect("BEFORE_BIN"),
+                    _ => env!("CARGO_BIN_EXE_ona-connect").to_string(),
+                };
+                let mut c = CommandBuilder::new(path);
                 c.args(["demo", "--skip-ona-check"]);
                 c
             }
@@ -63,7 +70,7 @@ impl Program {
     /// Text that is on screen once the first frame is complete.
     fn ready(self, screen: &str) -> bool {
         match self {
-            Program::Ours => {
+            Program::Ours | Program::Before => {
                 screen.contains("Sign in to Infisical") && screen.contains("Ctrl-C quit")
             }
             Program::Minimal => screen.contains("Esc quit"),
@@ -292,7 +299,7 @@ impl Drop for Run {
 
 /// Brings the program to its masked token field.
 fn to_token_field(run: &mut Run, program: Program) {
-    if program == Program::Ours {
+    if matches!(program, Program::Ours | Program::Before) {
         run.send("\r");
         run.wait_for("Signed in to");
         for _ in 0..5 {
@@ -516,6 +523,9 @@ fn main() {
         "", "", "", "(5 s)", "(5 s)", "", "(20 keys)", "/resize", "/resize"
     );
     let mut programs = vec![Program::Ours, Program::Minimal];
+    if std::env::var_os("BEFORE_BIN").is_some() {
+        programs.push(Program::Before);
+    }
     if whiptail {
         programs.push(Program::Whiptail);
     }
@@ -529,6 +539,12 @@ fn main() {
             "first frame, ours / minimal form: {:.2}x",
             first_frames[0] / first_frames[1]
         );
+        if let Some(i) = programs.iter().position(|p| *p == Program::Before) {
+            println!(
+                "first frame, BEFORE_BIN / minimal form: {:.2}x",
+                first_frames[i] / first_frames[1]
+            );
+        }
         return;
     }
     for (program, first) in programs.into_iter().zip(first_frames.iter().copied()) {
