@@ -9,7 +9,7 @@ use crossterm::style::{Attribute, Print, ResetColor, SetAttribute};
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
-use crossterm::{cursor, execute};
+use crossterm::{cursor, execute, queue};
 use ratatui::Terminal;
 
 /// Frames are gathered in a buffer and written with one call when ratatui flushes: stdout's
@@ -26,16 +26,17 @@ pub struct Guard {
 }
 
 impl Guard {
-    /// `query`: sent in the same write that enters the alternate screen, so its answer is on
-    /// its way while the first frame is drawn; the key reader takes it out of the input.
+    /// The modes and `query` are queued in the frame buffer: the first frame's one write
+    /// carries them, and the query's answer comes back while the program goes on (the key
+    /// reader takes it out of the input).
     pub fn enter(query: Option<&str>) -> io::Result<Guard> {
         install_panic_hook();
-        if let Err(e) = take_over(query.unwrap_or_default()) {
+        let mut out = BufWriter::with_capacity(FRAME_BUFFER, io::stdout());
+        if let Err(e) = take_over(&mut out, query.unwrap_or_default()) {
             restore();
             return Err(e);
         }
-        let stdout = io::stdout();
-        let backend = LeanBackend::new(BufWriter::with_capacity(FRAME_BUFFER, stdout));
+        let backend = LeanBackend::new(out);
         let terminal = Terminal::new(backend).inspect_err(|_| restore())?;
         Ok(Guard { terminal })
     }
@@ -67,17 +68,12 @@ pub fn wait_for_hang_up(terminal: impl std::os::fd::AsFd) -> io::Result<()> {
     }
 }
 
-/// Raw mode, the alternate screen and bracketed paste, then `query` (raw mode first, or the
-/// terminal's answer would be echoed); idempotent, so a SIGCONT that follows no stop of ours
-/// does no harm.
-fn take_over(query: &str) -> io::Result<()> {
+/// Raw mode, then the alternate screen, bracketed paste and `query` queued in `out` (raw mode
+/// first, or the terminal's answer would be echoed); idempotent, so a SIGCONT that follows no
+/// stop of ours does no harm.
+fn take_over(out: &mut impl Write, query: &str) -> io::Result<()> {
     enable_raw_mode()?;
-    execute!(
-        io::stdout(),
-        EnterAlternateScreen,
-        EnableBracketedPaste,
-        Print(query)
-    )
+    queue!(out, EnterAlternateScreen, EnableBracketedPaste, Print(query))
 }
 
 /// Ctrl-Z or SIGTSTP: the terminal as it was found, then the process stops until SIGCONT
@@ -115,7 +111,9 @@ pub fn a_shell_can_continue_us() -> bool {
 
 /// After SIGCONT: the terminal is ours again; the caller clears and redraws.
 pub fn resume() -> io::Result<()> {
-    take_over("")
+    let mut out = io::stdout();
+    take_over(&mut out, "")?;
+    out.flush()
 }
 
 /// Best effort and idempotent: a hung-up terminal must not turn exit into an error.
