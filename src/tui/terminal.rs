@@ -73,7 +73,12 @@ pub fn wait_for_hang_up(terminal: impl std::os::fd::AsFd) -> io::Result<()> {
 /// stop of ours does no harm.
 fn take_over(out: &mut impl Write, query: &str) -> io::Result<()> {
     enable_raw_mode()?;
-    queue!(out, EnterAlternateScreen, EnableBracketedPaste, Print(query))
+    queue!(
+        out,
+        EnterAlternateScreen,
+        EnableBracketedPaste,
+        Print(query)
+    )
 }
 
 /// Ctrl-Z or SIGTSTP: the terminal as it was found, then the process stops until SIGCONT

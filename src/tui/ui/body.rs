@@ -4,13 +4,13 @@
 //! that still does not fit.
 
 use ratatui::Frame;
-use ratatui::layout::{Alignment, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::Theme;
-use super::widgets::LABEL_WIDTH;
+use super::widgets::{LABEL_WIDTH, draw_lines};
 use crate::wizard::Viewport;
 
 /// Glyphs that start a message; its continuation rows are indented under the text after them.
@@ -187,23 +187,6 @@ pub(super) fn body_row(area: Rect, shown: Shown, index: usize) -> Option<Rect> {
     Some(Rect::new(area.x, area.y + y as u16, area.width, 1))
 }
 
-/// Lines from the top of `area`, as an unwrapped `Paragraph` draws lines that fit (which
-/// these are, cut to width): the same cells, without its two passes over every cell of the
-/// area to apply the default style, a tenth of the first frame's work.
-fn draw_lines(frame: &mut Frame, area: Rect, lines: &[Line<'_>]) {
-    let buf = frame.buffer_mut();
-    for (line, y) in lines.iter().zip(area.top()..area.bottom()) {
-        let width = u16::try_from(line.width()).unwrap_or(u16::MAX);
-        // Paragraph's offsets for an aligned line.
-        let x = match line.alignment {
-            Some(Alignment::Center) => (area.width / 2).saturating_sub(width / 2),
-            Some(Alignment::Right) => area.width.saturating_sub(width),
-            _ => 0,
-        };
-        buf.set_line(area.x + x, y, line, area.width - x);
-    }
-}
-
 /// Draws `rows` from `offset` (at most to the end). When they do not fit, the last row says
 /// what is above and below. `keep`: a row brought into sight while unscrolled (the focused
 /// field; focus changes scroll back).
@@ -262,41 +245,6 @@ pub(super) fn draw_body(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Every cell, symbols and styles, as `Paragraph` draws the same lines.
-    #[test]
-    fn lines_are_drawn_as_a_paragraph_draws_them() {
-        use ratatui::Terminal;
-        use ratatui::backend::TestBackend;
-        use ratatui::style::{Color, Modifier};
-        use ratatui::widgets::Paragraph;
-        let lines = vec![
-            Line::from(vec![
-                Span::styled("Host  ", Style::new().bold()),
-                Span::styled("‹ 雲 cloud ›", Style::new().fg(Color::Indexed(24))),
-            ])
-            .style(Style::new().add_modifier(Modifier::UNDERLINED)),
-            Line::raw(""),
-            Line::styled("⚠ wide: 全角 text", Style::new().yellow()),
-            Line::raw("centred").centered(),
-            Line::raw("right").right_aligned(),
-            Line::raw("beyond the area"),
-        ];
-        let area = Rect::new(2, 1, 20, 5);
-        let draw = |ours: bool| {
-            let mut t = Terminal::new(TestBackend::new(24, 7)).unwrap();
-            t.draw(|f| {
-                if ours {
-                    draw_lines(f, area, &lines);
-                } else {
-                    f.render_widget(Paragraph::new(lines.clone()), area);
-                }
-            })
-            .unwrap();
-            t.backend().buffer().clone()
-        };
-        assert_eq!(draw(true), draw(false));
-    }
 
     fn texts(rows: &[Line<'_>]) -> Vec<String> {
         rows.iter().map(|l| l.to_string()).collect()

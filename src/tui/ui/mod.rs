@@ -79,7 +79,7 @@ pub fn render_reporting(state: &State, theme: Theme, frame: &mut Frame) -> Viewp
         Screen::Submitting => progress::render(state, theme, frame, inner),
         Screen::Done => done::render(state, theme, frame, inner),
     };
-    frame.render_widget(Paragraph::new(help_bar(state, theme, footer.width)), footer);
+    widgets::draw_lines(frame, footer, &[help_bar(state, theme, footer.width)]);
     overlay(state, theme, frame, area, viewport)
 }
 

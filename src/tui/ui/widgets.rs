@@ -2,7 +2,7 @@
 //! choices and stacks of wrapped paragraphs.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
@@ -11,6 +11,24 @@ use tui_input::Input;
 use super::{MASK, Theme, split_right};
 
 pub(super) const LABEL_WIDTH: usize = 15;
+
+/// Lines from the top of `area`, as an unwrapped `Paragraph` draws lines that fit (which
+/// these are, cut to width): the same cells, without its two passes over every cell of the
+/// area to apply the default style, a tenth of the
+/// first frame's work in the body alone.
+pub(super) fn draw_lines(frame: &mut Frame, area: Rect, lines: &[Line<'_>]) {
+    let buf = frame.buffer_mut();
+    for (line, y) in lines.iter().zip(area.top()..area.bottom()) {
+        let width = u16::try_from(line.width()).unwrap_or(u16::MAX);
+        // Paragraph's offsets for an aligned line.
+        let x = match line.alignment {
+            Some(Alignment::Center) => (area.width / 2).saturating_sub(width / 2),
+            Some(Alignment::Right) => area.width.saturating_sub(width),
+            _ => 0,
+        };
+        buf.set_line(area.x + x, y, line, area.width - x);
+    }
+}
 
 /// The screen's rounded frame with `title` on its top edge, drawn as ratatui's bordered
 /// `Block` draws it but without its pass over every cell of the area to apply the default
@@ -100,7 +118,7 @@ pub(super) fn draw_input(
             Span::raw(visible),
         ])
     };
-    frame.render_widget(Paragraph::new(line), area);
+    draw_lines(frame, area, &[line]);
     if focused {
         let x = area.x + 2 + (view.cursor.saturating_sub(view.scroll)) as u16;
         frame.set_cursor_position((x.min(area.right().saturating_sub(1)), area.y));
@@ -197,17 +215,14 @@ pub(super) fn label_row(
     };
     let info_width = info.chars().count() as u16;
     let (l, r) = split_right(row, info_width);
-    frame.render_widget(Paragraph::new(Span::styled(text.to_string(), style)), l);
+    draw_lines(frame, l, &[Span::styled(text, style).into()]);
     let counter = info.ends_with("characters") || info.contains('/');
     let info_style = if counter {
         Style::default()
     } else {
         theme.dim()
     };
-    frame.render_widget(
-        Paragraph::new(Span::styled(info.to_string(), info_style)),
-        r,
-    );
+    draw_lines(frame, r, &[Span::styled(info, info_style).into()]);
 }
 
 pub(super) fn kv(key: &str, value: String, theme: Theme) -> Line<'static> {
@@ -366,6 +381,41 @@ pub(super) fn script_tail(command: &str, width: u16, theme: Theme) -> Vec<Line<'
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every cell, symbols and styles, as `Paragraph` draws the same lines.
+    #[test]
+    fn lines_are_drawn_as_a_paragraph_draws_them() {
+        use ratatui::Terminal;
+        use ratatui::backend::TestBackend;
+        use ratatui::style::{Color, Modifier};
+        use ratatui::widgets::Paragraph;
+        let lines = vec![
+            Line::from(vec![
+                Span::styled("Host  ", Style::new().bold()),
+                Span::styled("‹ 雲 cloud ›", Style::new().fg(Color::Indexed(24))),
+            ])
+            .style(Style::new().add_modifier(Modifier::UNDERLINED)),
+            Line::raw("a line much wider than the twenty cells, cut"),
+            Line::styled("⚠ wide: 全角 text 全角", Style::new().yellow()),
+            Line::raw("centred").centered(),
+            Line::raw("right").right_aligned(),
+            Line::raw("beyond the area"),
+        ];
+        let area = Rect::new(2, 1, 20, 5);
+        let draw = |ours: bool| {
+            let mut t = Terminal::new(TestBackend::new(24, 7)).unwrap();
+            t.draw(|f| {
+                if ours {
+                    draw_lines(f, area, &lines);
+                } else {
+                    f.render_widget(Paragraph::new(lines.clone()), area);
+                }
+            })
+            .unwrap();
+            t.backend().buffer().clone()
+        };
+        assert_eq!(draw(true), draw(false));
+    }
 
     /// Every cell, symbols and styles, and the inner area, as a rounded bordered `Block` with
     /// the title draws them.
