@@ -23,6 +23,8 @@ const COLS: u16 = 100;
 #[derive(Clone, Copy, PartialEq)]
 enum Program {
     Ours,
+    /// Another build of ours (`BEFORE_BIN`), for a before/after comparison in one run.
+    Before,
     Minimal,
     Whiptail,
 }
@@ -31,6 +33,7 @@ impl Program {
     fn name(self) -> &'static str {
         match self {
             Program::Ours => "ona-connect demo",
+            Program::Before => "ona-connect (BEFORE_BIN)",
             Program::Minimal => "minimal ratatui form",
             Program::Whiptail => "whiptail --passwordbox",
         }
@@ -38,13 +41,18 @@ impl Program {
 
     fn command(self) -> CommandBuilder {
         let mut c = match self {
-            Program::Ours => {
-                let mut c = CommandBuilder::new(env!("CARGO_BIN_EXE_ona-connect"));
+            Program::Ours | Program::Before => {
+                let b = binaries();
+                let path = match self {
+                    Program::Before => b.before.as_ref().expect("BEFORE_BIN"),
+                    _ => &b.ours,
+                };
+                let mut c = CommandBuilder::new(path);
                 c.args(["demo", "--skip-ona-check"]);
                 c
             }
             Program::Minimal => {
-                let mut c = CommandBuilder::new(std::env::current_exe().expect("own path"));
+                let mut c = CommandBuilder::new(&binaries().bench);
                 c.arg("--minimal-form");
                 c
             }
@@ -63,13 +71,48 @@ impl Program {
     /// Text that is on screen once the first frame is complete.
     fn ready(self, screen: &str) -> bool {
         match self {
-            Program::Ours => {
+            Program::Ours | Program::Before => {
                 screen.contains("Sign in to Infisical") && screen.contains("Ctrl-C quit")
             }
             Program::Minimal => screen.contains("Esc quit"),
             Program::Whiptail => screen.contains("<Ok>") || screen.contains("< Ok >"),
         }
     }
+}
+
+/// The executables the programs start from: copies made when the bench starts. A binary the
+/// linker has just written starts slower than the same bytes copied (ours measured about 5%
+/// slower from the link's output than from a copy, the same file in both places otherwise
+/// measuring alike, 2026-12-02), and the penalty grows with the binary's size; an installed
+/// binary is a copy too.
+struct Binaries {
+    ours: std::path::PathBuf,
+    before: Option<std::path::PathBuf>,
+    bench: std::path::PathBuf,
+    dir: std::path::PathBuf,
+}
+
+fn binaries() -> &'static Binaries {
+    static BINARIES: std::sync::OnceLock<Binaries> = std::sync::OnceLock::new();
+    BINARIES.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("temporary directory").keep();
+        let copy = |from: &std::path::Path, name: &str| {
+            let to = dir.join(name);
+            std::fs::copy(from, &to).expect("copy an executable");
+            to
+        };
+        Binaries {
+            ours: copy(env!("CARGO_BIN_EXE_ona-connect").as_ref(), "ona-connect"),
+            before: std::env::var_os("BEFORE_BIN").map(|b| copy(b.as_ref(), "before")),
+            bench: copy(&std::env::current_exe().expect("own path"), "bench"),
+            dir,
+        }
+    })
+}
+
+/// The copies are removed when the bench ends (not when it fails).
+fn remove_copies() {
+    let _ = std::fs::remove_dir_all(&binaries().dir);
 }
 
 /// Answers what a terminal answers, as xterm does: the background colour (OSC 11, dark)
@@ -292,7 +335,7 @@ impl Drop for Run {
 
 /// Brings the program to its masked token field.
 fn to_token_field(run: &mut Run, program: Program) {
-    if program == Program::Ours {
+    if matches!(program, Program::Ours | Program::Before) {
         run.send("\r");
         run.wait_for("Signed in to");
         for _ in 0..5 {
@@ -516,6 +559,9 @@ fn main() {
         "", "", "", "(5 s)", "(5 s)", "", "(20 keys)", "/resize", "/resize"
     );
     let mut programs = vec![Program::Ours, Program::Minimal];
+    if std::env::var_os("BEFORE_BIN").is_some() {
+        programs.push(Program::Before);
+    }
     if whiptail {
         programs.push(Program::Whiptail);
     }
@@ -529,6 +575,13 @@ fn main() {
             "first frame, ours / minimal form: {:.2}x",
             first_frames[0] / first_frames[1]
         );
+        if let Some(i) = programs.iter().position(|p| *p == Program::Before) {
+            println!(
+                "first frame, BEFORE_BIN / minimal form: {:.2}x",
+                first_frames[i] / first_frames[1]
+            );
+        }
+        remove_copies();
         return;
     }
     for (program, first) in programs.into_iter().zip(first_frames.iter().copied()) {
@@ -564,4 +617,5 @@ fn main() {
         "submit (lookup + create) against the loopback sandbox: ours {ours:.2} ms, raw requests {raw:.2} ms, added {:.2} ms",
         ours - raw
     );
+    remove_copies();
 }

@@ -3,6 +3,7 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
+use std::time::Instant;
 
 use crate::cli::{
     Cli, Command, EXIT_CANCELLED, EXIT_FAILURE, EXIT_OK, EXIT_OUTCOME_UNKNOWN, EXIT_USAGE, Global,
@@ -13,7 +14,7 @@ use crate::sandbox::BoundSandbox;
 use crate::secret::Secret;
 use crate::session;
 use crate::session::summary::{self, Created};
-use crate::tui::ui::Theme;
+use crate::tui::ui::theme::{self, Detect};
 use crate::tui::{self, Context, Interrupted};
 use crate::wizard::{self, Demo, Init, Outcome};
 use crate::{cli_login, commands};
@@ -169,15 +170,19 @@ fn wizard_command(
         rotate_wanted: rotate.flatten(),
     };
     let (state, effects) = wizard::State::new(init);
+    let detect = Detect::from_env();
     let context = Context {
         env_credentials: settings.env_credentials,
         network: session::network(global),
         config_path,
-        theme: Theme::from_env(),
+        theme: detect.initial(),
         terminal_env: Some(terminal_env),
         ona_api,
     };
-    let mut guard = match crate::tui::terminal::Guard::enter() {
+    // The background query goes out with the first frame and its answer is read after it,
+    // by the key reader: the frame waits for no round trip to the terminal.
+    let query = detect.ask.then_some(theme::QUERY);
+    let mut guard = match crate::tui::terminal::Guard::enter(query) {
         Ok(g) => g,
         Err(e) => {
             eprintln!("ona-connect: cannot use this terminal: {e}");
@@ -185,6 +190,7 @@ fn wizard_command(
         }
     };
     tui::draw(&mut guard.terminal, &state, &context);
+    let asked = query.map(|_| Instant::now());
     let _sandbox = match serve(sandbox) {
         Ok(s) => s,
         Err(code) => {
@@ -192,7 +198,7 @@ fn wizard_command(
             return code;
         }
     };
-    let result = block_on_wizard(&mut guard.terminal, state, effects, context);
+    let result = block_on_wizard(&mut guard.terminal, state, effects, context, detect, asked);
     drop(guard);
     let Some(result) = result else {
         return EXIT_FAILURE;
@@ -259,6 +265,8 @@ fn block_on_wizard(
     state: wizard::State,
     effects: Vec<wizard::Effect>,
     context: Context,
+    detect: Detect,
+    asked: Option<Instant>,
 ) -> Option<Result<Outcome, Interrupted>> {
     let runtime = match runtime() {
         Ok(r) => r,
@@ -269,7 +277,7 @@ fn block_on_wizard(
         }
     };
     // The key reader's threads start here too, after the first frame.
-    let events = crate::tui::terminal::input_events();
+    let events = crate::tui::input::input_events(detect, asked);
     Some(runtime.block_on(tui::run(terminal, events, state, effects, context)))
 }
 

@@ -380,6 +380,7 @@ fn ctrl_z_under_a_shell_stops_and_fg_comes_back_with_every_value() {
         "/bin/bash",
         &["--norc", "--noprofile", "--noediting", "-i"],
         &env,
+        None,
     );
     w.wait_for("shell$ ");
     let mut command = vec![BIN.to_string()];

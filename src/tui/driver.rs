@@ -14,6 +14,7 @@ use tokio::sync::mpsc;
 pub use super::context::Context;
 use super::effects::{Driver, Report};
 use super::hyperlinks::hyperlink_pass;
+pub use super::input::Input;
 use super::signals::{Signaled, Signals};
 use super::ui::{self};
 use crate::session::summary::InFlight;
@@ -40,7 +41,7 @@ pub async fn run<B, E>(
 ) -> Result<Outcome, Interrupted>
 where
     B: Backend,
-    E: Stream<Item = std::io::Result<Event>> + Unpin,
+    E: Stream<Item = std::io::Result<Input>> + Unpin,
 {
     let (tx, mut rx) = mpsc::unbounded_channel::<Report>();
     let mut driver = Driver::new(context, tx);
@@ -57,16 +58,25 @@ where
     loop {
         let msg = tokio::select! {
             event = events.next() => match event {
-                Some(Ok(Event::Key(key))) => {
+                Some(Ok(Input::Event(Event::Key(key)))) => {
                     if panic_on_key.fires(&state) {
                         panic!("test panic in the UI thread");
                     }
                     wizard::intent_for(&state, key).map(Msg::Key)
                 }
-                Some(Ok(Event::Paste(text))) => Some(Msg::Paste(text)),
-                Some(Ok(Event::Resize(..))) => {
+                Some(Ok(Input::Event(Event::Paste(text)))) => Some(Msg::Paste(text)),
+                Some(Ok(Input::Event(Event::Resize(..)))) => {
                     let _ = terminal.autoresize();
                     redraw(terminal, &mut state, &driver.context);
+                    None
+                }
+                // The terminal answered the background query: the same screen in the palette
+                // for its background. Only the cells whose colours change are written.
+                Some(Ok(Input::Theme(theme))) => {
+                    if theme != driver.context.theme {
+                        driver.context.theme = theme;
+                        redraw(terminal, &mut state, &driver.context);
+                    }
                     None
                 }
                 Some(Ok(_)) => None,
@@ -89,6 +99,11 @@ where
                 }
                 Signaled::Continue => {
                     resume(terminal, &state, &driver.context);
+                    None
+                }
+                Signaled::Resize => {
+                    let _ = terminal.autoresize();
+                    redraw(terminal, &mut state, &driver.context);
                     None
                 }
             },

@@ -6,8 +6,9 @@ mod context;
 pub mod driver;
 mod effects;
 mod hyperlinks;
+pub mod input;
 mod signals;
 pub mod terminal;
 pub mod ui;
 
-pub use driver::{Context, Interrupted, draw, run};
+pub use driver::{Context, Input, Interrupted, draw, run};

@@ -1,5 +1,6 @@
 //! SIGTERM, SIGINT and SIGHUP end the wizard's loop like a quit, so the terminal is restored;
-//! SIGTSTP stops the program with the terminal restored, and SIGCONT takes it back.
+//! SIGTSTP stops the program with the terminal restored, and SIGCONT takes it back; SIGWINCH
+//! redraws at the new size.
 
 /// What a signal asks of the wizard's loop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -10,6 +11,9 @@ pub(super) enum Signaled {
     Stop,
     /// SIGCONT: continued (after our stop or anyone's SIGSTOP).
     Continue,
+    /// SIGWINCH: the terminal's size changed (our key reader, unlike crossterm's, does not
+    /// watch for it).
+    Resize,
 }
 
 pub(super) struct Signals {
@@ -32,6 +36,7 @@ impl Signals {
                     Signaled::Continue,
                     SignalKind::from_raw(Signal::CONT.as_raw()),
                 ),
+                (Signaled::Resize, SignalKind::window_change()),
             ];
             Signals {
                 streams: kinds

@@ -3,17 +3,13 @@
 //! program is stopped (Ctrl-Z, SIGTSTP).
 
 use std::io::{self, BufWriter, Stdout, Write};
-use std::time::Duration;
 
-use crossterm::event::{
-    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, Event, KeyCode, KeyEvent,
-    KeyEventKind, KeyModifiers,
-};
-use crossterm::style::{Attribute, ResetColor, SetAttribute};
+use crossterm::event::{DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste};
+use crossterm::style::{Attribute, Print, ResetColor, SetAttribute};
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
-use crossterm::{cursor, execute};
+use crossterm::{cursor, execute, queue};
 use ratatui::Terminal;
 
 /// Frames are gathered in a buffer and written with one call when ratatui flushes: stdout's
@@ -30,14 +26,17 @@ pub struct Guard {
 }
 
 impl Guard {
-    pub fn enter() -> io::Result<Guard> {
+    /// The modes and `query` are queued in the frame buffer: the first frame's one write
+    /// carries them, and the query's answer comes back while the program goes on (the key
+    /// reader takes it out of the input).
+    pub fn enter(query: Option<&str>) -> io::Result<Guard> {
         install_panic_hook();
-        if let Err(e) = take_over() {
+        let mut out = BufWriter::with_capacity(FRAME_BUFFER, io::stdout());
+        if let Err(e) = take_over(&mut out, query.unwrap_or_default()) {
             restore();
             return Err(e);
         }
-        let stdout = io::stdout();
-        let backend = LeanBackend::new(BufWriter::with_capacity(FRAME_BUFFER, stdout));
+        let backend = LeanBackend::new(out);
         let terminal = Terminal::new(backend).inspect_err(|_| restore())?;
         Ok(Guard { terminal })
     }
@@ -46,101 +45,6 @@ impl Guard {
 impl Drop for Guard {
     fn drop(&mut self) {
         restore();
-    }
-}
-
-/// The terminal's events, read on threads of their own, as a stream for the wizard's loop.
-///
-/// crossterm 0.29 retries forever once the terminal is gone: its read loop ignores EOF and EIO
-/// (crossterm-rs/crossterm#793), and it would hold whatever thread called it. So its reads run
-/// on a thread of their own, and a second thread waits for the terminal to hang up and ends
-/// the stream with an error. SIGHUP does not reach every process that loses its terminal.
-/// Neither thread wakes while nothing happens.
-pub fn input_events() -> impl futures::Stream<Item = io::Result<crossterm::event::Event>> + Unpin {
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let keys = tx.clone();
-    let report = tx.clone();
-    let spawned = std::thread::Builder::new()
-        .name("keys".into())
-        .spawn(move || {
-            loop {
-                let (event, after) = match crossterm::event::read() {
-                    Ok(Event::Paste(text)) => {
-                        let (text, after) = rest_of_paste(text);
-                        (Ok(Event::Paste(text)), after)
-                    }
-                    other => (other, None),
-                };
-                let failed = event.is_err() || after.as_ref().is_some_and(Result::is_err);
-                if keys.send(event).is_err()
-                    || after.is_some_and(|a| keys.send(a).is_err())
-                    || failed
-                {
-                    break;
-                }
-            }
-        })
-        .and_then(|_| {
-            std::thread::Builder::new()
-                .name("hang-up".into())
-                .spawn(move || {
-                    let why = match wait_for_hang_up(io::stdin()) {
-                        Ok(()) => io::Error::new(io::ErrorKind::BrokenPipe, "the terminal hung up"),
-                        Err(e) => e,
-                    };
-                    let _ = tx.send(Err(why));
-                })
-        });
-    // Without its threads the program could not see a key: end at once rather than hang.
-    if let Err(e) = spawned {
-        let _ = report.send(Err(e));
-    }
-    futures::stream::poll_fn(move |cx| rx.poll_recv(cx))
-}
-
-/// How long the input must be quiet after a paste before the paste is complete. Far shorter
-/// than a person takes to press a key after pasting; long enough for a terminal's one write.
-const PASTE_SETTLE: Duration = Duration::from_millis(30);
-
-/// A paste runs to the terminal's real end of paste. A terminal that passes an end-of-paste
-/// marker inside the pasted text through (tmux 3.3 does) makes crossterm end the paste early
-/// and read the rest as keys, where a pasted `\r` would be Enter; crossterm then drops the
-/// real marker as an unknown sequence. So whatever arrives together with a paste is text of
-/// the paste: keys become the characters they were typed as (control characters included,
-/// which no one-line field accepts) until the input is quiet. An event that is not a key
-/// (a resize, an error) ends the paste and is delivered after it.
-fn rest_of_paste(mut text: String) -> (String, Option<io::Result<Event>>) {
-    while let Ok(true) = crossterm::event::poll(PASTE_SETTLE) {
-        match crossterm::event::read() {
-            Ok(Event::Key(key)) => push_as_typed(&mut text, key),
-            Ok(Event::Paste(more)) => text.push_str(&more),
-            other => return (text, Some(other)),
-        }
-    }
-    (text, None)
-}
-
-/// The characters a terminal sends for `key`, as far as a field needs to know: printable
-/// characters as they are, anything else as the control character that starts it.
-fn push_as_typed(text: &mut String, key: KeyEvent) {
-    if key.kind == KeyEventKind::Release {
-        return;
-    }
-    if key.modifiers.contains(KeyModifiers::ALT) {
-        text.push('\u{1b}');
-    }
-    match key.code {
-        KeyCode::Char(c) if key.modifiers.contains(KeyModifiers::CONTROL) => {
-            text.push(match c.to_ascii_lowercase() {
-                l @ 'a'..='z' => char::from(l as u8 - b'a' + 1),
-                _ => '\u{1b}',
-            })
-        }
-        KeyCode::Char(c) => text.push(c),
-        KeyCode::Enter => text.push('\r'),
-        KeyCode::Tab => text.push('\t'),
-        KeyCode::Backspace => text.push('\u{7f}'),
-        _ => text.push('\u{1b}'),
     }
 }
 
@@ -164,11 +68,17 @@ pub fn wait_for_hang_up(terminal: impl std::os::fd::AsFd) -> io::Result<()> {
     }
 }
 
-/// Raw mode, the alternate screen and bracketed paste; idempotent, so a SIGCONT that follows
-/// no stop of ours does no harm.
-fn take_over() -> io::Result<()> {
+/// Raw mode, then the alternate screen, bracketed paste and `query` queued in `out` (raw mode
+/// first, or the terminal's answer would be echoed); idempotent, so a SIGCONT that follows no
+/// stop of ours does no harm.
+fn take_over(out: &mut impl Write, query: &str) -> io::Result<()> {
     enable_raw_mode()?;
-    execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste)
+    queue!(
+        out,
+        EnterAlternateScreen,
+        EnableBracketedPaste,
+        Print(query)
+    )
 }
 
 /// Ctrl-Z or SIGTSTP: the terminal as it was found, then the process stops until SIGCONT
@@ -206,7 +116,9 @@ pub fn a_shell_can_continue_us() -> bool {
 
 /// After SIGCONT: the terminal is ours again; the caller clears and redraws.
 pub fn resume() -> io::Result<()> {
-    take_over()
+    let mut out = io::stdout();
+    take_over(&mut out, "")?;
+    out.flush()
 }
 
 /// Best effort and idempotent: a hung-up terminal must not turn exit into an error.
@@ -274,28 +186,5 @@ mod tests {
             std::thread::sleep(std::time::Duration::from_millis(10));
         }
         watcher.join().unwrap().unwrap();
-    }
-
-    use super::*;
-
-    /// Keys that come with a paste become the characters a terminal sends for them: Enter is
-    /// a carriage return, and anything that is not a printable character starts with a
-    /// control character, which no one-line field takes.
-    #[test]
-    fn keys_after_a_paste_become_the_characters_they_were_typed_as() {
-        let mut text = String::new();
-        for (code, modifiers) in [
-            (KeyCode::Char('a'), KeyModifiers::NONE),
-            (KeyCode::Char('Z'), KeyModifiers::SHIFT),
-            (KeyCode::Enter, KeyModifiers::NONE),
-            (KeyCode::Tab, KeyModifiers::NONE),
-            (KeyCode::Char('c'), KeyModifiers::CONTROL),
-            (KeyCode::Down, KeyModifiers::NONE),
-            (KeyCode::Char('x'), KeyModifiers::ALT),
-            (KeyCode::Backspace, KeyModifiers::NONE),
-        ] {
-            push_as_typed(&mut text, KeyEvent::new(code, modifiers));
-        }
-        assert_eq!(text, "aZ\r\t\u{3}\u{1b}\u{1b}x\u{7f}");
     }
 }

@@ -15,6 +15,7 @@
 
 #![allow(dead_code)]
 
+mod answers;
 pub mod browser;
 mod process;
 mod pty;
@@ -25,6 +26,8 @@ use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
 // Not every test binary uses both spawners.
+#[allow(unused_imports)]
+pub use answers::*;
 #[allow(unused_imports)]
 pub use process::*;
 #[allow(unused_imports)]

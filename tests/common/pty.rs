@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 
-use super::{BIN, Home, timeout};
+use super::{Answers, BIN, Home, timeout};
 
 pub const ROWS: u16 = 30;
 pub const COLS: u16 = 100;
@@ -40,7 +40,8 @@ pub const CTRL_U: &str = "\x15";
 pub struct Wizard {
     parser: Arc<Mutex<vt100::Parser>>,
     raw: Arc<Mutex<Vec<u8>>>,
-    writer: Box<dyn Write + Send>,
+    /// Shared with the threads that answer the terminal queries the program sends.
+    writer: Arc<Mutex<Box<dyn Write + Send>>>,
     child: Box<dyn Child + Send + Sync>,
     reader: Option<JoinHandle<()>>,
     master: Option<Box<dyn MasterPty + Send>>,
@@ -52,9 +53,20 @@ pub struct Wizard {
 }
 
 impl Wizard {
-    /// Starts `ona-connect <args>` in a 100×30 PTY with `home`'s environment plus `env`.
+    /// Starts `ona-connect <args>` in a 100×30 PTY with `home`'s environment plus `env`. The
+    /// PTY answers no queries (as a terminal that knows neither OSC 11 nor DA1).
     pub fn spawn(home: &Home, args: &[&str], env: &[(&str, &str)]) -> Wizard {
-        Wizard::spawn_program(home, BIN, args, env)
+        Wizard::spawn_program(home, BIN, args, env, None)
+    }
+
+    /// Like [`Wizard::spawn`], in a PTY that answers the background query as `answers` says.
+    pub fn spawn_answering(
+        home: &Home,
+        args: &[&str],
+        env: &[(&str, &str)],
+        answers: Answers,
+    ) -> Wizard {
+        Wizard::spawn_program(home, BIN, args, env, Some(answers))
     }
 
     /// Starts `ona-connect <args>` under `sh -c`, which prints `stty -g` before and after it
@@ -68,7 +80,7 @@ impl Wizard {
             format!("{stty} -g; \"$0\" \"$@\"; s=$?; {stty} -g; echo \"exit status $s\"; exit $s");
         let mut all = vec!["-c", script.as_str(), BIN];
         all.extend_from_slice(args);
-        Wizard::spawn_program(home, "/bin/sh", &all, env)
+        Wizard::spawn_program(home, "/bin/sh", &all, env, None)
     }
 
     /// Starts `program <args>` in a 100×30 PTY with `home`'s environment plus `env`.
@@ -77,6 +89,7 @@ impl Wizard {
         program: &str,
         args: &[&str],
         env: &[(&str, &str)],
+        answers: Option<Answers>,
     ) -> Wizard {
         let pair = native_pty_system()
             .openpty(PtySize {
@@ -120,8 +133,13 @@ impl Wizard {
         let exited = Arc::new(AtomicBool::new(false));
         let (p, r) = (parser.clone(), raw.clone());
         let (stop_reader, exited_reader) = (stop.clone(), exited.clone());
+        let writer: Arc<Mutex<Box<dyn Write + Send>>> =
+            Arc::new(Mutex::new(pair.master.take_writer().expect("pty writer")));
+        let answer_to = writer.clone();
         let reader = std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
+            // Where in the transcript to look for the next background query.
+            let mut scanned = 0;
             loop {
                 if stop_reader.load(Ordering::SeqCst) {
                     break;
@@ -138,9 +156,12 @@ impl Wizard {
                 match source.read(&mut buf) {
                     Ok(0) | Err(_) => break,
                     Ok(n) => {
-                        r.lock()
-                            .unwrap_or_else(PoisonError::into_inner)
-                            .extend_from_slice(&buf[..n]);
+                        let mut raw = r.lock().unwrap_or_else(PoisonError::into_inner);
+                        raw.extend_from_slice(&buf[..n]);
+                        if let Some(answers) = answers {
+                            scanned = answers.answer_queries(&raw, scanned, &answer_to);
+                        }
+                        drop(raw);
                         p.lock()
                             .unwrap_or_else(PoisonError::into_inner)
                             .process(&buf[..n]);
@@ -148,7 +169,6 @@ impl Wizard {
                 }
             }
         });
-        let writer = pair.master.take_writer().expect("pty writer");
         Wizard {
             parser,
             raw,
@@ -164,16 +184,14 @@ impl Wizard {
 
     /// Writes bytes to the terminal as if typed.
     pub fn send(&mut self, keys: &str) {
-        self.writer
-            .write_all(keys.as_bytes())
-            .expect("write to pty");
-        self.writer.flush().expect("flush pty");
+        self.send_bytes(keys.as_bytes());
     }
 
     /// Writes raw bytes to the terminal (which need not be UTF-8).
     pub fn send_bytes(&mut self, bytes: &[u8]) {
-        self.writer.write_all(bytes).expect("write to pty");
-        self.writer.flush().expect("flush pty");
+        let mut writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        writer.write_all(bytes).expect("write to pty");
+        writer.flush().expect("flush pty");
     }
 
     /// A bracketed paste of `text`, as a terminal sends it.
@@ -196,6 +214,33 @@ impl Wizard {
             .lines()
             .map(|l| l.trim_end().to_string())
             .collect()
+    }
+
+    /// The colours (foreground, background) of the first cell of `text` on screen, if it is
+    /// there.
+    pub fn colours_of(&self, text: &str) -> Option<(vt100::Color, vt100::Color)> {
+        let parser = self.parser.lock().unwrap_or_else(PoisonError::into_inner);
+        let screen = parser.screen();
+        let (rows, cols) = screen.size();
+        let first = text.chars().next()?;
+        for row in 0..rows {
+            let line: String = (0..cols)
+                .map(|col| {
+                    screen
+                        .cell(row, col)
+                        .map_or(' ', |c| c.contents().chars().next().unwrap_or(' '))
+                })
+                .collect();
+            // Columns are cells: the text's column is its character index on a row whose
+            // characters each take one cell, which the wizard's titles and choices do.
+            if let Some(at) = line.find(text) {
+                let col = line[..at].chars().count() as u16;
+                let cell = screen.cell(row, col)?;
+                debug_assert_eq!(cell.contents().chars().next(), Some(first));
+                return Some((cell.fgcolor(), cell.bgcolor()));
+            }
+        }
+        None
     }
 
     /// (row, column) of the terminal cursor.
@@ -328,7 +373,7 @@ impl Wizard {
             let _ = reader.join();
         }
         // The writer's drop sends "\n" and VEOF first (harmless on a form).
-        self.writer = Box::new(std::io::sink());
+        *self.writer.lock().unwrap_or_else(PoisonError::into_inner) = Box::new(std::io::sink());
         self.master = None;
     }
 

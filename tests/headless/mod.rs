@@ -10,7 +10,7 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use ona_connect::infisical::Timeouts;
 use ona_connect::session::sign_in::Network;
 use ona_connect::tui::ui::Theme;
-use ona_connect::tui::{self, Context, Interrupted};
+use ona_connect::tui::{self, Context, Input, Interrupted};
 use ona_connect::wizard::{Init, Outcome, State};
 use ratatui::Terminal;
 use ratatui::backend::{Backend, ClearType, TestBackend, WindowSize};
@@ -91,9 +91,10 @@ impl Harness {
         config_path: Option<std::path::PathBuf>,
     ) -> Harness {
         let screen = Arc::new(Mutex::new(TestBackend::new(100, 30)));
-        let (tx, rx) = mpsc::unbounded_channel();
-        let events =
-            futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|e| (e, rx)) });
+        let (tx, rx) = mpsc::unbounded_channel::<std::io::Result<Event>>();
+        let events = futures::stream::unfold(rx, |mut rx| async move {
+            rx.recv().await.map(|e| (e.map(Input::Event), rx))
+        });
         let backend = SharedBackend(screen.clone());
         let (state, effects) = State::new(init);
         let context = Context {

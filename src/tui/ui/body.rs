@@ -7,11 +7,10 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::Theme;
-use super::widgets::LABEL_WIDTH;
+use super::widgets::{LABEL_WIDTH, draw_lines};
 use crate::wizard::Viewport;
 
 /// Glyphs that start a message; its continuation rows are indented under the text after them.
@@ -203,7 +202,7 @@ pub(super) fn draw_body(
     let height = area.height as usize;
     let rows: Vec<Line<'static>> = rows.into_iter().map(|r| cut_marked(r, width)).collect();
     if rows.len() <= height {
-        frame.render_widget(Paragraph::new(rows), area);
+        draw_lines(frame, area, &rows);
         return Shown {
             viewport: Viewport::FITS,
             offset: 0,
@@ -217,12 +216,13 @@ pub(super) fn draw_body(
         _ => offset.min(hidden),
     };
     let shown: Vec<Line<'static>> = rows.into_iter().skip(offset).take(view).collect();
-    frame.render_widget(
-        Paragraph::new(shown),
+    draw_lines(
+        frame,
         Rect {
             height: view as u16,
             ..area
         },
+        &shown,
     );
     let mark = match (offset > 0, offset < hidden) {
         (false, _) => "↓ more below · PgDn",
@@ -230,9 +230,10 @@ pub(super) fn draw_body(
         (true, false) => "↑ more above · PgUp",
     };
     if height > 1 {
-        frame.render_widget(
-            Paragraph::new(cut_marked(Line::styled(mark, theme.warn()), width)),
+        draw_lines(
+            frame,
             Rect::new(area.x, area.y + view as u16, area.width, 1),
+            &[cut_marked(Line::styled(mark, theme.warn()), width)],
         );
     }
     Shown {

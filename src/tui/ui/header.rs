@@ -4,8 +4,8 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
+use super::widgets::draw_lines;
 use super::{Theme, split_right};
 use crate::guide;
 use crate::sanitize::for_terminal;
@@ -57,8 +57,8 @@ pub(super) fn render(state: &State, theme: Theme, frame: &mut Frame, area: Rect)
         left.push(Span::styled(" DEMO ", theme.badge()));
     }
     let (l, r) = split_right(area, step.chars().count() as u16);
-    frame.render_widget(Paragraph::new(Line::from(left)), l);
-    frame.render_widget(Paragraph::new(Span::styled(step, theme.label())), r);
+    draw_lines(frame, l, &[Line::from(left)]);
+    draw_lines(frame, r, &[Span::styled(step, theme.label()).into()]);
 }
 
 /// The keys that work on this screen, most important first.

@@ -19,7 +19,7 @@ mod widgets;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 pub use header::{help_bar, screen_title};
 pub use theme::Theme;
@@ -63,14 +63,8 @@ pub fn render_reporting(state: &State, theme: Theme, frame: &mut Frame) -> Viewp
     let (top, rest) = split_top(area, 1);
     let (body, footer) = split_bottom(rest, 1);
     header::render(state, theme, frame, top);
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .title(Span::styled(
-            format!(" {} ", screen_title(state)),
-            theme.title(),
-        ));
-    let inner = block.inner(body);
-    frame.render_widget(block, body);
+    let title = Span::styled(format!(" {} ", screen_title(state)), theme.title());
+    let inner = widgets::draw_frame(frame, body, title.into());
     let inner = inner.inner(ratatui::layout::Margin::new(1, 0));
     let rotating = state.rotating();
     let viewport = match state.screen() {
@@ -85,7 +79,7 @@ pub fn render_reporting(state: &State, theme: Theme, frame: &mut Frame) -> Viewp
         Screen::Submitting => progress::render(state, theme, frame, inner),
         Screen::Done => done::render(state, theme, frame, inner),
     };
-    frame.render_widget(Paragraph::new(help_bar(state, theme, footer.width)), footer);
+    widgets::draw_lines(frame, footer, &[help_bar(state, theme, footer.width)]);
     overlay(state, theme, frame, area, viewport)
 }
 

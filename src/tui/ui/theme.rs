@@ -89,20 +89,6 @@ impl Theme {
         palette: Some(Palette::LIGHT),
     };
 
-    /// From `NO_COLOR` and the terminal's background. Asks the terminal (OSC 11, bounded by a
-    /// short timeout), so it runs before the terminal is handed to the event reader.
-    pub fn from_env() -> Theme {
-        if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
-            return Theme::PLAIN;
-        }
-        let background = query_background().or_else(|| {
-            std::env::var("COLORFGBG")
-                .ok()
-                .and_then(|v| colorfgbg_background(&v))
-        });
-        background.map_or(Theme::PLAIN, Theme::for_background)
-    }
-
     /// The palette made for this background's side (dark or light), if all its colours read
     /// well on it; else the terminal's own colours.
     pub fn for_background(bg: Rgb) -> Theme {
@@ -174,24 +160,68 @@ impl Theme {
     }
 }
 
-/// The terminal's background colour, when it answers an OSC 11 query in time.
-fn query_background() -> Option<Rgb> {
-    use std::io::IsTerminal;
-    if !std::io::stdout().is_terminal() {
-        return None;
+/// What the theme is chosen from: `NO_COLOR`, the terminal's answer to OSC 11 when it may
+/// be asked, else `COLORFGBG`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Detect {
+    no_color: bool,
+    colorfgbg: Option<Rgb>,
+    /// The terminal may be asked for its background ([`QUERY`]).
+    pub ask: bool,
+    over_ssh: bool,
+}
+
+/// OSC 11 (BEL-terminated: urxvt answers an ST-terminated query with a bare ESC), then DA1,
+/// which every terminal answers, and in order: DA1's answer first means no OSC 11 answer.
+pub const QUERY: &str = "\x1b]11;?\x07\x1b[c";
+
+impl Detect {
+    /// From the environment; asks nothing yet.
+    pub fn from_env() -> Detect {
+        use std::io::IsTerminal;
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        // GNU Screen answers DA1 before it relays OSC 11 and Eterm answers neither, as
+        // terminal-colorsaurus found: neither is asked.
+        let known_silent = std::env::var("TERM").map_or(true, |t| {
+            t == "dumb" || t == "Eterm" || t == "screen" || t.starts_with("screen.")
+        });
+        Detect {
+            no_color,
+            colorfgbg: std::env::var("COLORFGBG")
+                .ok()
+                .and_then(|v| colorfgbg_background(&v)),
+            ask: !no_color && !known_silent && std::io::stdout().is_terminal(),
+            over_ssh: ["SSH_CONNECTION", "SSH_TTY"]
+                .iter()
+                .any(|v| std::env::var_os(v).is_some()),
+        }
     }
-    let mut options = terminal_colorsaurus::QueryOptions::default();
-    // Terminals that do not know OSC 11 are detected at once (the query ends with a device
-    // attributes request every terminal answers): the timeout only bounds the wait for one
-    // that answers nothing. Over SSH the answer takes a round trip, and one arriving after
-    // the timeout would be read as keys, so the wait there is longer.
-    let ssh = ["SSH_CONNECTION", "SSH_TTY"]
-        .iter()
-        .any(|v| std::env::var_os(v).is_some());
-    options.timeout = Duration::from_millis(if ssh { 1000 } else { 150 });
-    terminal_colorsaurus::background_color(options)
-        .ok()
-        .map(|c| c.scale_to_8bit())
+
+    /// The theme until the terminal answers: when it is asked, its own colours with emphasis,
+    /// which read on any background; else the final one.
+    pub fn initial(self) -> Theme {
+        if self.ask {
+            Theme::PLAIN
+        } else {
+            self.resolve(None)
+        }
+    }
+
+    /// The theme once the terminal has answered with `background`, or shown it will not.
+    pub fn resolve(self, background: Option<Rgb>) -> Theme {
+        if self.no_color {
+            return Theme::PLAIN;
+        }
+        background
+            .or(self.colorfgbg)
+            .map_or(Theme::PLAIN, Theme::for_background)
+    }
+
+    /// How long to wait for a terminal that answers neither query before falling back. An
+    /// answer after it is still an answer (never keys), and still applied.
+    pub fn timeout(self) -> Duration {
+        Duration::from_millis(if self.over_ssh { 1000 } else { 150 })
+    }
 }
 
 /// `COLORFGBG` ("15;0", or "15;default;0"): the last field is the background's ANSI index.
@@ -293,6 +323,41 @@ mod tests {
         assert_eq!(xterm_rgb(81), (0x5f, 0xd7, 0xff));
         assert_eq!(xterm_rgb(24), (0x00, 0x5f, 0x87));
         assert_eq!(xterm_rgb(241), (0x62, 0x62, 0x62));
+    }
+
+    #[test]
+    fn the_answer_wins_over_colorfgbg_and_no_color_over_both() {
+        let light = Some((255, 255, 255));
+        let detect = Detect {
+            no_color: false,
+            colorfgbg: light,
+            ask: true,
+            over_ssh: false,
+        };
+        // Asked: the terminal's own colours until it answers, whatever COLORFGBG says.
+        assert_eq!(detect.initial(), Theme::PLAIN);
+        assert_eq!(detect.resolve(Some((0, 0, 0))), Theme::DARK);
+        assert_eq!(detect.resolve(None), Theme::LIGHT);
+        let not_asked = Detect {
+            ask: false,
+            ..detect
+        };
+        assert_eq!(not_asked.initial(), Theme::LIGHT);
+        let no_color = Detect {
+            no_color: true,
+            ask: false,
+            ..detect
+        };
+        assert_eq!(no_color.initial(), Theme::PLAIN);
+        assert_eq!(no_color.resolve(Some((0, 0, 0))), Theme::PLAIN);
+        assert!(
+            Detect {
+                over_ssh: true,
+                ..detect
+            }
+            .timeout()
+                > detect.timeout()
+        );
     }
 
     #[test]
