@@ -1167,18 +1167,7 @@ fn sigint_during_a_create_that_never_arrives_says_the_outcome_is_unknown() {
 #[test]
 fn a_create_whose_answer_and_lookups_are_lost_exits_3_and_says_how_to_check() {
     let sb = sandbox();
-    let refused = r#"{"reqId":"req-1","statusCode":400,"message":"refused","error":"BadRequest"}"#;
-    sb.add_fault(Fault::new(FaultRoute::GetByName, 1, FaultAction::Pass));
-    sb.add_fault(Fault::new(
-        FaultRoute::Create,
-        1,
-        FaultAction::StoreThenDrop,
-    ));
-    sb.add_fault(Fault::new(
-        FaultRoute::GetByName,
-        100,
-        FaultAction::Status(400, refused.into(), Some("application/json".into())),
-    ));
+    common::lose_the_create_answer(&sb, 100);
     let cli = signed_in(&sb);
     let run = cli.run(
         &create_args("lost", demo::BACKEND_PROJECT_ID, &["--json"]),

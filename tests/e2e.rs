@@ -651,7 +651,6 @@ fn sigterm_during_a_create_not_stored_yet_says_the_outcome_is_unknown() {
 /// there is not "nothing was created": the lookup on the way out finds it.
 #[test]
 fn quitting_after_a_lost_answer_looks_the_create_up() {
-    use ona_connect::sandbox::{Fault, FaultAction, FaultRoute};
     let sandbox = sandbox();
     let home = Home::new();
     let url = sandbox.url();
@@ -662,20 +661,8 @@ fn quitting_after_a_lost_answer_looks_the_create_up() {
     w.wait_for("✓ valid: ");
     w.send(ENTER);
     w.wait_for(REVIEW_SETTLED);
-    // The lookup before the create passes, the create is stored and its answer lost, and
-    // every lookup after it fails.
-    sandbox.add_fault(Fault::new(FaultRoute::GetByName, 1, FaultAction::Pass));
-    sandbox.add_fault(Fault::new(
-        FaultRoute::Create,
-        1,
-        FaultAction::StoreThenDrop,
-    ));
-    let refused = r#"{"reqId":"req-1","statusCode":400,"message":"refused","error":"BadRequest"}"#;
-    sandbox.add_fault(Fault::new(
-        FaultRoute::GetByName,
-        100,
-        FaultAction::Status(400, refused.into(), Some("application/json".into())),
-    ));
+    // Every lookup after the lost answer fails, until the faults are cleared.
+    common::lose_the_create_answer(&sandbox, 100);
     w.send(ENTER);
     w.wait_for("A create was sent; its outcome is unknown");
     assert_eq!(sandbox.connections().len(), 1);

@@ -23,21 +23,28 @@ fn plain_with(
     env: &[(&str, &str)],
     answers: &str,
 ) -> Run {
-    let (url, ona) = (sb.url(), sb.ona_api_url());
-    let config = home.config_file().display().to_string();
-    let mut args = vec![
-        "--plain",
-        "--domain",
-        &url,
-        "--ona-api-url",
-        &ona,
-        "--config",
-        &config,
-    ];
-    args.extend_from_slice(extra);
+    let mut args = plain_args(sb, home);
+    args.extend(extra.iter().map(|a| a.to_string()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let run = common::run(home, &args, env, Stdin::Text(answers));
     run.assert_never_printed(TOKEN).assert_no_escapes();
     run
+}
+
+/// `--plain` against the sandbox (Infisical and Ona), with the home's config file.
+fn plain_args(sb: &Sandbox, home: &Home) -> Vec<String> {
+    let config = home.config_file().display().to_string();
+    [
+        "--plain",
+        "--domain",
+        &sb.url(),
+        "--ona-api-url",
+        &sb.ona_api_url(),
+        "--config",
+        &config,
+    ]
+    .map(String::from)
+    .to_vec()
 }
 
 /// Enter through the four guide steps.
@@ -324,20 +331,8 @@ fn plain_mode_signs_in_with_the_pasted_page_token_and_creates() {
 /// outcome is unknown (exit 3), never "nothing was created".
 #[test]
 fn leaving_after_an_unknown_outcome_does_not_claim_nothing_was_created() {
-    use ona_connect::sandbox::{Fault, FaultAction, FaultRoute};
     let sb = Sandbox::start(SandboxOptions::default()).unwrap();
-    let elsewhere = "http://127.0.0.1:9/moved".to_string();
-    sb.add_fault(Fault::new(FaultRoute::GetByName, 1, FaultAction::Pass));
-    sb.add_fault(Fault::new(
-        FaultRoute::Create,
-        1,
-        FaultAction::StoreThenDrop,
-    ));
-    sb.add_fault(Fault::new(
-        FaultRoute::GetByName,
-        10,
-        FaultAction::Redirect(elsewhere),
-    ));
+    common::lose_the_create_answer(&sb, 10);
     let home = Home::new();
     // guide, name, description, token, project 1, expiry in the description, create, then
     // "Try again?" no.
@@ -357,21 +352,9 @@ fn leaving_after_an_unknown_outcome_does_not_claim_nothing_was_created() {
 /// on the way out finds the connection, and the exit says it was created.
 #[test]
 fn leaving_after_a_lost_answer_looks_the_create_up_on_the_way_out() {
-    use ona_connect::sandbox::{Fault, FaultAction, FaultRoute};
     let sb = Sandbox::start(SandboxOptions::default()).unwrap();
-    let elsewhere = "http://127.0.0.1:9/moved".to_string();
-    sb.add_fault(Fault::new(FaultRoute::GetByName, 1, FaultAction::Pass));
-    sb.add_fault(Fault::new(
-        FaultRoute::Create,
-        1,
-        FaultAction::StoreThenDrop,
-    ));
     // Each of the client's four lookups after the lost answer fails; the next one works.
-    sb.add_fault(Fault::new(
-        FaultRoute::GetByName,
-        4,
-        FaultAction::Redirect(elsewhere),
-    ));
+    common::lose_the_create_answer(&sb, 4);
     let home = Home::new();
     let answers = format!("{GUIDE}lost-answer\n\n{TOKEN}\n1\n\n\nn\n");
     let run = plain(&sb, &home, &[], &answers);
@@ -395,23 +378,10 @@ fn sigterm_during_a_create_in_plain_mode_says_what_became_of_it() {
         FaultAction::StoreThenHold,
     ));
     let home = Home::new();
-    let (url, ona) = (sb.url(), sb.ona_api_url());
-    let config = home.config_file().display().to_string();
     let answers = format!("{GUIDE}held\n\n{TOKEN}\n1\n\n\n");
-    let running = common::start(
-        &home,
-        &[
-            "--plain",
-            "--domain",
-            &url,
-            "--ona-api-url",
-            &ona,
-            "--config",
-            &config,
-        ],
-        &UA_ENV,
-        Stdin::Text(&answers),
-    );
+    let args = plain_args(&sb, &home);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let running = common::start(&home, &args, &UA_ENV, Stdin::Text(&answers));
     common::eventually("the create is stored", || sb.connections().len() == 1);
     running.signal("TERM");
     let run = running.wait();
@@ -428,20 +398,11 @@ fn sigterm_during_a_create_in_plain_mode_says_what_became_of_it() {
 fn an_answer_that_is_not_utf8_stops_before_anything_is_sent() {
     let sb = Sandbox::start(SandboxOptions::default()).unwrap();
     let home = Home::new();
-    let (url, ona) = (sb.url(), sb.ona_api_url());
-    let config = home.config_file().display().to_string();
     let mut answers = format!("{GUIDE}bytes\n").into_bytes();
     answers.extend_from_slice(b"caf\xe9 latin-1\n");
     answers.extend_from_slice(format!("{TOKEN}\n1\n\n\n").as_bytes());
-    let args = [
-        "--plain",
-        "--domain",
-        &url,
-        "--ona-api-url",
-        &ona,
-        "--config",
-        &config,
-    ];
+    let args = plain_args(&sb, &home);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let run = common::run(&home, &args, &UA_ENV, Stdin::Bytes(&answers));
     run.expect(2)
         .stderr_has("not valid UTF-8")

@@ -217,8 +217,8 @@ fn a_server_side_duplicate_looks_the_holder_up() {
     assert!(s.rotating());
 }
 
-#[test]
-fn quitting_while_a_rotation_is_in_flight_says_so() {
+/// The connection "only" chosen, through the guide, its new token pasted, on Review.
+fn at_rotation_review() -> State {
     let mut s = rotating(Some("only"));
     update(&mut s, Msg::ConnectionsLoaded(Ok(vec![connection("only")])));
     for _ in 0..5 {
@@ -227,6 +227,12 @@ fn quitting_while_a_rotation_is_in_flight_says_so() {
     update(&mut s, Msg::Paste(TOKEN.into()));
     key(&mut s, Intent::Next);
     assert_eq!(s.screen(), Screen::Review);
+    s
+}
+
+#[test]
+fn quitting_while_a_rotation_is_in_flight_says_so() {
+    let mut s = at_rotation_review();
     key(&mut s, Intent::Next);
     assert_eq!(s.screen(), Screen::Submitting);
     key(&mut s, Intent::Quit);
@@ -245,13 +251,7 @@ fn quitting_while_a_rotation_is_in_flight_says_so() {
 
 #[test]
 fn quitting_after_a_rotation_whose_answer_was_lost_says_so() {
-    let mut s = rotating(Some("only"));
-    update(&mut s, Msg::ConnectionsLoaded(Ok(vec![connection("only")])));
-    for _ in 0..5 {
-        key(&mut s, Intent::Next);
-    }
-    update(&mut s, Msg::Paste(TOKEN.into()));
-    key(&mut s, Intent::Next);
+    let mut s = at_rotation_review();
     let [Effect::Rotate { attempt, .. }] = key(&mut s, Intent::Next)[..] else {
         panic!("no rotation sent")
     };

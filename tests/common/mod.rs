@@ -219,3 +219,20 @@ pub fn rfind_bytes(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 pub fn row_of(screen: &str, text: &str) -> Option<usize> {
     screen.lines().position(|l| l.contains(text))
 }
+
+/// The lookup before a create passes, the create is stored and its answer lost, and the
+/// next `failing` lookups are redirected elsewhere (so they fail).
+pub fn lose_the_create_answer(sb: &ona_connect::sandbox::Sandbox, failing: usize) {
+    use ona_connect::sandbox::{Fault, FaultAction, FaultRoute};
+    sb.add_fault(Fault::new(FaultRoute::GetByName, 1, FaultAction::Pass));
+    sb.add_fault(Fault::new(
+        FaultRoute::Create,
+        1,
+        FaultAction::StoreThenDrop,
+    ));
+    sb.add_fault(Fault::new(
+        FaultRoute::GetByName,
+        failing,
+        FaultAction::Redirect("http://127.0.0.1:9/moved".into()),
+    ));
+}
