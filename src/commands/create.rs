@@ -81,21 +81,15 @@ async fn run(
     let site = settings.domain.site();
     let token_expires = expiry.as_ref().and_then(|e| e.date.clone());
     let client = Arc::new(client);
-    let write = InFlight {
-        rotation: false,
-        name: request.name.clone(),
-        project_id: Some(request.project_id.clone()),
+    let record = Record {
         site: site.to_string(),
-        found: None,
-        remember: Some(Box::new(Record {
-            site: site.to_string(),
-            project_id: Some(request.project_id.clone()),
-            client_id: client_id.clone(),
-            name: request.name.clone(),
-            connection_id: String::new(),
-            token_expires: token_expires.clone(),
-        })),
+        project_id: Some(request.project_id.clone()),
+        client_id: client_id.clone(),
+        name: request.name.clone(),
+        connection_id: String::new(),
+        token_expires: token_expires.clone(),
     };
+    let write = InFlight::create(&request, site, record);
     let signals = SignalWatch::start(config_path.clone(), args.json, "nothing was created");
     signals.unsettled(write.clone(), client.clone());
     let result = client.create_connection(&request, false).await;

@@ -75,14 +75,7 @@ async fn run(
         token: Some(token),
         ..UpdateRequest::default()
     };
-    let write = InFlight {
-        rotation: true,
-        name: current.name.clone(),
-        project_id: current.project_id.clone(),
-        site: settings.domain.site().to_string(),
-        found: None,
-        remember: None,
-    };
+    let write = InFlight::rotation(&current, settings.domain.site());
     let signals = SignalWatch::start(config_path.clone(), args.json, "no token was replaced");
     let client = Arc::new(client);
     signals.unsettled(write.clone(), client.clone());

@@ -163,19 +163,13 @@ impl Plain<'_> {
                 continue;
             };
             sent = true;
-            let write = InFlight {
-                rotation: false,
-                name: request.name.clone(),
-                project_id: Some(request.project_id.clone()),
-                site: self.site.clone(),
-                found: None,
-                remember: Some(Box::new(self.record(
-                    &answers,
-                    &request.name,
-                    Some(request.project_id.clone()),
-                    String::new(),
-                ))),
-            };
+            let record = self.record(
+                &answers,
+                &request.name,
+                Some(request.project_id.clone()),
+                String::new(),
+            );
+            let write = InFlight::create(&request, &self.site, record);
             self.signals.unsettled(write.clone(), client.clone());
             let result = client
                 .create_connection(&request, self.lost_answer.repeated_by(&request))

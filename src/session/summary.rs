@@ -3,7 +3,8 @@
 //! wizard's result screen, the text printed after it, the plain mode and the commands all
 //! use these, so they say the same.
 
-use crate::infisical::{AppConnection, Domain};
+use super::remember::Record;
+use crate::infisical::{AppConnection, CreateRequest, Domain};
 use crate::sanitize::{for_terminal, server_text};
 
 /// A created connection, as the front ends show it.
@@ -65,7 +66,34 @@ pub struct InFlight {
     pub found: Option<String>,
     /// What the config keeps once the create is known to have worked (a create's only; its
     /// connection id is filled in from the lookup).
-    pub remember: Option<Box<super::remember::Record>>,
+    pub remember: Option<Box<Record>>,
+}
+
+impl InFlight {
+    /// The create of `request` on `site`; `remember` is what the config keeps once it is
+    /// known to have worked (its connection id is filled in then).
+    pub fn create(request: &CreateRequest, site: &str, remember: Record) -> Self {
+        InFlight {
+            rotation: false,
+            name: request.name.clone(),
+            project_id: Some(request.project_id.clone()),
+            site: site.to_string(),
+            found: None,
+            remember: Some(Box::new(remember)),
+        }
+    }
+
+    /// The new token for `connection` on `site`.
+    pub fn rotation(connection: &AppConnection, site: &str) -> Self {
+        InFlight {
+            rotation: true,
+            name: connection.name.clone(),
+            project_id: connection.project_id.clone(),
+            site: site.to_string(),
+            found: None,
+            remember: None,
+        }
+    }
 }
 
 /// What is printed when the program ends while a create or rotation is in flight.

@@ -378,17 +378,8 @@ impl State {
         }
         let site = self.site();
         Some(match &self.flow {
-            Flow::Rotate(r) => InFlight {
-                rotation: true,
-                name: r
-                    .target
-                    .as_ref()
-                    .map_or_else(String::new, |c| c.name.clone()),
-                project_id: r.target.as_ref().and_then(|c| c.project_id.clone()),
-                site,
-                found: None,
-                remember: None,
-            },
+            // A rotation is only sent for a chosen connection.
+            Flow::Rotate(r) => InFlight::rotation(r.target.as_ref()?, &site),
             Flow::Create { .. } => {
                 let name = self.form.name.value().trim().to_string();
                 let project_id = self.form.chosen_project().map(|p| p.id);
