@@ -10,7 +10,7 @@
 //!   file), [`cli_login`] (the Infisical CLI's login);
 //! - the [`sandbox`]: an Infisical and Ona look-alike on 127.0.0.1 for the demo and tests;
 //! - small shared pieces: [`secret`], [`sanitize`], [`validate`], [`guide`], [`links`],
-//!   [`hardening`].
+//!   [`hardening`], `signals`.
 #![forbid(unsafe_code)]
 
 pub mod cli;
@@ -29,6 +29,7 @@ pub mod sandbox;
 pub mod sanitize;
 pub mod secret;
 pub mod session;
+mod signals;
 pub mod tui;
 pub mod validate;
 pub mod wizard;

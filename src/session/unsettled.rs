@@ -144,8 +144,13 @@ impl SignalWatch {
         #[cfg(unix)]
         {
             let watched = watch.watched.clone();
+            let mut signals = crate::signals::Signals::ending();
             tokio::spawn(async move {
-                let n = next_signal().await;
+                let n = loop {
+                    if let crate::signals::Signaled::End(n) = signals.recv().await {
+                        break n;
+                    }
+                };
                 let _ = crossterm::terminal::disable_raw_mode();
                 let now = std::mem::replace(&mut *lock(&watched), Watched::Done);
                 match now {
@@ -185,31 +190,4 @@ fn lock(watched: &std::sync::Mutex<Watched>) -> std::sync::MutexGuard<'_, Watche
     watched
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-/// The number of the first of SIGINT, SIGTERM and SIGHUP to arrive.
-#[cfg(unix)]
-async fn next_signal() -> i32 {
-    use tokio::signal::unix::{SignalKind, signal};
-    let mut streams = Vec::new();
-    for (n, kind) in [
-        (2, SignalKind::interrupt()),
-        (15, SignalKind::terminate()),
-        (1, SignalKind::hangup()),
-    ] {
-        if let Ok(stream) = signal(kind) {
-            streams.push((n, stream));
-        }
-    }
-    if streams.is_empty() {
-        return std::future::pending().await;
-    }
-    let waits = streams.iter_mut().map(|(n, stream)| {
-        let n = *n;
-        Box::pin(async move {
-            stream.recv().await;
-            n
-        })
-    });
-    futures::future::select_all(waits).await.0
 }

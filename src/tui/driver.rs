@@ -15,9 +15,9 @@ pub use super::context::Context;
 use super::effects::{Driver, Report};
 use super::hyperlinks::hyperlink_pass;
 pub use super::input::Input;
-use super::signals::{Signaled, Signals};
 use super::ui::{self};
 use crate::session::summary::InFlight;
+use crate::signals::{Signaled, Signals};
 use crate::wizard::{self, Effect, Msg, Outcome, State, Viewport};
 
 /// Why the loop ended other than through the wizard, with the create or rotation whose
@@ -50,7 +50,7 @@ where
     ));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     // Signal handlers are installed after the first frame: nothing delays it.
-    let mut signals = Signals::new();
+    let mut signals = Signals::wizard();
     let panic_on_key = test_panics();
     for effect in initial {
         driver.run(effect);

@@ -7,7 +7,6 @@ pub mod driver;
 mod effects;
 mod hyperlinks;
 pub mod input;
-mod signals;
 pub mod terminal;
 pub mod ui;
 
